@@ -1,0 +1,207 @@
+"""The `kadossier` command line: a thin layer that turns arguments into library calls and errors into
+clean messages. Exit status: 0 fine, 1 problems found, 2 usage errors, 3 internal errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kadossier import __version__
+from kadossier.errors import KadossierError, Problem, Severity, WorkspaceError
+from kadossier.workspace import DOSSIER_SUFFIXES, Workspace, find
+
+log = logging.getLogger("kadossier")
+
+
+@dataclass
+class Context:
+    """What every command gets from the global options."""
+
+    today: date
+    verbose: bool
+    _workspace: Workspace | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace around the current directory (found once)."""
+        if self._workspace is None:
+            self._workspace = find(Path.cwd())
+        return self._workspace
+
+
+class _Group(click.Group):
+    """Report `KadossierError`s as one clean line; anything else is a bug, shown in full with -v."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KadossierError as exc:
+            click.secho(f"kadossier: error: {exc}", err=True, fg="red")
+            ctx.exit(2 if isinstance(exc, WorkspaceError) else 1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if isinstance(ctx.obj, Context) and ctx.obj.verbose:
+                raise
+            click.secho(
+                f"kadossier: internal error: {exc!r}; run with --verbose for the traceback, and please report it",
+                err=True,
+                fg="red",
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kadossier")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Run as if kadossier was started in DIR.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge dates (red flags, upcoming visits) as of this day instead of today.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show internals: debug logging and tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, directory: Path | None, today: datetime | None, verbose: bool) -> None:
+    """Key-account dossiers as code: validate them, build the team wiki and briefing PDFs."""
+    if directory is not None:
+        os.chdir(directory)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s")
+    ctx.obj = Context(today.date() if today else date.today(), verbose)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings (red flags) too.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.pass_obj
+def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | None) -> None:
+    """Check dossiers and print every problem as path:line:col: severity: message.
+
+    PATHS are dossier files or folders of them; without any, every dossier of the workspace.
+    """
+    from kadossier.validate import check_files, display_path
+
+    files = _expand(paths) if paths else obj.workspace.dossier_files()
+    results = check_files(files, obj.today, jobs=jobs)
+    problems = [p for r in results for p in r.problems] + _duplicate_accounts(files, display_path)
+    for problem in problems:
+        _echo_problem(problem)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    noun = "dossier" if len(files) == 1 else "dossiers"
+    summary = f"checked {len(files)} {noun}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    failed = errors > 0 or (strict and warnings > 0)
+    click.secho(summary, fg="red" if failed else ("yellow" if warnings else "green"))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--slug", help="File name (account id) to use; default: made from NAME (pinyin for Chinese).")
+@click.option("--owner", help="Account manager; default: your git user.name.")
+@click.pass_obj
+def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
+    """Create dossiers/<slug>.yaml for a new account NAME from a commented template."""
+    from kadossier.scaffold import default_owner, new_dossier
+
+    workspace = obj.workspace
+    owner = owner or default_owner(workspace.root)
+    if not owner:
+        raise click.UsageError("who owns the account? pass --owner NAME (or set git config user.name)")
+    path = new_dossier(
+        workspace.dossiers_dir, name, owner=owner, slug=slug, today=obj.today, workspace_root=workspace.root
+    )
+    click.echo(f"created {os.path.relpath(path)}")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="JSON Schema (draft 2020-12) or the Markdown field reference.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+def schema(fmt: str, output: Path | None) -> None:
+    """Print the dossier format's JSON Schema or field reference, generated from the models."""
+    from kadossier.schema import json_schema_text, markdown_reference
+
+    text = json_schema_text() if fmt == "json" else markdown_reference()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--currency", default="CNY", show_default=True, help="Default currency (ISO 4217).")
+@click.option("--site-name", default="Key accounts", show_default=True)
+@click.option("--owner", help="Owner of the example dossier; default: your git user.name.")
+@click.pass_obj
+def init(obj: Context, directory: Path, language: str, currency: str, site_name: str, owner: str | None) -> None:
+    """Create a workspace in DIRECTORY: mkdocs.yml, .gitignore and dossiers/ with one example."""
+    from kadossier.fields import currencies
+    from kadossier.scaffold import default_owner, init_workspace
+
+    if currency not in currencies():
+        raise click.BadParameter(f"'{currency}' is not an ISO 4217 currency code", param_hint="--currency")
+    owner = owner or default_owner(Path.cwd()) or "Account Manager"
+    for path in init_workspace(
+        directory, language=language, currency=currency, site_name=site_name, owner=owner, today=obj.today
+    ):
+        click.echo(f"created {os.path.relpath(path)}")
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in DOSSIER_SUFFIXES and p.is_file())
+        else:
+            files.append(path)
+    return files
+
+
+def _duplicate_accounts(files: list[Path], shown: Any) -> list[Problem]:
+    first: dict[tuple[Path, str], Path] = {}
+    problems = []
+    for path in files:
+        key = (path.parent.resolve(), path.stem)
+        if key in first and first[key] != path:
+            problems.append(
+                Problem(
+                    shown(path), 1, 1, Severity.ERROR, f"account '{path.stem}' is also defined by {first[key].name}"
+                )
+            )
+        first.setdefault(key, path)
+    return problems
+
+
+def _echo_problem(problem: Problem) -> None:
+    color = "red" if problem.is_error else "yellow"
+    text = str(problem)
+    head = f"{problem.path}:{problem.line}:{problem.col}: "
+    click.echo(head + click.style(text[len(head) :], fg=color))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,0 +1,59 @@
+"""The small error tree, and the located problem every check reports.
+
+Library code raises a `KadossierError` subclass for anything a user can fix; the CLI prints it without a
+traceback and the MkDocs plugin turns it into a `PluginError`. Problems found *in* dossiers are not
+exceptions: they are collected as `Problem` values, all of them, and reported together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors fail validation, warnings are red flags."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding, located in a file: `path:line:col: severity: message [code]`."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+    code: str = ""
+
+    def __str__(self) -> str:
+        tail = f" [{self.code}]" if self.code else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}{tail}"
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem makes the dossier invalid."""
+        return self.severity is Severity.ERROR
+
+
+class KadossierError(Exception):
+    """Base of every error that is the user's to fix; shown without a traceback."""
+
+
+class WorkspaceError(KadossierError):
+    """The workspace cannot be found, or its configuration is invalid."""
+
+
+class DossierError(KadossierError):
+    """One or more dossiers are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ScaffoldError(KadossierError):
+    """A file cannot be created as asked (it exists, or the name is unsafe)."""

@@ -1,0 +1,194 @@
+"""Field types of the dossier format: text, ids, dates, money, phone numbers, web addresses.
+
+Each is an `Annotated` type whose validator parses the text the loader kept and raises one clear
+`PydanticCustomError`, and whose JSON Schema says what an editor should accept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from kadossier.load import Plain
+
+_ID = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
+_SINCE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _text(value: Any) -> str | list[str]:
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [str(item) for item in value]
+    raise PydanticCustomError("text", "expected text or a list of texts")
+
+
+_TEXT_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+
+Text = Annotated[str | list[str], PlainValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+"""Free text: a string (a paragraph) or a list of strings (bullets)."""
+
+
+def _id(value: Any) -> str:
+    if isinstance(value, str) and len(value) <= 64 and _ID.fullmatch(value):
+        return str(value)
+    raise PydanticCustomError(
+        "id",
+        "id {value!r} must be lowercase ASCII letters and digits joined by - _ or . (like 'wan-guoli')",
+        {"value": value},
+    )
+
+
+Id = Annotated[
+    str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": f"^{_ID.pattern}$", "maxLength": 64})
+]
+"""An id, unique within its kind in the file, that other fields refer to."""
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and (m := _DATE.fullmatch(value)):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise PydanticCustomError("date", "{value} is not a real date", {"value": value}) from None
+    raise PydanticCustomError("date", "expected a date as YYYY-MM-DD, got {value!r}", {"value": value})
+
+
+IsoDate = Annotated[date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+"""A calendar date written YYYY-MM-DD."""
+
+
+def _when(value: Any) -> date | datetime:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and (m := _WHEN.fullmatch(value)):
+        day = _date(m[1])
+        if m[2] is None:
+            return day
+        hour, minute = int(m[2]), int(m[3])
+        if hour > 23 or minute > 59:
+            raise PydanticCustomError("time", "{value} has no such time of day", {"value": value})
+        return datetime(day.year, day.month, day.day, hour, minute)
+    raise PydanticCustomError("when", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, got {value!r}", {"value": value})
+
+
+When = Annotated[
+    date | datetime,
+    PlainValidator(_when),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2})?$"}),
+]
+"""A date, optionally with a local time: 2026-11-28 or 2026-11-28 10:00."""
+
+
+def _since(value: Any) -> str:
+    if isinstance(value, str) and _SINCE.fullmatch(value):
+        return str(value)
+    raise PydanticCustomError("since", "expected a year, YYYY-MM or YYYY-MM-DD, got {value!r}", {"value": value})
+
+
+Since = Annotated[
+    str,
+    PlainValidator(_since),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{4}(-\d{2}){0,2}$"}]}),
+]
+"""A year (2015), month (2015-03) or date."""
+
+
+def _phone(value: Any) -> str:
+    if isinstance(value, Plain) and not isinstance(misread := _yaml_reads(value), str):
+        raise PydanticCustomError(
+            "phone",
+            'phone number {value} must be quoted: YAML reads it as the number {misread}; write "{value}"',
+            {"value": str(value), "misread": misread},
+        )
+    if isinstance(value, str):
+        return str(value)
+    raise PydanticCustomError("phone", "expected a phone number in quotes")
+
+
+def _yaml_reads(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return text
+
+
+Phone = Annotated[str, PlainValidator(_phone), WithJsonSchema({"type": "string"})]
+"""A phone or fax number; write it in quotes so no YAML tool mistakes it for a number."""
+
+
+def _url(value: Any) -> str:
+    if isinstance(value, str) and not any(c.isspace() for c in value):
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return str(value)
+    raise PydanticCustomError("url", "expected an http:// or https:// address, got {value!r}", {"value": value})
+
+
+Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+"""A web address starting with http:// or https://."""
+
+
+@cache
+def currencies() -> frozenset[str]:
+    """Return the ISO 4217 currency codes known to Babel's CLDR data."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def _currency(value: Any) -> str:
+    if isinstance(value, str) and value in currencies():
+        return str(value)
+    raise PydanticCustomError(
+        "currency", "{value!r} is not an ISO 4217 currency code (like CNY, EUR, USD)", {"value": value}
+    )
+
+
+Currency = Annotated[str, PlainValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})]
+"""An ISO 4217 currency code: CNY, EUR, USD..."""
+
+
+class Money(BaseModel):
+    """An amount of money; without a currency it is in the workspace's default currency."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+    amount: float = Field(ge=0)
+    """The amount, a plain number (no thousands separators)."""
+    currency: Currency | None = None
+    """ISO 4217 code; the workspace's default currency when left out."""
+
+
+def _money(value: Any) -> Any:
+    return {"amount": value} if isinstance(value, str | int | float) else value
+
+
+_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["amount"],
+            "properties": {
+                "amount": {"type": "number", "minimum": 0},
+                "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            },
+        },
+    ]
+}
+
+MoneyField = Annotated[Money, BeforeValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
+"""A number in the default currency, or {amount, currency}."""

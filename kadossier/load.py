@@ -1,0 +1,288 @@
+"""Read one dossier file into plain data, safely, with the source position of every key and value.
+
+The YAML is read event by event from libyaml's parser (PyYAML's C binding when present) and built into
+dicts, lists, strings and None by this module alone, so that:
+
+- no tag is ever constructed (`!!python/object` and every other tag is refused);
+- anchors, aliases and merge keys are refused (no alias bombs, no hidden sharing);
+- duplicate keys are errors instead of PyYAML's silent "last one wins";
+- every scalar stays the text that was written: `0755123456` stays `0755123456`, `NO` stays `NO`.
+  Plain (unquoted) scalars are `Plain` strings so that a field can tell quoted from unquoted text; typed
+  fields (dates, numbers) are parsed from that text by the model;
+- size and nesting depth are capped, and nothing but a located `LoadError` leaves this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is ~8x faster; the pure-Python parser gives the same events.
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_BYTES = 4 * 1024 * 1024
+"""Largest dossier file accepted; a real dossier is a few kilobytes."""
+MAX_DEPTH = 24
+"""Deepest nesting of mappings and lists accepted; the format itself needs five."""
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+# Bidirectional embedding, override and isolate controls reorder text on screen ("Trojan Source").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CJK_CLASS = "[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
+_CJK = re.compile(_CJK_CLASS)
+_CJK_COMMA = re.compile(f"{_CJK_CLASS},{_CJK_CLASS}")
+
+
+class Plain(str):
+    """The text of a plain (unquoted) scalar, exactly as written."""
+
+    __slots__ = ()
+
+
+@dataclass(slots=True)
+class Located:
+    """Source positions (0-based line and column) of a mapping or list and of everything in it."""
+
+    line: int
+    col: int
+    keys: dict[str, tuple[int, int]] | None = None
+    """For a mapping: where each key is written."""
+    values: dict[str, Any] | list[Any] = field(default_factory=list)
+    """Where each value is: a nested `Located`, or a (line, col) pair for a scalar."""
+
+    def find(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, col) of the value at `loc`, or of its key when `key` is set.
+
+        Parts of `loc` that name nothing here (pydantic adds type names for unions) are skipped; a
+        path that ends early points at the deepest place that exists.
+        """
+        node: Located | None = self
+        line, col = self.line, self.col
+        for i, part in enumerate(loc):
+            if node is None:
+                break
+            if node.keys is not None and isinstance(part, str) and part in node.keys:
+                if key and i == len(loc) - 1:
+                    line, col = node.keys[part]
+                    break
+                child = node.values[part]  # type: ignore[call-overload]
+            elif node.keys is None and isinstance(part, int) and 0 <= part < len(node.values):
+                child = node.values[part]  # type: ignore[index]
+            else:
+                continue
+            if isinstance(child, Located):
+                node, line, col = child, child.line, child.col
+            else:
+                node, (line, col) = None, child
+        return line + 1, col + 1
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A parsed dossier file: its data and where each part of it is written."""
+
+    data: dict[str, Any]
+    positions: Located
+    text: str
+
+
+class LoadError(Exception):
+    """The file cannot be read as a dossier; carries every located message found."""
+
+    def __init__(self, errors: list[tuple[int, int, str]]) -> None:
+        self.errors = errors  # (1-based line, 1-based col, message)
+        super().__init__("; ".join(m for _, _, m in errors))
+
+
+class _Reader:
+    """Build data from parser events, collecting the errors that do not stop reading."""
+
+    def __init__(self, parser: Any, text: str) -> None:
+        self.parser = parser
+        self.text = text
+        self.cjk_commas = _CJK_COMMA.search(text) is not None
+        self.errors: list[tuple[int, int, str]] = []
+
+    def fail(self, mark: Any, message: str) -> None:
+        self.errors.append((mark.line + 1, mark.column + 1, message))
+
+    def node(self, event: Any, depth: int) -> tuple[Any, Any]:
+        cls = event.__class__
+        mark = event.start_mark
+        if cls is yaml.AliasEvent:
+            self.fail(mark, f"aliases (*{event.anchor}) are not allowed; write the value out in full")
+            return None, (mark.line, mark.column)
+        if event.anchor is not None:
+            self.fail(mark, f"anchors (&{event.anchor}) are not allowed; write values out in full")
+        if event.tag is not None:
+            self.fail(mark, f"YAML tags ({event.tag}) are not allowed in a dossier")
+        if cls is yaml.ScalarEvent:
+            value = event.value
+            if not event.style and event.tag is None:  # plain: '' from libyaml, None from Python
+                return (None if value in _NULLS else Plain(value)), (mark.line, mark.column)
+            return value, (mark.line, mark.column)
+        if depth >= MAX_DEPTH:
+            raise LoadError([(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")])
+        if cls is yaml.SequenceStartEvent:
+            return self.sequence(event, depth)
+        return self.mapping(event, depth)
+
+    def sequence(self, start: Any, depth: int) -> tuple[list[Any], Located]:
+        items: list[Any] = []
+        positions: list[Any] = []
+        joins = self.cjk_commas and start.flow_style
+        last_end = -1
+        get_event = self.parser.get_event
+        while (event := get_event()).__class__ is not yaml.SequenceEndEvent:
+            if joins and _plain(event) and self.joined(last_end, event.start_mark.index):
+                items[-1] = Plain(f"{items[-1]},{event.value}")
+                last_end = event.end_mark.index
+                continue
+            value, pos = self.node(event, depth + 1)
+            items.append(value)
+            positions.append(pos)
+            last_end = event.end_mark.index if isinstance(value, Plain) else -1
+        return items, Located(start.start_mark.line, start.start_mark.column, None, positions)
+
+    def mapping(self, start: Any, depth: int) -> tuple[dict[str, Any], Located]:
+        data: dict[str, Any] = {}
+        keys: dict[str, tuple[int, int]] = {}
+        values: dict[str, Any] = {}
+        joins = self.cjk_commas and start.flow_style
+        last_key, last_end = "", -1
+        get_event = self.parser.get_event
+        while (event := get_event()).__class__ is not yaml.MappingEndEvent:
+            kmark: Any = event.start_mark
+            if event.__class__ is not yaml.ScalarEvent:
+                self.fail(kmark, "a key must be plain text, not a list or mapping")
+                self.node(event, depth + 1)
+                self.node(get_event(), depth + 1)
+                continue
+            key = event.value
+            value_event = get_event()
+            if joins and _lone_key(event, value_event) and self.joined(last_end, kmark.index):
+                data[last_key] = Plain(f"{data[last_key]},{key}")
+                last_end = event.end_mark.index
+                continue
+            if key == "<<" and not event.style:
+                self.fail(kmark, "merge keys (<<) are not allowed; write the fields out in full")
+            elif event.anchor is not None or event.tag is not None:
+                self.node(event, depth + 1)  # reports the anchor or tag
+            value, pos = self.node(value_event, depth + 1)
+            if key in keys:
+                first = keys[key][0] + 1
+                self.fail(kmark, f"duplicate key '{key}' (first defined on line {first})")
+                continue
+            keys[key] = (kmark.line, kmark.column)
+            data[key] = value
+            values[key] = pos
+            last_key, last_end = key, (value_event.end_mark.index if isinstance(value, Plain) else -1)
+        return data, Located(start.start_mark.line, start.start_mark.column, keys, values)
+
+    def joined(self, end: int, start: int) -> bool:
+        """Whether a flow-collection comma at `end` sits between two CJK characters, with no space."""
+        text = self.text
+        return (
+            end > 0
+            and start == end + 1
+            and text[end] == ","
+            and bool(_CJK.match(text[end - 1]) and _CJK.match(text[start]))
+        )
+
+
+def _plain(event: Any) -> bool:
+    return event.__class__ is yaml.ScalarEvent and not event.style and event.tag is None and event.anchor is None
+
+
+def _lone_key(key: Any, value: Any) -> bool:
+    """Whether a flow-mapping entry is a key with no ':' at all (`{a: b,c}` has the lone key c)."""
+    return _plain(key) and _plain(value) and value.value == "" and value.start_mark.index == key.end_mark.index
+
+
+def decode(raw: bytes) -> str:
+    """Decode a dossier file's bytes as UTF-8 (a BOM is allowed), or raise a located `LoadError`."""
+    if len(raw) > MAX_BYTES:
+        size = len(raw) / 1024 / 1024
+        raise LoadError([(1, 1, f"file is {size:.1f} MiB; a dossier may be at most {MAX_BYTES >> 20} MiB")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError([(1, 1, "file is UTF-16; save it as UTF-8")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        msg = f"file is not valid UTF-8 (byte 0x{bad}); save it as UTF-8"
+        raise LoadError([(line, col, msg)]) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse(text: str) -> Loaded:
+    """Parse dossier text into data and positions, or raise a `LoadError` with every problem found."""
+    errors = [
+        _position(text, m.start(), f"invisible bidirectional control character U+{ord(m.group()):04X}")
+        for m in _BIDI.finditer(text)
+    ]
+    parser: Any = _Parser(text)
+    reader = _Reader(parser, text)
+    try:
+        parser.get_event()  # stream start
+        start = parser.get_event()
+        if start.__class__ is yaml.StreamEndEvent:
+            raise LoadError([(1, 1, "file is empty; a dossier needs at least schema_version and name")])
+        root_event = parser.get_event()
+        data, positions = reader.node(root_event, 0)
+        parser.get_event()  # document end
+        extra = parser.get_event()
+        if extra.__class__ is not yaml.StreamEndEvent:
+            line, col = extra.start_mark.line + 1, extra.start_mark.column + 1
+            raise LoadError([(line, col, "a dossier file holds one YAML document; remove the second one (after ---)")])
+    except yaml.MarkedYAMLError as exc:
+        raise LoadError([*errors, _syntax_error(exc, text)]) from None
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion far below the limit
+        raise LoadError([(1, 1, "nesting too deep")]) from None
+    finally:
+        parser.dispose()
+    errors.extend(reader.errors)
+    if not isinstance(positions, Located) or positions.keys is None:
+        line, col = (root_event.start_mark.line + 1, root_event.start_mark.column + 1)
+        errors.append((line, col, "the top level of a dossier must be a mapping of fields (name: ...)"))
+    if errors:
+        raise LoadError(sorted(errors))
+    return Loaded(data, positions, text)
+
+
+def load_bytes(raw: bytes) -> Loaded:
+    """Decode and parse a dossier file's content."""
+    return parse(decode(raw))
+
+
+def _position(text: str, offset: int, message: str) -> tuple[int, int, str]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col, message
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    mark: Any = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "cannot start any token" in problem and _char_at(text, line, col) == "\t":
+        problem = "tab character used for indentation; YAML indents with spaces only"
+    elif exc.context:
+        problem = f"{problem} ({exc.context}"
+        if exc.context_mark and exc.context_mark is not mark:
+            problem += f" on line {exc.context_mark.line + 1}"
+        problem += ")"
+    return line, col, f"YAML syntax error: {problem}"
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n", line)
+    return lines[line - 1][col - 1 : col] if len(lines) >= line else ""

@@ -1,0 +1,121 @@
+"""Create things from templates: a new dossier (`kadossier new`) and a new workspace (`kadossier init`).
+
+Nothing here overwrites a file, and every dossier written is checked before it is written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+from pypinyin import lazy_pinyin
+from slugify import slugify
+
+from kadossier.errors import ScaffoldError
+from kadossier.load import LoadError, parse
+from kadossier.model import Dossier
+from kadossier.schema import SCHEMA_FILE, json_schema_text
+from kadossier.templating import environment
+from kadossier.validate import ACCOUNT_ID
+
+MAX_SLUG = 60
+
+
+def slug_for(name: str) -> str:
+    """Return a readable ASCII slug for an account name; Chinese is written in pinyin."""
+    return slugify(" ".join(lazy_pinyin(name)), max_length=MAX_SLUG, word_boundary=True)
+
+
+def check_slug(slug: str) -> str:
+    """Return `slug` if it is a safe account id, else raise `ScaffoldError` saying why."""
+    if "/" in slug or "\\" in slug or ".." in slug:
+        raise ScaffoldError(f"slug '{slug}' must not contain path separators or '..'")
+    if not ACCOUNT_ID.fullmatch(slug):
+        raise ScaffoldError(
+            f"slug '{slug}' must be lowercase ASCII letters and digits joined by - or _ (like 'shenyang-daily')"
+        )
+    return slug
+
+
+def default_owner(cwd: Path) -> str | None:
+    """The git user's name, the usual owner of the dossiers they create."""
+    try:
+        out = subprocess.run(["git", "config", "user.name"], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
+def new_dossier(
+    dossiers_dir: Path,
+    name: str,
+    *,
+    owner: str,
+    slug: str | None = None,
+    today: date,
+    workspace_root: Path | None = None,
+) -> Path:
+    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template."""
+    if not name.strip():
+        raise ScaffoldError("the account name is empty")
+    if slug is None:
+        slug = slug_for(name)
+        if not slug:
+            raise ScaffoldError(f"cannot make an ASCII file name from '{name}'; pass one with --slug")
+    check_slug(slug)
+    path = dossiers_dir / f"{slug}.yaml"
+    for existing in (path, path.with_suffix(".yml")):
+        if existing.exists():
+            raise ScaffoldError(f"{existing} already exists; choose another --slug")
+    template = environment(workspace_root).get_template("scaffold/dossier.yaml")
+    text = template.render(name=name, owner=owner, today=today.isoformat(), schema=SCHEMA_FILE)
+    _check_template_output(text)
+    dossiers_dir.mkdir(parents=True, exist_ok=True)
+    write_schema(dossiers_dir)
+    with path.open("x", encoding="utf-8") as stream:
+        stream.write(text)
+    return path
+
+
+def write_schema(dossiers_dir: Path) -> Path:
+    """Write or refresh the JSON Schema beside the dossiers, where editors find it."""
+    path = dossiers_dir / SCHEMA_FILE
+    text = json_schema_text()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def init_workspace(root: Path, *, language: str, currency: str, site_name: str, owner: str, today: date) -> list[Path]:
+    """Create a workspace in `root`: mkdocs.yml, .gitignore and dossiers/ with one example."""
+    config = root / "mkdocs.yml"
+    for existing in (config, root / "mkdocs.yaml"):
+        if existing.exists():
+            raise ScaffoldError(f"{existing} already exists: {root} is a workspace already")
+    root.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    config.write_text(
+        env.get_template("scaffold/mkdocs.yml").render(site_name=site_name, language=language, currency=currency),
+        encoding="utf-8",
+    )
+    written = [config]
+    gitignore = root / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text(env.get_template("scaffold/gitignore").render(), encoding="utf-8")
+        written.append(gitignore)
+    example = new_dossier(root / "dossiers", "Example Account", owner=owner, slug="example-account", today=today)
+    return [*written, root / "dossiers" / SCHEMA_FILE, example]
+
+
+def _check_template_output(text: str) -> None:
+    """Refuse to write a dossier that would not validate: a broken template is a bug to surface."""
+    try:
+        loaded = parse(text)
+    except LoadError as exc:
+        raise ScaffoldError(f"the dossier template does not produce valid YAML: {exc}") from None
+    try:
+        Dossier.model_validate({**loaded.data, "schema_version": 1})
+    except ValidationError as exc:
+        raise ScaffoldError(f"the dossier template does not produce a valid dossier: {exc}") from None

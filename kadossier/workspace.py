@@ -1,0 +1,115 @@
+"""Find a workspace and read its options: a folder whose mkdocs.yml lists the kadossier plugin.
+
+The options are declared once, on the plugin's config class, and read here with MkDocs' own YAML loader
+and validator, so `kadossier` commands and `mkdocs build` see the same settings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kadossier.checks import did_you_mean
+from kadossier.errors import WorkspaceError
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+DOSSIER_SUFFIXES = (".yaml", ".yml")
+PLUGIN = "kadossier"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A workspace: its root folder, its mkdocs.yml, and the kadossier plugin's options."""
+
+    root: Path
+    config_file: Path
+    options: Any  # kadossier.plugin.KadossierConfig, validated
+
+    @property
+    def dossiers_dir(self) -> Path:
+        """The folder that holds one YAML file per account."""
+        return self.root / str(self.options.dossiers_dir)
+
+    def dossier_files(self) -> list[Path]:
+        """Every dossier file, sorted by account id."""
+        folder = self.dossiers_dir
+        if not folder.is_dir():
+            raise WorkspaceError(f"{self.config_file}: dossiers_dir '{self.options.dossiers_dir}' is not a folder")
+        return sorted(
+            (p for p in folder.iterdir() if p.suffix in DOSSIER_SUFFIXES and p.is_file()),
+            key=lambda p: (p.stem, p.suffix),
+        )
+
+    def account_file(self, account: str) -> Path:
+        """Return the dossier file of the account with this id."""
+        files = {p.stem: p for p in self.dossier_files()}
+        if account in files:
+            return files[account]
+        hint = did_you_mean(account, set(files))
+        raise WorkspaceError(f"no account '{account}' in {self.dossiers_dir}{hint}")
+
+
+def find(start: Path) -> Workspace:
+    """Return the workspace at `start` or the nearest parent folder that is one, as git finds its repo."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            config = folder / name
+            if config.is_file() and _lists_plugin(config):
+                return open_workspace(config)
+    raise WorkspaceError(
+        f"no kadossier workspace in {start} or any parent folder (a workspace is a folder whose "
+        "mkdocs.yml lists the kadossier plugin); run 'kadossier init' or pass -C DIR"
+    )
+
+
+def open_workspace(config_file: Path) -> Workspace:
+    """Read the workspace whose MkDocs configuration is `config_file`."""
+    import yaml
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    from kadossier.plugin import KadossierConfig
+
+    try:
+        with config_file.open(encoding="utf-8") as stream:
+            config = yaml_load(stream) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigurationError) as exc:
+        raise WorkspaceError(f"{config_file}: cannot read: {exc}") from None
+    options = KadossierConfig(config_file_path=str(config_file))
+    options.load_dict(_plugin_options(config))
+    failed, _warnings = options.validate()
+    if failed:
+        line = _plugin_line(config_file)
+        messages = "; ".join(f"option '{key}': {err}" for key, err in failed)
+        raise WorkspaceError(f"{config_file}:{line}:1: error: kadossier plugin {messages}")
+    return Workspace(config_file.parent, config_file, options)
+
+
+def _lists_plugin(config_file: Path) -> bool:
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return _plugin_line(config_file, text) > 0
+
+
+def _plugin_line(config_file: Path, text: str | None = None) -> int:
+    text = config_file.read_text(encoding="utf-8") if text is None else text
+    match = re.search(rf"^[ \t-]*['\"]?{PLUGIN}['\"]?[ \t]*(:|$)", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _plugin_options(config: Any) -> dict[str, Any]:
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else ((next(iter(p.items())) if isinstance(p, dict) else (p, None)) for p in plugins or ())
+    )
+    for name, options in entries:
+        if name == PLUGIN:
+            return dict(options or {})
+    return {}
