@@ -19,9 +19,19 @@ from pydantic_core import PydanticCustomError
 from kadossier.load import Plain
 
 _ID = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
 _SINCE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def show_value(value: Any) -> str:
+    """Show a value in a message: plain text as written, quoted text in quotes, structures by kind."""
+    if isinstance(value, Plain):
+        return str(value)
+    if isinstance(value, str):
+        return repr(value)
+    kinds = {dict: "a mapping", list: "a list", type(None): "nothing"}
+    return kinds.get(type(value), repr(value))
 
 
 def _text(value: Any) -> str | list[str]:
@@ -43,8 +53,8 @@ def _id(value: Any) -> str:
         return str(value)
     raise PydanticCustomError(
         "id",
-        "id {value!r} must be lowercase ASCII letters and digits joined by - _ or . (like 'wan-guoli')",
-        {"value": value},
+        "id {value} must be lowercase ASCII letters and digits joined by - _ or . (like 'wan-guoli')",
+        {"value": show_value(value)},
     )
 
 
@@ -54,15 +64,20 @@ Id = Annotated[
 """An id, unique within its kind in the file, that other fields refer to."""
 
 
+def _day(text: str, value: Any) -> date:
+    year, month, day = (int(part) for part in text.split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("date", "{value} is not a real date", {"value": show_value(value)}) from None
+
+
 def _date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str) and (m := _DATE.fullmatch(value)):
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            raise PydanticCustomError("date", "{value} is not a real date", {"value": value}) from None
-    raise PydanticCustomError("date", "expected a date as YYYY-MM-DD, got {value!r}", {"value": value})
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return _day(value, value)
+    raise PydanticCustomError("date", "expected a date as YYYY-MM-DD, got {value}", {"value": show_value(value)})
 
 
 IsoDate = Annotated[date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
@@ -73,14 +88,16 @@ def _when(value: Any) -> date | datetime:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and (m := _WHEN.fullmatch(value)):
-        day = _date(m[1])
+        day = _day(m[1], value)
         if m[2] is None:
             return day
         hour, minute = int(m[2]), int(m[3])
         if hour > 23 or minute > 59:
-            raise PydanticCustomError("time", "{value} has no such time of day", {"value": value})
+            raise PydanticCustomError("time", "{value} has no such time of day", {"value": show_value(value)})
         return datetime(day.year, day.month, day.day, hour, minute)
-    raise PydanticCustomError("when", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, got {value!r}", {"value": value})
+    raise PydanticCustomError(
+        "when", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, got {value}", {"value": show_value(value)}
+    )
 
 
 When = Annotated[
@@ -94,7 +111,9 @@ When = Annotated[
 def _since(value: Any) -> str:
     if isinstance(value, str) and _SINCE.fullmatch(value):
         return str(value)
-    raise PydanticCustomError("since", "expected a year, YYYY-MM or YYYY-MM-DD, got {value!r}", {"value": value})
+    raise PydanticCustomError(
+        "since", "expected a year, YYYY-MM or YYYY-MM-DD, got {value}", {"value": show_value(value)}
+    )
 
 
 Since = Annotated[
@@ -107,10 +126,11 @@ Since = Annotated[
 
 def _phone(value: Any) -> str:
     if isinstance(value, Plain) and not isinstance(misread := _yaml_reads(value), str):
+        how = f"the number {misread}" if str(misread) != value else "a number, not text"
         raise PydanticCustomError(
             "phone",
-            'phone number {value} must be quoted: YAML reads it as the number {misread}; write "{value}"',
-            {"value": str(value), "misread": misread},
+            'phone number {value} must be in quotes, or YAML tools read it as {how}; write "{value}"',
+            {"value": str(value), "how": how},
         )
     if isinstance(value, str):
         return str(value)
@@ -119,7 +139,7 @@ def _phone(value: Any) -> str:
 
 def _yaml_reads(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(str(text), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return text
 
@@ -133,7 +153,9 @@ def _url(value: Any) -> str:
         parts = urlsplit(value)
         if parts.scheme in ("http", "https") and parts.netloc:
             return str(value)
-    raise PydanticCustomError("url", "expected an http:// or https:// address, got {value!r}", {"value": value})
+    raise PydanticCustomError(
+        "url", "expected an http:// or https:// address, got {value}", {"value": show_value(value)}
+    )
 
 
 Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
@@ -152,7 +174,7 @@ def _currency(value: Any) -> str:
     if isinstance(value, str) and value in currencies():
         return str(value)
     raise PydanticCustomError(
-        "currency", "{value!r} is not an ISO 4217 currency code (like CNY, EUR, USD)", {"value": value}
+        "currency", "{value} is not an ISO 4217 currency code (like CNY, EUR, USD)", {"value": show_value(value)}
     )
 
 

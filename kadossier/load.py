@@ -107,20 +107,36 @@ class _Reader:
         self.text = text
         self.cjk_commas = _CJK_COMMA.search(text) is not None
         self.errors: list[tuple[int, int, str]] = []
+        self.repeats: dict[str, list[Any]] = {}
 
-    def fail(self, mark: Any, message: str) -> None:
+    def fail(self, mark: Any, message: str, kind: str = "") -> None:
+        """Record an error; of each `kind` only the first is reported, with a count of the rest."""
+        if kind:
+            seen = self.repeats.setdefault(kind, [len(self.errors), 0])
+            seen[1] += 1
+            if seen[1] > 1:
+                return
         self.errors.append((mark.line + 1, mark.column + 1, message))
+
+    def finish(self) -> list[tuple[int, int, str]]:
+        """Return the errors, each repeated kind's first one telling how many there are."""
+        for kind, (index, count) in self.repeats.items():
+            if count > 1:
+                line, col, message = self.errors[index]
+                self.errors[index] = (line, col, f"{message} ({count} {kind} in this file)")
+        return self.errors
 
     def node(self, event: Any, depth: int) -> tuple[Any, Any]:
         cls = event.__class__
         mark = event.start_mark
         if cls is yaml.AliasEvent:
-            self.fail(mark, f"aliases (*{event.anchor}) are not allowed; write the value out in full")
+            self.fail(mark, f"aliases (*{event.anchor}) are not allowed; write the value out in full", "aliases")
             return None, (mark.line, mark.column)
         if event.anchor is not None:
-            self.fail(mark, f"anchors (&{event.anchor}) are not allowed; write values out in full")
+            self.fail(mark, f"anchors (&{event.anchor}) are not allowed; write values out in full", "anchors")
         if event.tag is not None:
-            self.fail(mark, f"YAML tags ({event.tag}) are not allowed in a dossier")
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(mark, f"YAML tags ({tag}) are not allowed in a dossier")
         if cls is yaml.ScalarEvent:
             value = event.value
             if not event.style and event.tag is None:  # plain: '' from libyaml, None from Python
@@ -167,7 +183,7 @@ class _Reader:
             value_event = get_event()
             if joins and _lone_key(event, value_event) and self.joined(last_end, kmark.index):
                 data[last_key] = Plain(f"{data[last_key]},{key}")
-                last_end = event.end_mark.index
+                last_end = event.end_mark.index  # type: ignore[union-attr]  # narrowed to ScalarEvent
                 continue
             if key == "<<" and not event.style:
                 self.fail(kmark, "merge keys (<<) are not allowed; write the fields out in full")
@@ -249,7 +265,7 @@ def parse(text: str) -> Loaded:
         raise LoadError([(1, 1, "nesting too deep")]) from None
     finally:
         parser.dispose()
-    errors.extend(reader.errors)
+    errors.extend(reader.finish())
     if not isinstance(positions, Located) or positions.keys is None:
         line, col = (root_event.start_mark.line + 1, root_event.start_mark.column + 1)
         errors.append((line, col, "the top level of a dossier must be a mapping of fields (name: ...)"))

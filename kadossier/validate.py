@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from kadossier import checks
 from kadossier.errors import Problem, Severity
+from kadossier.fields import show_value
 from kadossier.load import LoadError, Located, load_bytes
 from kadossier.model import SCHEMA_VERSION, Dossier
 
@@ -65,6 +66,12 @@ def display_path(path: Path) -> str:
 
 def check_file(path: Path, today: date, *, name: str | None = None) -> Checked:
     """Read and check one dossier file; `name` is how messages show its path."""
+    result = _check(path, today, name)
+    result.problems.sort(key=lambda p: (p.line, p.col))
+    return result
+
+
+def _check(path: Path, today: date, name: str | None) -> Checked:
     shown = name if name is not None else display_path(path)
     result = Checked(path, path.stem, None)
 
@@ -111,7 +118,6 @@ def check_file(path: Path, today: date, *, name: str | None = None) -> Checked:
         result.dossier = dossier
         for finding in checks.red_flags(dossier, today):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
-    result.problems.sort(key=lambda p: (p.line, p.col))
     return result
 
 
@@ -142,7 +148,7 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
     if kind == "enum":
         allowed = [m.value for m in _type_at(loc)] if _is_enum(_type_at(loc)) else []
         hint = checks.did_you_mean(str(value), allowed) if isinstance(value, str) else ""
-        return loc, False, f"{name} {_show(value)} is not one of: {', '.join(allowed)}{hint}"
+        return loc, False, f"{name} {show_value(value)} is not one of: {', '.join(allowed)}{hint}"
     templates = {
         "int_parsing": "{name} must be a whole number, got {value}",
         "int_from_float": "{name} must be a whole number, got {value}",
@@ -157,19 +163,13 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
         "less_than_equal": "{name} must be at most {le}, got {value}",
     }
     if kind in templates:
-        ctx = error.get("ctx") or {}
-        return loc, False, templates[kind].format(name=name, value=_show(value), **ctx)
+        ctx = {key: _number(v) for key, v in (error.get("ctx") or {}).items()}
+        return loc, False, templates[kind].format(name=name, value=show_value(value), **ctx)
     return loc, False, str(error["msg"])
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return repr(str(value)) if isinstance(value, str) else repr(value)
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _type_at(loc: Iterable[str | int]) -> Any:

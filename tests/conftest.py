@@ -1,0 +1,35 @@
+"""Shared test setup: the fixed day the fixtures are judged on, paths, and the --update-goldens flag."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = ROOT / "dossiers"
+SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
+TODAY = date(2026, 11, 23)
+"""Every date-dependent check in the tests is judged as of this day."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="Rewrite expected outputs (fixture expectations, golden files) from the current code.")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A fresh copy of the example workspace's dossiers and mkdocs.yml."""
+    (tmp_path / "dossiers").mkdir()
+    (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    for path in EXAMPLES.glob("*.yaml"):
+        (tmp_path / "dossiers" / path.name).write_bytes(path.read_bytes())
+    return tmp_path
