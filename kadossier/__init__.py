@@ -6,9 +6,16 @@ team wiki and WeasyPrint briefing PDFs.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("kadossier")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    # The version is looked up only when asked for: importlib.metadata costs ~30 ms at every start.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("kadossier")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)

@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 
-from kadossier import __version__
 from kadossier.errors import KadossierError, Problem, Severity, WorkspaceError
 from kadossier.workspace import DOSSIER_SUFFIXES, Workspace, find
 
@@ -45,10 +44,14 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KadossierError as exc:
-            click.secho(f"kadossier: error: {exc}", err=True, fg="red")
+            head = f"{exc.where}: error:" if exc.where else "kadossier: error:"
+            click.secho(f"{head} {exc}", err=True, fg="red")
             ctx.exit(2 if isinstance(exc, WorkspaceError) else 1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # output piped into `head`: stop quietly, as other tools do
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter shutdown from failing again
+            ctx.exit(1)
         except Exception as exc:
             if isinstance(ctx.obj, Context) and ctx.obj.verbose:
                 raise
@@ -61,7 +64,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kadossier")
+@click.version_option(package_name="kadossier", prog_name="kadossier")
 @click.option(
     "-C",
     "directory",
@@ -97,7 +100,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
     from kadossier.validate import check_files, display_path
 
     files = _expand(paths) if paths else obj.workspace.dossier_files()
-    results = check_files(files, obj.today, jobs=jobs)
+    results = check_files(files, obj.today, jobs=jobs, models=False)
     problems = [p for r in results for p in r.problems] + _duplicate_accounts(files, display_path)
     for problem in problems:
         _echo_problem(problem)

@@ -40,7 +40,14 @@ class Problem:
 
 
 class KadossierError(Exception):
-    """Base of every error that is the user's to fix; shown without a traceback."""
+    """Base of every error that is the user's to fix; shown without a traceback.
+
+    `where` is a `path:line:col` location when the error is in a file, so it can be shown GNU-style.
+    """
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 class WorkspaceError(KadossierError):

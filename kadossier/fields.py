@@ -80,7 +80,7 @@ def _date(value: Any) -> date:
     raise PydanticCustomError("date", "expected a date as YYYY-MM-DD, got {value}", {"value": show_value(value)})
 
 
-IsoDate = Annotated[date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+IsoDate = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 """A calendar date written YYYY-MM-DD."""
 
 
@@ -102,7 +102,7 @@ def _when(value: Any) -> date | datetime:
 
 When = Annotated[
     date | datetime,
-    PlainValidator(_when),
+    BeforeValidator(_when),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2})?$"}),
 ]
 """A date, optionally with a local time: 2026-11-28 or 2026-11-28 10:00."""

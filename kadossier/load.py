@@ -30,6 +30,7 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 24
 """Deepest nesting of mappings and lists accepted; the format itself needs five."""
 
+_Scalar, _SequenceEnd, _MappingEnd = yaml.ScalarEvent, yaml.SequenceEndEvent, yaml.MappingEndEvent
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # Bidirectional embedding, override and isolate controls reorder text on screen ("Trojan Source").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -50,10 +51,10 @@ class Located:
 
     line: int
     col: int
-    keys: dict[str, tuple[int, int]] | None = None
-    """For a mapping: where each key is written."""
+    keys: dict[str, Any] | None = None
+    """For a mapping: where each key is written (a YAML mark with 0-based line and column)."""
     values: dict[str, Any] | list[Any] = field(default_factory=list)
-    """Where each value is: a nested `Located`, or a (line, col) pair for a scalar."""
+    """Where each value is: a nested `Located`, or the YAML mark of a scalar."""
 
     def find(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, col) of the value at `loc`, or of its key when `key` is set.
@@ -68,7 +69,8 @@ class Located:
                 break
             if node.keys is not None and isinstance(part, str) and part in node.keys:
                 if key and i == len(loc) - 1:
-                    line, col = node.keys[part]
+                    mark = node.keys[part]
+                    line, col = mark.line, mark.column
                     break
                 child = node.values[part]  # type: ignore[call-overload]
             elif node.keys is None and isinstance(part, int) and 0 <= part < len(node.values):
@@ -78,7 +80,7 @@ class Located:
             if isinstance(child, Located):
                 node, line, col = child, child.line, child.col
             else:
-                node, (line, col) = None, child
+                node, line, col = None, child.line, child.column
         return line + 1, col + 1
 
 
@@ -127,21 +129,24 @@ class _Reader:
         return self.errors
 
     def node(self, event: Any, depth: int) -> tuple[Any, Any]:
+        """Build the value that starts with `event`; return it and its position (a Mark or `Located`)."""
         cls = event.__class__
         mark = event.start_mark
+        if cls is _Scalar and event.anchor is None and event.tag is None:
+            value = event.value
+            if not event.style:  # plain: '' from libyaml, None from the Python parser
+                value = None if value in _NULLS else Plain(value)
+            return value, mark
         if cls is yaml.AliasEvent:
             self.fail(mark, f"aliases (*{event.anchor}) are not allowed; write the value out in full", "aliases")
-            return None, (mark.line, mark.column)
+            return None, mark
         if event.anchor is not None:
             self.fail(mark, f"anchors (&{event.anchor}) are not allowed; write values out in full", "anchors")
         if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
             self.fail(mark, f"YAML tags ({tag}) are not allowed in a dossier")
-        if cls is yaml.ScalarEvent:
-            value = event.value
-            if not event.style and event.tag is None:  # plain: '' from libyaml, None from Python
-                return (None if value in _NULLS else Plain(value)), (mark.line, mark.column)
-            return value, (mark.line, mark.column)
+        if cls is _Scalar:
+            return event.value, mark
         if depth >= MAX_DEPTH:
             raise LoadError([(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")])
         if cls is yaml.SequenceStartEvent:
@@ -153,31 +158,33 @@ class _Reader:
         positions: list[Any] = []
         joins = self.cjk_commas and start.flow_style
         last_end = -1
-        get_event = self.parser.get_event
-        while (event := get_event()).__class__ is not yaml.SequenceEndEvent:
+        get_event, node = self.parser.get_event, self.node
+        while (event := get_event()).__class__ is not _SequenceEnd:
             if joins and _plain(event) and self.joined(last_end, event.start_mark.index):
                 items[-1] = Plain(f"{items[-1]},{event.value}")
                 last_end = event.end_mark.index
                 continue
-            value, pos = self.node(event, depth + 1)
+            value, pos = node(event, depth + 1)
             items.append(value)
             positions.append(pos)
-            last_end = event.end_mark.index if isinstance(value, Plain) else -1
-        return items, Located(start.start_mark.line, start.start_mark.column, None, positions)
+            if joins:
+                last_end = event.end_mark.index if isinstance(value, Plain) else -1
+        mark = start.start_mark
+        return items, Located(mark.line, mark.column, None, positions)
 
     def mapping(self, start: Any, depth: int) -> tuple[dict[str, Any], Located]:
         data: dict[str, Any] = {}
-        keys: dict[str, tuple[int, int]] = {}
+        keys: dict[str, Any] = {}
         values: dict[str, Any] = {}
         joins = self.cjk_commas and start.flow_style
         last_key, last_end = "", -1
-        get_event = self.parser.get_event
-        while (event := get_event()).__class__ is not yaml.MappingEndEvent:
+        get_event, node = self.parser.get_event, self.node
+        while (event := get_event()).__class__ is not _MappingEnd:
             kmark: Any = event.start_mark
-            if event.__class__ is not yaml.ScalarEvent:
+            if event.__class__ is not _Scalar:
                 self.fail(kmark, "a key must be plain text, not a list or mapping")
-                self.node(event, depth + 1)
-                self.node(get_event(), depth + 1)
+                node(event, depth + 1)
+                node(get_event(), depth + 1)
                 continue
             key = event.value
             value_event = get_event()
@@ -188,17 +195,18 @@ class _Reader:
             if key == "<<" and not event.style:
                 self.fail(kmark, "merge keys (<<) are not allowed; write the fields out in full")
             elif event.anchor is not None or event.tag is not None:
-                self.node(event, depth + 1)  # reports the anchor or tag
-            value, pos = self.node(value_event, depth + 1)
+                node(event, depth + 1)  # reports the anchor or tag
+            value, pos = node(value_event, depth + 1)
             if key in keys:
-                first = keys[key][0] + 1
-                self.fail(kmark, f"duplicate key '{key}' (first defined on line {first})")
+                self.fail(kmark, f"duplicate key '{key}' (first defined on line {keys[key].line + 1})")
                 continue
-            keys[key] = (kmark.line, kmark.column)
+            keys[key] = kmark
             data[key] = value
             values[key] = pos
-            last_key, last_end = key, (value_event.end_mark.index if isinstance(value, Plain) else -1)
-        return data, Located(start.start_mark.line, start.start_mark.column, keys, values)
+            if joins:
+                last_key, last_end = key, (value_event.end_mark.index if isinstance(value, Plain) else -1)
+        mark = start.start_mark
+        return data, Located(mark.line, mark.column, keys, values)
 
     def joined(self, end: int, start: int) -> bool:
         """Whether a flow-collection comma at `end` sits between two CJK characters, with no space."""
@@ -261,6 +269,12 @@ def parse(text: str) -> Loaded:
             raise LoadError([(line, col, "a dossier file holds one YAML document; remove the second one (after ---)")])
     except yaml.MarkedYAMLError as exc:
         raise LoadError([*errors, _syntax_error(exc, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"control character U+{ord(character):04X} is not allowed in a dossier"
+        raise LoadError([*errors, _position(text, exc.position, message)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every error libyaml raises is one of the above
+        raise LoadError([*errors, (1, 1, f"YAML error: {exc}")]) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion far below the limit
         raise LoadError([(1, 1, "nesting too deep")]) from None
     finally:
@@ -289,14 +303,26 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     mark: Any = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    if "cannot start any token" in problem and _char_at(text, line, col) == "\t":
+    char = _char_at(text, line, col)
+    if "cannot start any token" in problem and char == "\t":
         problem = "tab character used for indentation; YAML indents with spaces only"
-    elif exc.context:
-        problem = f"{problem} ({exc.context}"
-        if exc.context_mark and exc.context_mark is not mark:
-            problem += f" on line {exc.context_mark.line + 1}"
-        problem += ")"
+    else:
+        if exc.context:
+            problem = f"{problem} ({exc.context}"
+            if exc.context_mark and exc.context_mark is not mark:
+                problem += f" on line {exc.context_mark.line + 1}"
+            problem += ")"
+        hint = next((h for key, h in _HINTS.items() if key in (exc.problem or "")), "")
+        problem += f"; {hint}" if hint else ""
     return line, col, f"YAML syntax error: {problem}"
+
+
+_HINTS = {
+    "mapping values are not allowed": "text that contains ': ' must be in quotes",
+    "cannot start any token": "text that starts with @, ` or % must be in quotes",
+    "could not find expected ':'": "a key is missing its ':', or a value spread over lines needs quotes or |",
+    "found unexpected end of stream": "a quote or bracket is not closed",
+}
 
 
 def _char_at(text: str, line: int, col: int) -> str:

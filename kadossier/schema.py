@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kadossier.checks import RED_FLAGS
 from kadossier.fields import Currency, Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
 from kadossier.model import Dossier
 
@@ -77,6 +78,16 @@ def markdown_reference() -> str:
             kind = type_name(info.annotation) + _bounds(info.metadata)
             out.append(f"| `{name}` | {kind} | {required} | {description} |")
         out.append("")
+    out += [
+        "### Red flags",
+        "",
+        "Warnings that `kadossier validate` prints with their code; `--strict` fails on them.",
+        "",
+        "| code | when |",
+        "| --- | --- |",
+    ]
+    out += [f"| `{code}` | {meaning} |" for code, meaning in RED_FLAGS.items()]
+    out.append("")
     return "\n".join(out)
 
 

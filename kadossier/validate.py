@@ -121,18 +121,25 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
     return result
 
 
-def check_files(paths: Sequence[Path], today: date, *, jobs: int | None = None) -> list[Checked]:
-    """Check many files, in worker processes when there are enough of them to pay off."""
+def check_files(paths: Sequence[Path], today: date, *, jobs: int | None = None, models: bool = True) -> list[Checked]:
+    """Check many files, in worker processes when there are enough of them to pay off.
+
+    With `models=False` only the problems come back (`dossier` is None): sending models between
+    processes costs more than building them.
+    """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(paths) < PARALLEL_FROM:
-        return [check_file(path, today) for path in paths]
+        return [_check_one(path, today, models) for path in paths]
     chunk = max(1, len(paths) // (jobs * 4))
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        return list(pool.map(_check_one, paths, [today] * len(paths), chunksize=chunk))
+        return list(pool.map(_check_one, paths, [today] * len(paths), [models] * len(paths), chunksize=chunk))
 
 
-def _check_one(path: Path, today: date) -> Checked:
-    return check_file(path, today)
+def _check_one(path: Path, today: date, models: bool) -> Checked:
+    result = check_file(path, today)
+    if not models:
+        result.dossier = None
+    return result
 
 
 def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:

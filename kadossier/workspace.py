@@ -82,9 +82,9 @@ def open_workspace(config_file: Path) -> Workspace:
     options.load_dict(_plugin_options(config))
     failed, _warnings = options.validate()
     if failed:
-        line = _plugin_line(config_file)
-        messages = "; ".join(f"option '{key}': {err}" for key, err in failed)
-        raise WorkspaceError(f"{config_file}:{line}:1: error: kadossier plugin {messages}")
+        key, error = failed[0]
+        line, col = _option_position(config_file, key)
+        raise WorkspaceError(f"kadossier plugin option '{key}': {error}", where=f"{config_file}:{line}:{col}")
     return Workspace(config_file.parent, config_file, options)
 
 
@@ -100,6 +100,18 @@ def _plugin_line(config_file: Path, text: str | None = None) -> int:
     text = config_file.read_text(encoding="utf-8") if text is None else text
     match = re.search(rf"^[ \t-]*['\"]?{PLUGIN}['\"]?[ \t]*(:|$)", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _option_position(config_file: Path, key: str) -> tuple[int, int]:
+    """Where the plugin's option `key` is written (or the plugin itself, if the option is not)."""
+    text = config_file.read_text(encoding="utf-8")
+    start = _plugin_line(config_file, text)
+    lines = text.splitlines()
+    for number in range(start, len(lines)):
+        match = re.match(rf"(\s*){re.escape(key)}\s*:", lines[number])
+        if match:
+            return number + 1, len(match.group(1)) + 1
+    return start, 1
 
 
 def _plugin_options(config: Any) -> dict[str, Any]:

@@ -16,8 +16,11 @@ TODAY = date(2026, 11, 23)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true",
-                     help="Rewrite expected outputs (fixture expectations, golden files) from the current code.")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite expected outputs (fixture expectations, golden files) from the current code.",
+    )
 
 
 @pytest.fixture

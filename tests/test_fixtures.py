@@ -23,7 +23,7 @@ def _split(raw: bytes) -> tuple[bytes, list[str]]:
     """Return the file without its expectation lines, and the expected problems."""
     lines = raw.splitlines(keepends=True)
     body = [line for line in lines if not line.startswith(MARK)]
-    expected = [line[len(MARK):].decode("utf-8").rstrip("\r\n") for line in lines if line.startswith(MARK)]
+    expected = [line[len(MARK) :].decode("utf-8").rstrip("\r\n") for line in lines if line.startswith(MARK)]
     return b"".join(body), expected
 
 
@@ -45,4 +45,3 @@ def test_fixture_gives_exactly_its_expected_problems(path: Path, update_goldens:
     else:
         assert result.dossier is None and result.errors
     assert elapsed < 1.0, f"checking {path.name} took {elapsed:.2f} s"
-

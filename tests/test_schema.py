@@ -1,0 +1,88 @@
+"""The JSON Schema and the field reference come from the models and stay in sync with what ships."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from kadossier.load import Plain, load_bytes
+from kadossier.schema import SCHEMA_FILE, json_schema, json_schema_text, markdown_reference
+from tests.conftest import EXAMPLES, FIXTURES, ROOT
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def as_editor_sees_it(value: Any) -> Any:
+    """Type plain scalars as a YAML 1.2 editor does (the JSON Schema is for editors)."""
+    if isinstance(value, dict):
+        return {k: as_editor_sees_it(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_editor_sees_it(v) for v in value]
+    if isinstance(value, Plain):
+        if value in ("true", "false"):
+            return value == "true"
+        if _INT.fullmatch(value):
+            return int(value)
+        if _FLOAT.fullmatch(value):
+            return float(value)
+    return value
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    Draft202012Validator.check_schema(json_schema())
+
+
+@pytest.mark.parametrize(
+    "path", sorted(EXAMPLES.glob("*.yaml")) + sorted((FIXTURES / "valid").glob("*.yaml")), ids=lambda p: p.name
+)
+def test_schema_accepts_the_valid_dossiers(path: Path) -> None:
+    if path.name == "faithful-text.yaml":
+        pytest.skip("unquoted numbers in text fields are text to kadossier but numbers to a YAML 1.2 editor")
+    instance = as_editor_sees_it(load_bytes(path.read_bytes()).data)
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(json_schema()).iter_errors(instance)
+    ]
+    assert errors == []
+
+
+def test_schema_rejects_unknown_fields_and_bad_values() -> None:
+    validator = Draft202012Validator(json_schema())
+    base = {"schema_version": 1, "name": "x", "owner": "y"}
+    assert validator.is_valid(base)
+    assert not validator.is_valid({**base, "ownr": "y"})
+    assert not validator.is_valid({**base, "grade": "D"})
+    assert not validator.is_valid({**base, "schema_version": 2})
+    assert not validator.is_valid({**base, "people": [{"id": "a", "name": "A", "roles": ["boss"]}]})
+
+
+def test_shipped_schema_file_is_current(update_goldens: bool) -> None:
+    shipped = EXAMPLES / SCHEMA_FILE
+    if update_goldens:
+        shipped.write_text(json_schema_text(), encoding="utf-8")
+    assert shipped.read_text(encoding="utf-8") == json_schema_text(), "run: kadossier schema -o dossiers/" + SCHEMA_FILE
+
+
+def test_readme_field_reference_is_current(update_goldens: bool) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- field-reference:start -->\n", "<!-- field-reference:end -->"
+    assert start in text and end in text
+    head, rest = text.split(start)
+    _old, tail = rest.split(end)
+    current = head + start + markdown_reference() + "\n" + end + tail
+    if update_goldens:
+        readme.write_text(current, encoding="utf-8")
+    assert text == current, "run: pytest --update-goldens tests/test_schema.py"
+
+
+def test_every_field_has_a_description() -> None:
+    from kadossier.schema import models
+
+    for model in models():
+        for name, info in model.model_fields.items():
+            assert info.description, f"{model.__name__}.{name} has no docstring"
