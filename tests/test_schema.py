@@ -37,9 +37,16 @@ def test_schema_is_valid_draft_2020_12() -> None:
     Draft202012Validator.check_schema(json_schema())
 
 
-@pytest.mark.parametrize(
-    "path", sorted(EXAMPLES.glob("*.yaml")) + sorted((FIXTURES / "valid").glob("*.yaml")), ids=lambda p: p.name
-)
+# faithful-text.yaml is left out on purpose: its unquoted numbers in text fields are text to kadossier but
+# numbers to a YAML 1.2 editor, which flags them (as it should: quoting them is clearer).
+EDITOR_VALID = [
+    p
+    for p in sorted(EXAMPLES.glob("*.yaml")) + sorted((FIXTURES / "valid").glob("*.yaml"))
+    if p.name != "faithful-text.yaml"
+]
+
+
+@pytest.mark.parametrize("path", EDITOR_VALID, ids=lambda p: p.name)
 def test_schema_accepts_the_valid_dossiers(path: Path) -> None:
     instance = as_editor_sees_it(load_bytes(path.read_bytes()).data)
     errors = [
