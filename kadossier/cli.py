@@ -114,6 +114,29 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 
 
 @main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings, including the red flags the workspace warns on.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Build into DIR.")
+@click.pass_obj
+def build(obj: Context, strict: bool, site_dir: Path | None) -> None:
+    """Build the team wiki (the same as `mkdocs build` in the workspace)."""
+    from kadossier.build import build_site
+
+    folder = build_site(obj.workspace, today=obj.today, strict=strict, site_dir=site_dir)
+    click.echo(f"site built in {os.path.relpath(folder)}")
+
+
+@main.command()
+@click.option("-a", "--dev-addr", metavar="IP:PORT", help="Where to serve (default 127.0.0.1:8000).")
+@click.option("-o", "--open", "open_in_browser", is_flag=True, help="Open the site in a browser.")
+@click.pass_obj
+def serve(obj: Context, dev_addr: str | None, open_in_browser: bool) -> None:
+    """Serve the wiki with live reload while you edit dossiers (the same as `mkdocs serve`)."""
+    from kadossier.build import serve_site
+
+    serve_site(obj.workspace, dev_addr=dev_addr, open_in_browser=open_in_browser)
+
+
+@main.command()
 @click.argument("name")
 @click.option("--slug", help="File name (account id) to use; default: made from NAME (pinyin for Chinese).")
 @click.option("--owner", help="Account manager; default: your git user.name.")

@@ -1,0 +1,64 @@
+"""Build and serve the wiki by running MkDocs on the workspace, as `mkdocs build` / `mkdocs serve` do.
+
+`kadossier build` and `mkdocs build` run the same code: MkDocs loads mkdocs.yml and the kadossier plugin
+generates the pages. This module only adds the day to judge dates by and turns MkDocs' failures into
+clean `KadossierError`s.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kadossier.errors import KadossierError
+from kadossier.workspace import Workspace
+
+log = logging.getLogger("kadossier")
+
+
+def _config(workspace: Workspace, today: date | None, **options: Any) -> Any:
+    from mkdocs.config import load_config
+
+    # Material prints a notice about MkDocs 2 on every build; kadossier users did not pick MkDocs themselves.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(config_file=str(workspace.config_file), **options)
+    plugin = config.plugins.get("kadossier")
+    if plugin is None:  # pragma: no cover - a workspace lists the plugin by definition
+        raise KadossierError(f"{workspace.config_file} does not list the kadossier plugin")
+    plugin.today = today
+    return config
+
+
+def build_site(workspace: Workspace, *, today: date | None = None, strict: bool = False,
+               site_dir: Path | None = None) -> Path:
+    """Build the site; return its folder. Invalid dossiers (and warnings with `strict`) fail the build."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    options: dict[str, Any] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir.resolve())
+    try:
+        config = _config(workspace, today, **options)
+        build(config)
+    except PluginError as exc:
+        raise KadossierError(str(exc)) from None
+    except (Abort, ConfigurationError) as exc:
+        raise KadossierError(f"site not built: {exc}") from None
+    return Path(config.site_dir)
+
+
+def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_browser: bool = False) -> None:
+    """Serve the site with live reload: it rebuilds when a dossier, template or mkdocs.yml changes."""
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        serve(config_file=str(workspace.config_file), open_in_browser=open_in_browser,
+              **({"dev_addr": dev_addr} if dev_addr else {}))
+    except (PluginError, Abort, ConfigurationError) as exc:
+        raise KadossierError(str(exc)) from None

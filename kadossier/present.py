@@ -1,0 +1,154 @@
+"""Presentation helpers shared by the site and the PDFs: labels per language, dates, money, safe text.
+
+Labels live in `templates/labels/<language>.yaml` (a workspace's own file overrides single entries).
+Every function that turns dossier text into markup escapes it first; the result is `Markup`, so Jinja's
+autoescape does not escape it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_compact_currency, format_currency, format_decimal
+from markupsafe import Markup, escape
+
+from kadossier.fields import Money
+from kadossier.templating import default_templates_dir
+
+LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
+_BLANK_LINE = re.compile(r"\n\s*\n")
+# The characters python-markdown (with tables) lets a backslash escape; escaping others would show the \\.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def load_labels(language: str, workspace_root: Path | None = None) -> dict[str, Any]:
+    """Return the labels of `language`: the defaults with a workspace's own entries laid over them."""
+    labels: dict[str, Any] = _read_labels(default_templates_dir() / "labels" / f"{language}.yaml")
+    if workspace_root is not None:
+        own = workspace_root / "templates" / "labels" / f"{language}.yaml"
+        if own.is_file() and own.resolve() != (default_templates_dir() / "labels" / f"{language}.yaml").resolve():
+            for section, entries in _read_labels(own).items():
+                labels.setdefault(section, {}).update(entries)
+    return labels
+
+
+def _read_labels(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as stream:
+        data = yaml.safe_load(stream)
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """Formats values for one language and workspace currency, as of one day."""
+
+    language: str
+    currency: str
+    today: dt.date
+    labels: dict[str, Any]
+
+    @cached_property
+    def locale(self) -> str:
+        """The Babel locale of the language."""
+        return LOCALES[self.language]
+
+    @property
+    def ui(self) -> dict[str, str]:
+        """Interface texts."""
+        return dict(self.labels["ui"])
+
+    def label(self, vocab: str, value: object) -> str:
+        """The label of a vocabulary value (the value itself if the labels lack it)."""
+        if value is None:
+            return ""
+        key = getattr(value, "value", value)
+        return str(self.labels["vocab"][vocab].get(key, key))
+
+    def field(self, name: str) -> str:
+        """The label of a field name."""
+        return str(self.labels["fields"].get(name, name.replace("_", " ")))
+
+    def money(self, money: Money | None, *, compact: bool = False) -> str:
+        """Format an amount in its currency (the workspace's when it has none)."""
+        if money is None:
+            return ""
+        return self.amount(money.amount, money.currency or self.currency, compact=compact)
+
+    def amount(self, amount: float, currency: str, *, compact: bool = False) -> str:
+        """Format a number as money in `currency`."""
+        if compact:
+            return str(format_compact_currency(amount, currency, locale=self.locale, fraction_digits=1))
+        if float(amount).is_integer():  # whole amounts without ".00": ¥21,000,000
+            return str(format_currency(amount, currency, format=self._whole_pattern, locale=self.locale,
+                                       currency_digits=False))
+        return str(format_currency(amount, currency, locale=self.locale))
+
+    @cached_property
+    def _whole_pattern(self) -> str:
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+        return re.sub(r"\.0+", "", pattern)
+
+    def amounts(self, totals: dict[str, float], *, compact: bool = True) -> str:
+        """Format sums per currency as one line: ¥21M · €2.4M."""
+        if not totals:
+            return "–"
+        return " · ".join(self.amount(v, c, compact=compact) for c, v in sorted(totals.items()))
+
+    def number(self, value: float) -> str:
+        """Format a plain number with the language's grouping."""
+        return str(format_decimal(value, locale=self.locale))
+
+    def date(self, value: dt.date | None) -> str:
+        """Format a date: 28 Nov 2026 / 2026年11月28日."""
+        if value is None:
+            return ""
+        day = value.date() if isinstance(value, dt.datetime) else value
+        text = str(format_date(day, "medium", locale=self.locale))
+        if isinstance(value, dt.datetime):
+            text += " " + str(format_time(value, "HH:mm", locale=self.locale))
+        return text
+
+    def month(self, value: dt.date) -> str:
+        """Format a month: Jan 2027 / 2027年1月."""
+        return str(format_skeleton("yMMM", value, locale=self.locale))
+
+
+def text_html(value: str | list[str] | None) -> Markup:
+    """Render free text as escaped HTML on one line: paragraphs, line breaks, or a bullet list.
+
+    The result never contains a newline, so it cannot end a raw HTML block in Markdown and let the rest
+    of the text be read as Markdown.
+    """
+    if value is None:
+        return Markup("")
+    if isinstance(value, list):
+        return Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(_lines(v)) for v in value))
+    paragraphs = [p for p in _BLANK_LINE.split(value.strip()) if p.strip()]
+    if len(paragraphs) == 1:
+        return _lines(paragraphs[0])
+    return Markup("").join(Markup("<p>{}</p>").format(_lines(p)) for p in paragraphs)
+
+
+def text_plain(value: str | list[str] | None) -> str:
+    """Free text as one plain string (lists joined with '; ')."""
+    if value is None:
+        return ""
+    return "; ".join(value) if isinstance(value, list) else value
+
+
+def _lines(text: str) -> Markup:
+    return Markup("<br>").join(escape(line) for line in text.strip().split("\n"))
+
+
+def markdown_text(value: object) -> Markup:
+    """Escape a value for a Markdown context (a heading): HTML-escaped, every Markdown character quoted."""
+    flat = " ".join(str(value).split())
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(flat))))

@@ -1,0 +1,99 @@
+"""The built wiki in a real headless Chromium: no console errors, the chart and tables are there, sorting
+and Chinese search work. Screenshots go to tests/artifacts/ for a human to look at."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the name http.server uses
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Chromium is not installed: run `bash .ci/setup test` (it installs Debian's chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, url: str, errors: list[str]) -> Page:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: errors.append(f"outside request {r.url}")
+            if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def shoot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_dashboard_renders_and_sorts(browser: Browser, server: str) -> None:
+    errors: list[str] = []
+    page = open_page(browser, server, errors)
+    shoot(page, "site-dashboard")
+    rows = page.locator("table.kad-accounts tbody tr")
+    assert rows.count() == 3
+    names = lambda: [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]  # noqa: E731
+    page.locator("table.kad-accounts th", has_text="Days since review").click()
+    assert names() == ["Kestrel Robotics", "晨光日报", "Northwind Grid"]  # 3, 5, 52 days
+    page.locator("table.kad-accounts th", has_text="Days since review").click()
+    assert names() == ["Northwind Grid", "晨光日报", "Kestrel Robotics"]
+    assert errors == []
+
+
+def test_account_page_has_chart_tables_and_profile(browser: Browser, server: str) -> None:
+    errors: list[str] = []
+    page = open_page(browser, server + "accounts/shenyang-daily/", errors)
+    shoot(page, "site-account-shenyang-daily")
+    chart = page.locator("svg.kad-chart")
+    assert chart.count() == 1 and chart.locator("g.kad-node").count() == 5
+    assert chart.bounding_box()["width"] > 300  # type: ignore[index]
+    assert page.locator("table.kad-matrix").count() == 1
+    assert page.locator(".kad-swot > div").count() == 4
+    profile = page.locator("details.kad-profile").first
+    assert not profile.locator("dl").is_visible()
+    profile.locator("summary").click()
+    assert profile.locator("dl").is_visible()
+    assert errors == []
+
+
+def test_typing_a_chinese_name_finds_the_account(browser: Browser, server: str) -> None:
+    errors: list[str] = []
+    page = open_page(browser, server, errors)
+    page.locator("input.md-search__input").fill("万国利")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    shoot(page, "site-search-chinese")
+    first = results.first.locator("a").first.get_attribute("href") or ""
+    assert "accounts/shenyang-daily/" in first
+    assert errors == []

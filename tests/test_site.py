@@ -1,0 +1,240 @@
+"""The team wiki: a real MkDocs build of the example workspace, its pages, its safety and its size."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.numbers import get_currency_symbol
+from click.testing import CliRunner
+
+from kadossier.cli import main
+from kadossier.load import Plain, load_bytes
+from kadossier.present import Presenter, load_labels
+from kadossier.vocab import Role
+from tests.conftest import EXAMPLES, TODAY, build
+
+REFERENCES = ["shenyang-daily", "northwind-grid"]
+REFERENCE_KEYS = {"id", "reports_to", "decision_makers", "influencers", "competitors", "theirs", "project",
+                  "schema_version"}
+VOCAB_OF = {"grade": "grade", "tier": "tier", "organization": "organization", "kind": "department_kind",
+            "satisfaction": "rating", "influence": "rating", "reliability": "rating", "level": "level",
+            "roles": "role", "attitude": "attitude", "relationship": "relationship", "stage": "stage",
+            "status": None, "channel": "channel"}
+
+
+class Page(HTMLParser):
+    """An HTML page's visible text, scripts, event-handler attributes and links."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self.urls: list[str] = []
+        self.fetches: list[str] = []
+        self._skip = 0
+        self.feed(source)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+            if tag == "script":
+                self.scripts.append(dict(attrs).get("src") or "<inline>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"{tag} {name}={value}")
+            if name in ("href", "src", "action", "formaction", "xlink:href") and value:
+                self.urls.append(value)
+                if name == "src" or tag == "link":
+                    self.fetches.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def page(site: Path, uri: str) -> Page:
+    return Page((site / uri / "index.html").read_text(encoding="utf-8"))
+
+
+def test_every_page_is_built(site: Path) -> None:
+    for uri in ["", "pipeline", "visits", "competitors", "red-flags", "accounts/shenyang-daily",
+                "accounts/northwind-grid", "accounts/kestrel-robotics"]:
+        assert (site / uri / "index.html").is_file(), uri
+    assert not list(site.rglob("*.yaml")), "raw dossiers must never be published"
+    assert not list(site.rglob("dossier.schema.json"))
+
+
+def _leaves(value: object, key: str = "") -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, k)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v, key)]
+    return [(key, value)]
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_every_field_of_the_reference_dossiers_is_on_its_page(site: Path, name: str) -> None:
+    text = page(site, f"accounts/{name}").visible
+    presenter = Presenter("en", "CNY", TODAY, load_labels("en"))
+    data = load_bytes((EXAMPLES / f"{name}.yaml").read_bytes()).data
+    missing = []
+    for key, value in _leaves(data):
+        if key in REFERENCE_KEYS or value is None:
+            continue
+        value = str(value)
+        expected = [" ".join(value.split())]
+        if key in VOCAB_OF:
+            vocabs = [VOCAB_OF[key]] if VOCAB_OF[key] else ["visit_status", "project_status"]
+            vocabs += ["visit_kind"] if key == "kind" else []
+            expected = [presenter.label(vocab, value) for vocab in vocabs]
+        elif key == "currency":
+            expected = [get_currency_symbol(value, locale="en_GB")]
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", value):
+            from kadossier.fields import _when
+
+            expected = [presenter.date(_when(value))]
+        elif key in ("amount", "employees", "revenue", "budget", "value") and isinstance(value, Plain | str) and \
+                value.isdigit():
+            expected = [presenter.number(int(value)), value]
+        elif key == "net_margin":
+            expected = [f"{float(value) * 100:.1f}%"]
+        elif key == "done":
+            expected = ["✓"]
+        if not any(e in text for e in expected):
+            missing.append((key, value, expected))
+    assert missing == []
+
+
+def test_references_show_as_names_and_link_within_the_page(site: Path) -> None:
+    source = (site / "accounts/shenyang-daily/index.html").read_text(encoding="utf-8")
+    assert 'href="#person-wan-guoli">万国利</a>' in source
+    assert 'id="person-wan-guoli"' in source and 'id="project-newsprint-2027"' in source
+    assert 'href="#competitor-liaodong-paper">辽东纸业</a>' in source
+
+
+def test_org_chart_and_matrix_are_inline_svg_without_script(site: Path) -> None:
+    source = (site / "accounts/shenyang-daily/index.html").read_text(encoding="utf-8")
+    svg = source[source.index("<svg class=\"kad-chart\""):source.index("</svg>", source.index("kad-chart"))]
+    assert svg.count("<rect") == 5 and svg.count("<polyline") == 4
+    assert "<script" not in svg and "kad-attitude-champion" in svg
+    assert "刘强" in svg and "印刷车间主任" in svg
+    matrix = page(site, "accounts/shenyang-daily").visible
+    assert all(Presenter("en", "CNY", TODAY, load_labels("en")).label("role", r) in matrix for r in Role)
+
+
+def test_overviews_aggregate_across_accounts(site: Path) -> None:
+    dashboard = page(site, "").visible
+    assert "Accounts 3" in dashboard and "Open projects 4" in dashboard
+    assert "CN¥22.2M · €2.4M" in dashboard  # newsprint 21M + looms 1.2M; scf 1.8M + cash pool 0.6M
+    pipeline = page(site, "pipeline").visible
+    assert "Compare 30% 1" in pipeline and "2027 年度新闻纸框架采购" in pipeline
+    visits = page(site, "visits").visible
+    assert visits.index("28 Nov 2026 10:00") < visits.index("3 Dec 2026 14:30") < visits.index("8 Dec 2026")
+    competitors = page(site, "competitors").visible
+    assert "Harbor Bank" in competitors and "Peter Lowe" in competitors and "王海" in competitors
+    flags = page(site, "red-flags").visible
+    assert "万国利 ('wan-guoli') is only at relationship 'met'" in flags
+
+
+def test_pages_are_small_and_fetch_nothing_from_elsewhere(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        parsed = Page(path.read_text(encoding="utf-8"))
+        external = [u for u in parsed.fetches if re.match(r"(https?:)?//", u)]
+        assert external == [], (path, external)
+    for account in (site / "accounts").iterdir():
+        size = (account / "index.html").stat().st_size
+        assert size <= 40 * 1024, (account.name, size)
+    css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+
+
+def test_search_index_has_the_chinese_names(site: Path) -> None:
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "万国利" in index and "\\\\u3400-\\\\u9fff" in index or "u3400" in index
+
+
+def test_chinese_labels(tmp_path: Path, workspace: Path) -> None:
+    config = workspace / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: zh"), encoding="utf-8")
+    site = build(workspace)
+    text = page(site, "accounts/shenyang-daily").visible
+    for label in ["决策链", "关键人物", "采购部长", "比较", "约会", "2026年11月28日 10:00", "¥3600万"[:1]]:
+        assert label in text, label
+    assert "总览" in page(site, "").visible
+
+
+def test_labels_cover_every_vocabulary_value_in_both_languages() -> None:
+    from kadossier import vocab
+    from kadossier.checks import RED_FLAGS
+    from kadossier.schema import models
+
+    names = {vocab.Grade: "grade", vocab.Tier: "tier", vocab.Organization: "organization",
+             vocab.DepartmentKind: "department_kind", vocab.Rating: "rating", vocab.Level: "level",
+             vocab.Role: "role", vocab.Attitude: "attitude", vocab.Relationship: "relationship",
+             vocab.Stage: "stage", vocab.ProjectStatus: "project_status", vocab.VisitKind: "visit_kind",
+             vocab.VisitStatus: "visit_status", vocab.Channel: "channel"}
+    for language in ("en", "zh"):
+        labels = load_labels(language)
+        for enum, name in names.items():
+            assert set(labels["vocab"][name]) == {m.value for m in enum}, (language, name)
+        assert set(labels["vocab"]["red_flag"]) == set(RED_FLAGS)
+        fields = {f for model in models() for f in model.model_fields} - {"schema_version", "id"}
+        assert fields <= set(labels["fields"]), (language, fields - set(labels["fields"]))
+        assert set(load_labels("en")["ui"]) == set(labels["ui"])
+
+
+HOSTILE = """schema_version: 1
+name: "<img src=x onerror=alert(1)>"
+short_name: "<script>alert(2)</script>"
+owner: "[click](javascript:alert(3))"
+industry: "{{ 7*7 }} {% raw %}"
+region: "--8<-- \\"/etc/passwd\\""
+tags: ["</dd></dl><script>alert(4)</script>", "{: onclick=alert(5) }"]
+reviewed: 2026-11-20
+summary: "first line\\n\\n# Injected heading\\n\\n<iframe src=javascript:alert(6)>\\n\\n!!! danger \\"admonition\\""
+background:
+  website: "https://ok.example.com/\\"onmouseover=\\"alert(7)"
+people:
+  - id: x
+    name: "**bold** _x_ <b>b</b>"
+    title: "| a | b |\\n|---|---|"
+    roles: [coach]
+    notes: "[link](javascript:alert(8)) ![img](http://127.0.0.1:9/x.png) <a href='javascript:alert(9)'>a</a>"
+projects:
+  - {id: p, name: "# not a heading ${x}", stage: interest, decision_makers: [x]}
+"""
+
+
+def test_hostile_dossier_renders_as_text_and_runs_nothing(workspace: Path) -> None:
+    (workspace / "dossiers" / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    site = build(workspace)
+    parsed = page(site, "accounts/hostile")
+    visible = parsed.visible
+    assert "<img src=x onerror=alert(1)>" in visible
+    assert "<script>alert(2)</script>" in visible or "<script>alert(2)</script>" in page(site, "").visible
+    assert "{{ 7*7 }}" in visible and "49" not in visible
+    assert '--8<-- "/etc/passwd"' in visible and "root:" not in visible
+    assert "# Injected heading" in visible and "!!! danger" in visible
+    for path in site.rglob("*.html"):
+        parsed = Page(path.read_text(encoding="utf-8"))
+        assert parsed.handlers == [], (path, parsed.handlers)
+        assert not [u for u in parsed.urls if u.strip().lower().startswith(("javascript:", "data:"))], path
+        assert all(s == "<inline>" or s.startswith(("assets/", "/assets/", "../", "search/")) for s in parsed.scripts), \
+            (path, parsed.scripts)
+        assert not [u for u in parsed.urls if "127.0.0.1" in u], path
+    source = (site / "accounts/hostile/index.html").read_text(encoding="utf-8")
+    assert "<iframe" not in source and "<h1 id=\"injected-heading\"" not in source
+    assert html.escape("<img src=x onerror=alert(1)>") in source
