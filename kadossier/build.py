@@ -32,8 +32,9 @@ def _config(workspace: Workspace, today: date | None, **options: Any) -> Any:
     return config
 
 
-def build_site(workspace: Workspace, *, today: date | None = None, strict: bool = False,
-               site_dir: Path | None = None) -> Path:
+def build_site(
+    workspace: Workspace, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None
+) -> Path:
     """Build the site; return its folder. Invalid dossiers (and warnings with `strict`) fail the build."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -58,7 +59,10 @@ def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_bro
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        serve(config_file=str(workspace.config_file), open_in_browser=open_in_browser,
-              **({"dev_addr": dev_addr} if dev_addr else {}))
+        serve(
+            config_file=str(workspace.config_file),
+            open_in_browser=open_in_browser,
+            **({"dev_addr": dev_addr} if dev_addr else {}),
+        )
     except (PluginError, Abort, ConfigurationError) as exc:
         raise KadossierError(str(exc)) from None

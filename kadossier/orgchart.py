@@ -62,8 +62,14 @@ def layout(people: list[Person]) -> Chart:
         else:
             x = next_x[0]
             next_x[0] += BOX_W + GAP_X
-        box = Box(person, x, MARGIN + depth * (BOX_H + GAP_Y), fit(person.name, BOX_W - 16, 13),
-                  fit(person.title or "", BOX_W - 16, 11), kids)
+        box = Box(
+            person,
+            x,
+            MARGIN + depth * (BOX_H + GAP_Y),
+            fit(person.name, BOX_W - 16, 13),
+            fit(person.title or "", BOX_W - 16, 11),
+            kids,
+        )
         boxes.append(box)
         return box
 

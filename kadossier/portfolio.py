@@ -102,15 +102,20 @@ def open_projects(accounts: list[Account]) -> list[tuple[Account, Project]]:
 def upcoming_visits(accounts: list[Account], today: dt.date, days: int | None = None) -> list[Dated]:
     """Planned visits from `today` on (within `days` if given), soonest first."""
     last = today + dt.timedelta(days=days) if days is not None else dt.date.max
-    visits = [Dated(a, v) for a in accounts for v in a.dossier.visits
-              if v.status is VisitStatus.PLANNED and today <= v.day <= last]
+    visits = [
+        Dated(a, v)
+        for a in accounts
+        for v in a.dossier.visits
+        if v.status is VisitStatus.PLANNED and today <= v.day <= last
+    ]
     return sorted(visits, key=lambda d: (d.visit.sort_key, d.account.id))
 
 
 def recent_records(accounts: list[Account], today: dt.date, limit: int = RECENT_RECORDS) -> list[Dated]:
     """The latest done visits up to `today`, newest first."""
-    visits = [Dated(a, v) for a in accounts for v in a.dossier.visits
-              if v.status is VisitStatus.DONE and v.day <= today]
+    visits = [
+        Dated(a, v) for a in accounts for v in a.dossier.visits if v.status is VisitStatus.DONE and v.day <= today
+    ]
     return sorted(visits, key=lambda d: d.visit.sort_key, reverse=True)[:limit]
 
 

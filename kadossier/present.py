@@ -87,8 +87,9 @@ class Presenter:
         if compact:
             return str(format_compact_currency(amount, currency, locale=self.locale, fraction_digits=1))
         if float(amount).is_integer():  # whole amounts without ".00": ¥21,000,000
-            return str(format_currency(amount, currency, format=self._whole_pattern, locale=self.locale,
-                                       currency_digits=False))
+            return str(
+                format_currency(amount, currency, format=self._whole_pattern, locale=self.locale, currency_digits=False)
+            )
         return str(format_currency(amount, currency, locale=self.locale))
 
     @cached_property

@@ -1,17 +1,22 @@
-"""Render the wiki's pages (Markdown with raw HTML blocks) from the accounts, through `templates/site/`.
+"""Render the wiki's pages from the accounts through `templates/site/`, as HTML.
 
-The MkDocs plugin hands these pages to MkDocs as generated files; nothing is written to disk here.
-Every dossier value reaches a page through an escaping filter, and never as Markdown: values sit in HTML
-blocks that hold no blank line, so Markdown never parses them.
+Pages are HTML from the start: no dossier value is ever read as Markdown, and MkDocs does not spend its
+time re-parsing HTML. MkDocs gets a stub of each page (front matter and the headings, for the title, the
+table of contents and the navigation); the plugin puts the real body in place after Markdown, and gives
+the search index a text-only version of it. Every dossier value goes through autoescape or an escaping
+filter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +28,80 @@ from mkdocs.utils import get_relative_url
 from kadossier import orgchart, portfolio
 from kadossier.fields import Money
 from kadossier.model import Dossier
-from kadossier.present import Presenter, markdown_text, text_html
+from kadossier.present import Presenter, text_html
 from kadossier.templating import environment
 from kadossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
 
 OVERVIEW = {
-    "index.md": ("dashboard", "site/dashboard.md"),
-    "pipeline.md": ("pipeline", "site/pipeline.md"),
-    "visits.md": ("visits", "site/visits.md"),
-    "competitors.md": ("competitors", "site/competitors.md"),
-    "red-flags.md": ("red_flags", "site/red-flags.md"),
+    "index.md": ("dashboard", "site/dashboard.html"),
+    "pipeline.md": ("pipeline", "site/pipeline.html"),
+    "visits.md": ("visits", "site/visits.html"),
+    "competitors.md": ("competitors", "site/competitors.html"),
+    "red-flags.md": ("red_flags", "site/red-flags.html"),
 }
 """Overview pages: file, interface label (its title in the navigation), template."""
 ACCOUNTS_DIR = "accounts"
-_VOCABS = {Organization: "organization", DepartmentKind: "department_kind", Rating: "rating",
-           ProjectStatus: "project_status", VisitKind: "visit_kind", VisitStatus: "visit_status",
-           Channel: "channel"}
+_VOCABS = {
+    Organization: "organization",
+    DepartmentKind: "department_kind",
+    Rating: "rating",
+    ProjectStatus: "project_status",
+    VisitKind: "visit_kind",
+    VisitStatus: "visit_status",
+    Channel: "channel",
+}
+
+
+_HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
+_ID = re.compile(r'\sid="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
+_NOT_HEADING_TAG = re.compile(r"<(?!/?h[1-6][\s>])[^>]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page: its title, the Material sidebars it hides, its HTML body and its headings."""
+
+    title: str
+    hide: list[str]
+    html: str
+    headings: list[tuple[int, str, str]]  # (level, id, text)
+
+    @property
+    def markdown(self) -> str:
+        """The stub MkDocs reads: only front matter (title, hidden sidebars), so Markdown has nothing to do."""
+        return "---\n" + json.dumps({"title": self.title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
+
+    def toc_tokens(self) -> list[dict[str, Any]]:
+        """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents."""
+        root: list[dict[str, Any]] = []
+        stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
+        for level, ident, text in self.headings:
+            while stack[-1][0] >= level:
+                stack.pop()
+            token = {"level": level, "id": ident, "name": escape(text), "children": []}
+            stack[-1][1].append(token)
+            stack.append((level, token["children"]))
+        return root
+
+    @property
+    def search_html(self) -> str:
+        """The body as headings and text only: what the search index needs, quick to parse."""
+        return _NOT_HEADING_TAG.sub(" ", self.html)
+
+
+def _with_heading_ids(html: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give every h1-h3 an id (keeping the template's own) and list them."""
+    headings: list[tuple[int, str, str]] = []
+
+    def visit(match: re.Match[str]) -> str:
+        level, attrs, inner = int(match[1]), match[2], match[3]
+        found = _ID.search(attrs)
+        ident = found[1] if found else f"h-{len(headings) + 1}"
+        headings.append((level, ident, unescape(_TAG.sub("", inner)).strip()))
+        return match[0] if found else f'<h{level} id="{ident}"{attrs}>{inner}</h{level}>'
+
+    return _HEADING.sub(visit, html), headings
 
 
 def account_uri(account_id: str) -> str:
@@ -48,35 +111,52 @@ def account_uri(account_id: str) -> str:
 
 @dataclass
 class Site:
-    """Everything the pages are made from."""
+    """Renders the pages for one language, currency, day and URL scheme."""
 
-    accounts: list[portfolio.Account]
     presenter: Presenter
     workspace_root: Path | None
     use_directory_urls: bool = True
 
-    def pages(self) -> dict[str, str]:
-        """Render every page: {source path: Markdown}."""
-        env = self.environment()
-        pages = {uri: self._render(env, template, uri, {}) for uri, (_, template) in OVERVIEW.items()}
-        for account in self.accounts:
-            uri = account_uri(account.id)
-            pages[uri] = self._render(env, "site/account.md", uri, {"account": account, "d": account.dossier})
-        return pages
+    def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
+        """Render the pages across accounts: {source path: page}."""
+        return {uri: self._render(template, uri, {"accounts": accounts}) for uri, (_, template) in OVERVIEW.items()}
 
-    def environment(self) -> jinja2.Environment:
+    def account_page(self, account: portfolio.Account) -> GeneratedPage:
+        """Render one account's page."""
+        return self._render("site/account.html", account_uri(account.id), {"account": account, "d": account.dossier})
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
         """The Jinja environment of the site templates, with the presentation filters."""
         env = environment(self.workspace_root, html=True)
         p = self.presenter
-        env.filters.update(text=text_html, md=markdown_text, money=p.money, amounts=p.amounts, date=p.date,
-                           month=p.month, label=p.label, field=p.field, show=self.show)
-        env.globals.update(P=p, ui=p.ui, today=p.today, portfolio=portfolio, orgchart=orgchart,
-                           accounts=self.accounts, currency=p.currency, account_uri=account_uri, filled=filled,
-                           anchor=anchor, show_field=self.show_field)
+        env.filters.update(
+            text=text_html,
+            money=p.money,
+            amounts=p.amounts,
+            date=p.date,
+            month=p.month,
+            label=p.label,
+            field=p.field,
+            show=self.show,
+        )
+        env.globals.update(
+            P=p,
+            ui=p.ui,
+            today=p.today,
+            portfolio=portfolio,
+            orgchart=orgchart,
+            currency=p.currency,
+            account_uri=account_uri,
+            filled=filled,
+            show_field=self.show_field,
+        )
         return env
 
-    def _render(self, env: jinja2.Environment, template: str, uri: str, context: dict[str, Any]) -> str:
-        return env.get_template(template).render(url=self._linker(uri), page_uri=uri, **context)
+    def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
+        module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
+        html, headings = _with_heading_ids(str(module))
+        return GeneratedPage(str(getattr(module, "title", "")), list(getattr(module, "hide", [])), html, headings)
 
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)
@@ -109,11 +189,6 @@ class Site:
         if isinstance(value, str | list):
             return text_html(value)
         return escape(str(value))
-
-
-def anchor(name: str) -> Markup:
-    """An attribute list giving a Markdown heading its id: {#person-wan-guoli} (ids are validated slugs)."""
-    return Markup("{#") + escape(name) + Markup("}")
 
 
 def filled(obj: object, names: list[str]) -> list[str]:

@@ -44,8 +44,9 @@ def build(workspace: Path, *args: str) -> Path:
 
     from kadossier.cli import main
 
-    result = CliRunner().invoke(main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build", *args],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build", *args], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return workspace / "site"
 

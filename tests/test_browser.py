@@ -12,14 +12,22 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the name http.server uses
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -46,8 +54,12 @@ def open_page(browser: Browser, url: str, errors: list[str]) -> Page:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: errors.append(f"outside request {r.url}")
-            if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            errors.append(f"outside request {r.url}") if not r.url.startswith(("http://127.0.0.1", "data:")) else None
+        ),
+    )
     page.goto(url, wait_until="networkidle")
     return page
 
@@ -90,10 +102,23 @@ def test_account_page_has_chart_tables_and_profile(browser: Browser, server: str
 def test_typing_a_chinese_name_finds_the_account(browser: Browser, server: str) -> None:
     errors: list[str] = []
     page = open_page(browser, server, errors)
-    page.locator("input.md-search__input").fill("万国利")
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
+    results = page.locator(".md-search-result__item", has_text="万国利")
+    search = page.locator("input.md-search__input")
+    search.click()
+    for _attempt in range(20):  # a query typed before the search worker has its index is dropped: retype
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.insert_text("万国利")  # as an input method commits it: no key events for the characters
+        page.keyboard.press("End")  # a key release, on which the search reads the box
+        try:
+            results.first.wait_for(timeout=1_500)
+            break
+        except PlaywrightTimeout:
+            continue
+    meta = page.locator(".md-search-result__meta").inner_text()
+    value = page.locator("input.md-search__input").input_value()
+    assert results.count() > 0, f"no search results for {value!r}; the search box says: {meta}"
+    first = results.first.locator("a").first.get_attribute("href", timeout=5_000) or ""
     shoot(page, "site-search-chinese")
-    first = results.first.locator("a").first.get_attribute("href") or ""
     assert "accounts/shenyang-daily/" in first
     assert errors == []

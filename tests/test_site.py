@@ -9,21 +9,39 @@ from pathlib import Path
 
 import pytest
 from babel.numbers import get_currency_symbol
-from click.testing import CliRunner
 
-from kadossier.cli import main
 from kadossier.load import Plain, load_bytes
 from kadossier.present import Presenter, load_labels
 from kadossier.vocab import Role
 from tests.conftest import EXAMPLES, TODAY, build
 
 REFERENCES = ["shenyang-daily", "northwind-grid"]
-REFERENCE_KEYS = {"id", "reports_to", "decision_makers", "influencers", "competitors", "theirs", "project",
-                  "schema_version"}
-VOCAB_OF = {"grade": "grade", "tier": "tier", "organization": "organization", "kind": "department_kind",
-            "satisfaction": "rating", "influence": "rating", "reliability": "rating", "level": "level",
-            "roles": "role", "attitude": "attitude", "relationship": "relationship", "stage": "stage",
-            "status": None, "channel": "channel"}
+REFERENCE_KEYS = {
+    "id",
+    "reports_to",
+    "decision_makers",
+    "influencers",
+    "competitors",
+    "theirs",
+    "project",
+    "schema_version",
+}
+VOCAB_OF = {
+    "grade": "grade",
+    "tier": "tier",
+    "organization": "organization",
+    "kind": "department_kind",
+    "satisfaction": "rating",
+    "influence": "rating",
+    "reliability": "rating",
+    "level": "level",
+    "roles": "role",
+    "attitude": "attitude",
+    "relationship": "relationship",
+    "stage": "stage",
+    "status": None,
+    "channel": "channel",
+}
 
 
 class Page(HTMLParser):
@@ -70,8 +88,16 @@ def page(site: Path, uri: str) -> Page:
 
 
 def test_every_page_is_built(site: Path) -> None:
-    for uri in ["", "pipeline", "visits", "competitors", "red-flags", "accounts/shenyang-daily",
-                "accounts/northwind-grid", "accounts/kestrel-robotics"]:
+    for uri in [
+        "",
+        "pipeline",
+        "visits",
+        "competitors",
+        "red-flags",
+        "accounts/shenyang-daily",
+        "accounts/northwind-grid",
+        "accounts/kestrel-robotics",
+    ]:
         assert (site / uri / "index.html").is_file(), uri
     assert not list(site.rglob("*.yaml")), "raw dossiers must never be published"
     assert not list(site.rglob("dossier.schema.json"))
@@ -106,8 +132,11 @@ def test_every_field_of_the_reference_dossiers_is_on_its_page(site: Path, name: 
             from kadossier.fields import _when
 
             expected = [presenter.date(_when(value))]
-        elif key in ("amount", "employees", "revenue", "budget", "value") and isinstance(value, Plain | str) and \
-                value.isdigit():
+        elif (
+            key in ("amount", "employees", "revenue", "budget", "value")
+            and isinstance(value, Plain | str)
+            and value.isdigit()
+        ):
             expected = [presenter.number(int(value)), value]
         elif key == "net_margin":
             expected = [f"{float(value) * 100:.1f}%"]
@@ -127,7 +156,7 @@ def test_references_show_as_names_and_link_within_the_page(site: Path) -> None:
 
 def test_org_chart_and_matrix_are_inline_svg_without_script(site: Path) -> None:
     source = (site / "accounts/shenyang-daily/index.html").read_text(encoding="utf-8")
-    svg = source[source.index("<svg class=\"kad-chart\""):source.index("</svg>", source.index("kad-chart"))]
+    svg = source[source.index('<svg class="kad-chart"') : source.index("</svg>", source.index("kad-chart"))]
     assert svg.count("<rect") == 5 and svg.count("<polyline") == 4
     assert "<script" not in svg and "kad-attitude-champion" in svg
     assert "刘强" in svg and "印刷车间主任" in svg
@@ -163,7 +192,7 @@ def test_pages_are_small_and_fetch_nothing_from_elsewhere(site: Path) -> None:
 
 def test_search_index_has_the_chinese_names(site: Path) -> None:
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "万国利" in index and "\\\\u3400-\\\\u9fff" in index or "u3400" in index
+    assert ("万国利" in index and "\\\\u3400-\\\\u9fff" in index) or "u3400" in index
 
 
 def test_chinese_labels(tmp_path: Path, workspace: Path) -> None:
@@ -181,11 +210,22 @@ def test_labels_cover_every_vocabulary_value_in_both_languages() -> None:
     from kadossier.checks import RED_FLAGS
     from kadossier.schema import models
 
-    names = {vocab.Grade: "grade", vocab.Tier: "tier", vocab.Organization: "organization",
-             vocab.DepartmentKind: "department_kind", vocab.Rating: "rating", vocab.Level: "level",
-             vocab.Role: "role", vocab.Attitude: "attitude", vocab.Relationship: "relationship",
-             vocab.Stage: "stage", vocab.ProjectStatus: "project_status", vocab.VisitKind: "visit_kind",
-             vocab.VisitStatus: "visit_status", vocab.Channel: "channel"}
+    names = {
+        vocab.Grade: "grade",
+        vocab.Tier: "tier",
+        vocab.Organization: "organization",
+        vocab.DepartmentKind: "department_kind",
+        vocab.Rating: "rating",
+        vocab.Level: "level",
+        vocab.Role: "role",
+        vocab.Attitude: "attitude",
+        vocab.Relationship: "relationship",
+        vocab.Stage: "stage",
+        vocab.ProjectStatus: "project_status",
+        vocab.VisitKind: "visit_kind",
+        vocab.VisitStatus: "visit_status",
+        vocab.Channel: "channel",
+    }
     for language in ("en", "zh"):
         labels = load_labels(language)
         for enum, name in names.items():
@@ -232,9 +272,10 @@ def test_hostile_dossier_renders_as_text_and_runs_nothing(workspace: Path) -> No
         parsed = Page(path.read_text(encoding="utf-8"))
         assert parsed.handlers == [], (path, parsed.handlers)
         assert not [u for u in parsed.urls if u.strip().lower().startswith(("javascript:", "data:"))], path
-        assert all(s == "<inline>" or s.startswith(("assets/", "/assets/", "../", "search/")) for s in parsed.scripts), \
-            (path, parsed.scripts)
+        assert all(
+            s == "<inline>" or s.startswith(("assets/", "/assets/", "../", "search/")) for s in parsed.scripts
+        ), (path, parsed.scripts)
         assert not [u for u in parsed.urls if "127.0.0.1" in u], path
     source = (site / "accounts/hostile/index.html").read_text(encoding="utf-8")
-    assert "<iframe" not in source and "<h1 id=\"injected-heading\"" not in source
+    assert "<iframe" not in source and '<h1 id="injected-heading"' not in source
     assert html.escape("<img src=x onerror=alert(1)>") in source

@@ -1,0 +1,58 @@
+"""Check every dossier and render its account page in one pass, in worker processes for large workspaces.
+
+Checking and rendering an account are independent of the other accounts, so each worker does both for
+its share of the files and sends back the problems, the model (the overview pages need every model) and
+the rendered page. The overview pages are rendered afterwards, in this process.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from kadossier.portfolio import Account
+from kadossier.site import GeneratedPage, Site, account_uri
+from kadossier.validate import PARALLEL_FROM, Checked, check_file
+
+
+@dataclass(slots=True)
+class Generated:
+    """The outcome of a generation pass: every file's check, the valid accounts and all pages."""
+
+    checked: list[Checked]
+    accounts: list[Account]
+    pages: dict[str, GeneratedPage]
+
+
+_site: Site | None = None  # the Site a forked worker renders with, set before the pool forks
+
+
+def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = None) -> Generated:
+    """Check `paths` and render the pages; invalid files get no page (their problems say why)."""
+    global _site
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    _site = site
+    try:
+        if jobs <= 1 or len(paths) < PARALLEL_FROM:
+            results = [_one(path, today) for path in paths]
+        else:
+            chunk = max(1, len(paths) // (jobs * 4))
+            with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+                results = list(pool.map(_one, paths, [today] * len(paths), chunksize=chunk))
+    finally:
+        _site = None
+    checked = [c for c, _ in results]
+    accounts = [Account(c.account, c.dossier, c.warnings) for c in checked if c.dossier is not None]
+    pages = {account_uri(c.account): page for c, page in results if page is not None}
+    return Generated(checked, accounts, {**site.overview_pages(accounts), **pages})
+
+
+def _one(path: Path, today: date) -> tuple[Checked, GeneratedPage | None]:
+    checked = check_file(path, today)
+    if checked.dossier is None or _site is None:
+        return checked, None
+    return checked, _site.account_page(Account(checked.account, checked.dossier, checked.warnings))
