@@ -59,10 +59,7 @@ def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_bro
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        serve(
-            config_file=str(workspace.config_file),
-            open_in_browser=open_in_browser,
-            **({"dev_addr": dev_addr} if dev_addr else {}),
-        )
+        options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+        serve(config_file=str(workspace.config_file), open_in_browser=open_in_browser, **options)
     except (PluginError, Abort, ConfigurationError) as exc:
         raise KadossierError(str(exc)) from None

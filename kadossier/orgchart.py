@@ -49,7 +49,7 @@ def layout(people: list[Person]) -> Chart:
     roots = []
     for person in people:
         if person.reports_to in ids and person.reports_to != person.id:
-            children[person.reports_to].append(person)  # type: ignore[index]
+            children[person.reports_to].append(person)
         else:
             roots.append(person)
     boxes: list[Box] = []

@@ -127,7 +127,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         if generated is None:
             return html
         page.toc = get_toc(generated.toc_tokens())
-        return generated.search_html
+        return str(generated.search_html)
 
     @event_priority(-100)  # after the search plugin has indexed the text-only body
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:

@@ -41,7 +41,7 @@ OVERVIEW = {
 }
 """Overview pages: file, interface label (its title in the navigation), template."""
 ACCOUNTS_DIR = "accounts"
-_VOCABS = {
+_VOCABS: dict[type[Enum], str] = {
     Organization: "organization",
     DepartmentKind: "department_kind",
     Rating: "rating",
@@ -79,9 +79,9 @@ class GeneratedPage:
         for level, ident, text in self.headings:
             while stack[-1][0] >= level:
                 stack.pop()
-            token = {"level": level, "id": ident, "name": escape(text), "children": []}
-            stack[-1][1].append(token)
-            stack.append((level, token["children"]))
+            children: list[dict[str, Any]] = []
+            stack[-1][1].append({"level": level, "id": ident, "name": str(escape(text)), "children": children})
+            stack.append((level, children))
         return root
 
     @property
