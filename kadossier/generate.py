@@ -29,26 +29,46 @@ class Generated:
 
 
 _site: Site | None = None  # the Site a forked worker renders with, set before the pool forks
+_accounts: list[Account] = []  # every valid account, for the overview pages rendered in workers
 
 
 def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = None) -> Generated:
     """Check `paths` and render the pages; invalid files get no page (their problems say why)."""
-    global _site
+    global _site, _accounts
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    site.prepare()  # compile the templates once, before the workers are forked
     _site = site
     try:
         if jobs <= 1 or len(paths) < PARALLEL_FROM:
             results = [_one(path, today) for path in paths]
+            checked, accounts, pages = _gather(results)
+            pages.update(site.overview_pages(accounts))
         else:
             chunk = max(1, len(paths) // (jobs * 4))
-            with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            context = get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
                 results = list(pool.map(_one, paths, [today] * len(paths), chunksize=chunk))
+            checked, accounts, pages = _gather(results)
+            _accounts = accounts  # the overview pages, too, are rendered in parallel, one per worker
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                pages.update(dict(pool.map(_overview, site.overview_uris())))
     finally:
-        _site = None
+        _site, _accounts = None, []
+    return Generated(checked, accounts, pages)
+
+
+def _gather(
+    results: list[tuple[Checked, GeneratedPage | None]],
+) -> tuple[list[Checked], list[Account], dict[str, GeneratedPage]]:
     checked = [c for c, _ in results]
     accounts = [Account(c.account, c.dossier, c.warnings) for c in checked if c.dossier is not None]
     pages = {account_uri(c.account): page for c, page in results if page is not None}
-    return Generated(checked, accounts, {**site.overview_pages(accounts), **pages})
+    return checked, accounts, pages
+
+
+def _overview(uri: str) -> tuple[str, GeneratedPage]:
+    assert _site is not None
+    return uri, _site.overview_page(uri, _accounts)
 
 
 def _one(path: Path, today: date) -> tuple[Checked, GeneratedPage | None]:

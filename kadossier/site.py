@@ -119,7 +119,20 @@ class Site:
 
     def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
         """Render the pages across accounts: {source path: page}."""
-        return {uri: self._render(template, uri, {"accounts": accounts}) for uri, (_, template) in OVERVIEW.items()}
+        return {uri: self.overview_page(uri, accounts) for uri in self.overview_uris()}
+
+    def overview_uris(self) -> list[str]:
+        """The overview pages' source paths."""
+        return list(OVERVIEW)
+
+    def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
+        """Render one page across accounts."""
+        return self._render(OVERVIEW[uri][1], uri, {"accounts": accounts})
+
+    def prepare(self) -> None:
+        """Load and compile every template now (worker processes then share them)."""
+        for template in ["site/account.html", *(t for _, t in OVERVIEW.values())]:
+            self.env.get_template(template)
 
     def account_page(self, account: portfolio.Account) -> GeneratedPage:
         """Render one account's page."""
