@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -121,7 +122,8 @@ def build(obj: Context, strict: bool, site_dir: Path | None) -> None:
     """Build the team wiki (the same as `mkdocs build` in the workspace)."""
     from kadossier.build import build_site
 
-    folder = build_site(obj.workspace, today=obj.today, strict=strict, site_dir=site_dir)
+    with _mkdocs_messages(obj.verbose):
+        folder = build_site(obj.workspace, today=obj.today, strict=strict, site_dir=site_dir)
     click.echo(f"site built in {os.path.relpath(folder)}")
 
 
@@ -133,7 +135,8 @@ def serve(obj: Context, dev_addr: str | None, open_in_browser: bool) -> None:
     """Serve the wiki with live reload while you edit dossiers (the same as `mkdocs serve`)."""
     from kadossier.build import serve_site
 
-    serve_site(obj.workspace, dev_addr=dev_addr, open_in_browser=open_in_browser)
+    with _mkdocs_messages(obj.verbose, info=True):
+        serve_site(obj.workspace, dev_addr=dev_addr, open_in_browser=open_in_browser)
 
 
 @main.command()
@@ -195,6 +198,28 @@ def init(obj: Context, directory: Path, language: str, currency: str, site_name:
         directory, language=language, currency=currency, site_name=site_name, owner=owner, today=obj.today
     ):
         click.echo(f"created {os.path.relpath(path)}")
+
+
+class _EchoHandler(logging.Handler):
+    """Show MkDocs' log records (red flags, errors) on stderr, warnings in yellow and errors in red."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        color = "red" if record.levelno >= logging.ERROR else ("yellow" if record.levelno >= logging.WARNING else None)
+        click.secho(record.getMessage(), err=True, fg=color)
+
+
+@contextmanager
+def _mkdocs_messages(verbose: bool, *, info: bool = False) -> Iterator[None]:
+    """Route MkDocs' messages to the terminal while it builds (its own CLI would do the same)."""
+    logger = logging.getLogger("mkdocs")
+    handler = _EchoHandler(logging.DEBUG if verbose else (logging.INFO if info else logging.WARNING))
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:

@@ -103,7 +103,7 @@ def test_bad_plugin_option_is_reported_with_its_line(workspace: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("currency: CNY", "currency: RMB"), encoding="utf-8")
     result = run("validate", cwd=workspace)
     assert result.exit_code == 2
-    assert "mkdocs.yml:14:7: error: kadossier plugin option 'currency': 'RMB' is not an ISO 4217" in result.output
+    assert "mkdocs.yml:19:7: error: kadossier plugin option 'currency': 'RMB' is not an ISO 4217" in result.output
 
 
 def test_new_writes_a_valid_commented_dossier(workspace: Path) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.numbers import get_currency_symbol
+from click.testing import CliRunner
 
+from kadossier.cli import main
 from kadossier.load import Plain, load_bytes
 from kadossier.present import Presenter, load_labels
 from kadossier.vocab import Role
@@ -279,3 +282,55 @@ def test_hostile_dossier_renders_as_text_and_runs_nothing(workspace: Path) -> No
     source = (site / "accounts/hostile/index.html").read_text(encoding="utf-8")
     assert "<iframe" not in source and '<h1 id="injected-heading"' not in source
     assert html.escape("<img src=x onerror=alert(1)>") in source
+
+
+def _run(workspace: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["-C", str(workspace), "--today", TODAY.isoformat(), *args])
+    return result.exit_code, result.output
+
+
+def test_an_invalid_dossier_fails_the_build_with_located_messages(workspace: Path) -> None:
+    bad = workspace / "dossiers" / "northwind-grid.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("attitude: skeptic", "attitude: sceptic"), encoding="utf-8")
+    code, output = _run(workspace, "build")
+    assert code == 1
+    assert "dossiers/northwind-grid.yaml:81:15: error: attitude sceptic is not one of" in output
+    assert "Traceback" not in output and not (workspace / "site").exists()
+
+
+def test_red_flags_the_workspace_warns_on_fail_a_strict_build(workspace: Path) -> None:
+    dossier = workspace / "dossiers" / "kestrel-robotics.yaml"
+    record = ("    record:\n      outcome: Interested; asked for samples and a price band\n"
+              "      next_steps: [Ship 20 sample looms, Quote three volume bands]\n      follow_up: 2026-12-01\n")
+    text = dossier.read_text(encoding="utf-8")
+    assert record in text
+    dossier.write_text(text.replace(record, ""), encoding="utf-8")  # a done visit without its record
+    code, output = _run(workspace, "build", "--strict")
+    assert code == 1 and "[visit-no-record]" in output and "strict mode" in output
+    assert _run(workspace, "build")[0] == 0
+
+
+def test_plain_mkdocs_build_runs_the_same_plugin_and_writes_nothing_into_the_dossiers(workspace: Path) -> None:
+    import subprocess
+    import sys
+
+    before = {p.name: p.read_bytes() for p in (workspace / "dossiers").iterdir()}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=workspace, capture_output=True,
+                          text=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (workspace / "site" / "accounts" / "shenyang-daily" / "index.html").is_file()
+    assert {p.name: p.read_bytes() for p in (workspace / "dossiers").iterdir()} == before
+
+
+def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
+    own = workspace / "templates"
+    (own / "labels").mkdir(parents=True)
+    (own / "labels" / "en.yaml").write_text("ui:\n  dashboard: Key account board\n", encoding="utf-8")
+    (own / "site").mkdir()
+    (own / "site" / "red-flags.html").write_text(
+        '{%- set title = "Flags" -%}{%- set hide = [] -%}<h1>Our own flag page</h1>'
+        "<p>{{ accounts | length }} accounts</p>", encoding="utf-8")
+    site = build(workspace)
+    assert "Key account board" in page(site, "").visible
+    assert "Our own flag page 3 accounts" in page(site, "red-flags").visible
