@@ -54,8 +54,9 @@ def workspaces(folder: Path, accounts: int) -> dict[str, tuple[list[str], Path]]
     same, floor = folder / "same-pages", folder / "one-line-pages"
     for target in (same, floor):
         (target / "docs" / "accounts").mkdir(parents=True)
-        (target / "mkdocs.yml").write_text(plain_config.replace("docs_dir: dossiers", "docs_dir: docs"),
-                                           encoding="utf-8")
+        (target / "mkdocs.yml").write_text(
+            plain_config.replace("docs_dir: dossiers", "docs_dir: docs"), encoding="utf-8"
+        )
     from kadossier.generate import generate as generate_pages
     from kadossier.present import Presenter, load_labels
     from kadossier.site import Site

@@ -25,8 +25,6 @@ from kadossier.templating import default_templates_dir
 
 LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
 _BLANK_LINE = re.compile(r"\n\s*\n")
-# The characters python-markdown (with tables) lets a backslash escape; escaping others would show the \\.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
 def load_labels(language: str, workspace_root: Path | None = None) -> dict[str, Any]:
@@ -138,18 +136,5 @@ def text_html(value: str | list[str] | None) -> Markup:
     return Markup("").join(Markup("<p>{}</p>").format(_lines(p)) for p in paragraphs)
 
 
-def text_plain(value: str | list[str] | None) -> str:
-    """Free text as one plain string (lists joined with '; ')."""
-    if value is None:
-        return ""
-    return "; ".join(value) if isinstance(value, list) else value
-
-
 def _lines(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in text.strip().split("\n"))
-
-
-def markdown_text(value: object) -> Markup:
-    """Escape a value for a Markdown context (a heading): HTML-escaped, every Markdown character quoted."""
-    flat = " ".join(str(value).split())
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(flat))))

@@ -27,7 +27,6 @@ from mkdocs.utils import get_relative_url
 
 from kadossier import orgchart, portfolio
 from kadossier.fields import Money
-from kadossier.model import Dossier
 from kadossier.present import Presenter, text_html
 from kadossier.templating import environment
 from kadossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
@@ -212,9 +211,3 @@ def filled(obj: object, names: list[str]) -> list[str]:
 @cache
 def _url(uri: str, use_directory_urls: bool) -> str:
     return File(uri, None, "", use_directory_urls).url
-
-
-def is_fresh(dossier: Dossier, today: dt.date, days: int) -> bool:
-    """Whether the dossier was reviewed within `days`."""
-    age = dossier.days_since_review(today)
-    return age is not None and age <= days

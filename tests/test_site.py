@@ -300,8 +300,10 @@ def test_an_invalid_dossier_fails_the_build_with_located_messages(workspace: Pat
 
 def test_red_flags_the_workspace_warns_on_fail_a_strict_build(workspace: Path) -> None:
     dossier = workspace / "dossiers" / "kestrel-robotics.yaml"
-    record = ("    record:\n      outcome: Interested; asked for samples and a price band\n"
-              "      next_steps: [Ship 20 sample looms, Quote three volume bands]\n      follow_up: 2026-12-01\n")
+    record = (
+        "    record:\n      outcome: Interested; asked for samples and a price band\n"
+        "      next_steps: [Ship 20 sample looms, Quote three volume bands]\n      follow_up: 2026-12-01\n"
+    )
     text = dossier.read_text(encoding="utf-8")
     assert record in text
     dossier.write_text(text.replace(record, ""), encoding="utf-8")  # a done visit without its record
@@ -316,8 +318,14 @@ def test_plain_mkdocs_build_runs_the_same_plugin_and_writes_nothing_into_the_dos
 
     before = {p.name: p.read_bytes() for p in (workspace / "dossiers").iterdir()}
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=workspace, capture_output=True,
-                          text=True, check=False, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert (workspace / "site" / "accounts" / "shenyang-daily" / "index.html").is_file()
     assert {p.name: p.read_bytes() for p in (workspace / "dossiers").iterdir()} == before
@@ -330,7 +338,9 @@ def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
     (own / "site").mkdir()
     (own / "site" / "red-flags.html").write_text(
         '{%- set title = "Flags" -%}{%- set hide = [] -%}<h1>Our own flag page</h1>'
-        "<p>{{ accounts | length }} accounts</p>", encoding="utf-8")
+        "<p>{{ accounts | length }} accounts</p>",
+        encoding="utf-8",
+    )
     site = build(workspace)
     assert "Key account board" in page(site, "").visible
     assert "Our own flag page 3 accounts" in page(site, "red-flags").visible
