@@ -212,14 +212,16 @@ class _EchoHandler(logging.Handler):
 def _mkdocs_messages(verbose: bool, *, info: bool = False) -> Iterator[None]:
     """Route MkDocs' messages to the terminal while it builds (its own CLI would do the same)."""
     logger = logging.getLogger("mkdocs")
-    handler = _EchoHandler(logging.DEBUG if verbose else (logging.INFO if info else logging.WARNING))
+    level = logging.DEBUG if verbose else (logging.INFO if info else logging.WARNING)
+    handler = _EchoHandler(level)
     logger.addHandler(handler)
-    propagate, logger.propagate = logger.propagate, False
+    saved = logger.propagate, logger.level
+    logger.propagate, logger.level = False, level
     try:
         yield
     finally:
         logger.removeHandler(handler)
-        logger.propagate = propagate
+        logger.propagate, logger.level = saved
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:

@@ -70,7 +70,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         from kadossier.errors import Severity
         from kadossier.generate import generate
         from kadossier.present import Presenter, load_labels
-        from kadossier.site import OVERVIEW, Site
+        from kadossier.site import ACCOUNTS_DIR, OVERVIEW, Site
         from kadossier.workspace import Workspace
 
         self.workspace = Workspace(Path(config.config_file_path).parent, Path(config.config_file_path), self.config)
@@ -95,6 +95,10 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         config.extra_javascript.append(f"{ASSETS_URI}/kadossier.js")
         if config.nav is None:
             config.nav = [{labels["ui"][label]: uri} for uri, (label, _) in OVERVIEW.items()]
+        if config.not_in_nav is None:  # accounts are reached through tables and search, on purpose
+            from pathspec.gitignore import GitIgnoreSpec
+
+            config.not_in_nav = GitIgnoreSpec.from_lines([f"/{ACCOUNTS_DIR}/"])
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
