@@ -154,6 +154,9 @@ def test_init_creates_a_workspace_that_validates(tmp_path: Path) -> None:
     assert "language: zh" in (team / "mkdocs.yml").read_text(encoding="utf-8")
     validated = run("validate", cwd=team)
     assert validated.exit_code == 0 and "checked 1 dossier: 0 errors, 0 warnings" in validated.output
+    built = run("build", "--strict", cwd=team)
+    assert built.exit_code == 0, built.output
+    assert (team / "site" / "accounts" / "example-account" / "index.html").is_file()
     assert run("init", team).exit_code == 1
 
 
