@@ -7,6 +7,7 @@ the rendered page. The overview pages are rendered afterwards, in this process.
 
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -46,11 +47,12 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
         else:
             chunk = max(1, len(paths) // (jobs * 4))
             context = get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            gc.freeze()  # what the workers inherit is never collected: no copy-on-write for the collector's sake
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
                 results = list(pool.map(_one, paths, [today] * len(paths), chunksize=chunk))
             checked, accounts, pages = _gather(results)
             _accounts = accounts  # the overview pages, too, are rendered in parallel, one per worker
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
                 pages.update(dict(pool.map(_overview, site.overview_uris())))
     finally:
         _site, _accounts = None, []

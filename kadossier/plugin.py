@@ -8,6 +8,7 @@ A thin adapter over the library: errors become a `PluginError`, red flags MkDocs
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         labels = load_labels(self.config.language, self.workspace.root)
         presenter = Presenter(self.config.language, self.config.currency, today, labels)
         site = Site(presenter, self.workspace.root, config.use_directory_urls)
+        started = time.perf_counter()
         generated = generate(self.workspace.dossier_files(), today, site)
+        log.debug(
+            f"checked {len(generated.checked)} dossiers and rendered {len(generated.pages)} pages "
+            f"in {time.perf_counter() - started:.2f} s"
+        )
         problems = [p for c in generated.checked for p in c.problems]
         errors = [str(p) for p in problems if p.severity is Severity.ERROR]
         if errors:
