@@ -63,7 +63,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     """Check the workspace's dossiers and generate the wiki from them."""
 
     supports_multiple_instances = False
-    pages: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated, by on_files
+    pages: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated, by on_config
     today: date | None = None
     """The day the site is built as of (default: today); `kadossier --today` sets it."""
 
@@ -93,8 +93,6 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         for problem in problems:
             (log.warning if problem.code in warn else log.info)(str(problem))
         self.pages = generated.pages
-        if "attr_list" not in config.markdown_extensions:
-            config.markdown_extensions.append("attr_list")
         config.theme["font"] = False  # no Google Fonts: dossiers are confidential, wikis run offline
         config.extra_css.append(f"{ASSETS_URI}/kadossier.css")
         config.extra_javascript.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if a.endswith(".js") and "vendor" in a)
