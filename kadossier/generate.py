@@ -7,17 +7,15 @@ the rendered page. The overview pages are rendered afterwards, in this process.
 
 from __future__ import annotations
 
-import gc
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
 
+from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
 from kadossier.site import GeneratedPage, Site, account_uri
-from kadossier.validate import PARALLEL_FROM, Checked, check_file
+from kadossier.validate import Checked, check_file
 
 
 @dataclass(slots=True)
@@ -36,24 +34,14 @@ _accounts: list[Account] = []  # every valid account, for the overview pages ren
 def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = None) -> Generated:
     """Check `paths` and render the pages; invalid files get no page (their problems say why)."""
     global _site, _accounts
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     site.prepare()  # compile the templates once, before the workers are forked
     _site = site
     try:
-        if jobs <= 1 or len(paths) < PARALLEL_FROM:
-            results = [_one(path, today) for path in paths]
-            checked, accounts, pages = _gather(results)
-            pages.update(site.overview_pages(accounts))
-        else:
-            chunk = max(1, len(paths) // (jobs * 4))
-            context = get_context("fork")
-            gc.freeze()  # what the workers inherit is never collected: no copy-on-write for the collector's sake
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
-                results = list(pool.map(_one, paths, [today] * len(paths), chunksize=chunk))
-            checked, accounts, pages = _gather(results)
-            _accounts = accounts  # the overview pages, too, are rendered in parallel, one per worker
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
-                pages.update(dict(pool.map(_overview, site.overview_uris())))
+        results = parallel_map(partial(_one, today=today), paths, jobs=jobs)
+        checked, accounts, pages = _gather(results)
+        _accounts = accounts  # the overview pages, too, are rendered by the workers, one page each
+        large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
+        pages.update(parallel_map(_overview, site.overview_uris(), jobs=jobs if large else 1, at_least=1))
     finally:
         _site, _accounts = None, []
     return Generated(checked, accounts, pages)

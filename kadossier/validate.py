@@ -7,16 +7,14 @@ Nothing stops at the first file: every file is checked, and every problem report
 
 from __future__ import annotations
 
-import os
 import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +25,10 @@ from kadossier.errors import Problem, Severity
 from kadossier.fields import show_value
 from kadossier.load import LoadError, Located, load_bytes
 from kadossier.model import SCHEMA_VERSION, Dossier
+from kadossier.parallel import parallel_map
 
 ACCOUNT_ID = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 """What a dossier's file name (its account id, used in URLs) may be."""
-PARALLEL_FROM = 64
-"""Check this many files or more in worker processes, one per core."""
 
 
 @dataclass(slots=True)
@@ -127,12 +124,7 @@ def check_files(paths: Sequence[Path], today: date, *, jobs: int | None = None, 
     With `models=False` only the problems come back (`dossier` is None): sending models between
     processes costs more than building them.
     """
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs <= 1 or len(paths) < PARALLEL_FROM:
-        return [_check_one(path, today, models) for path in paths]
-    chunk = max(1, len(paths) // (jobs * 4))
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        return list(pool.map(_check_one, paths, [today] * len(paths), [models] * len(paths), chunksize=chunk))
+    return parallel_map(partial(_check_one, today=today, models=models), paths, jobs=jobs)
 
 
 def _check_one(path: Path, today: date, models: bool) -> Checked:
