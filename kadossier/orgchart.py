@@ -16,6 +16,16 @@ BOX_W, BOX_H = 168, 74
 GAP_X, GAP_Y = 14, 36
 MARGIN = 8
 FONT_PX = 12
+BOX_STYLE = {  # attitude -> (fill, stroke, stroke width): drawn as SVG attributes, which CSS may override
+    "champion": ("#c8e6c9", "#2e7d32", 2),
+    "supporter": ("#e8f5e9", "#81c784", 2),
+    "neutral": ("#eceff1", "#90a4ae", 1),
+    "skeptic": ("#fff3e0", "#ffb74d", 2),
+    "opponent": ("#ffebee", "#e57373", 2),
+    "unknown": ("#fafafa", "#78909c", 1),
+}
+"""How a person's box looks, by attitude. The chart carries its colours itself: the PDFs' SVG renderer
+does not apply the page's stylesheet to inline SVG."""
 
 
 @dataclass(slots=True)

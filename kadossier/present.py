@@ -10,21 +10,34 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 from markupsafe import Markup, escape
 
+from kadossier import orgchart, portfolio
 from kadossier.fields import Money
-from kadossier.templating import default_templates_dir
+from kadossier.templating import default_templates_dir, environment
+from kadossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
 
 LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_VOCABS: dict[type[Enum], str] = {
+    Organization: "organization",
+    DepartmentKind: "department_kind",
+    Rating: "rating",
+    ProjectStatus: "project_status",
+    VisitKind: "visit_kind",
+    VisitStatus: "visit_status",
+    Channel: "channel",
+}
 
 
 def load_labels(language: str, workspace_root: Path | None = None) -> dict[str, Any]:
@@ -118,6 +131,63 @@ class Presenter:
     def month(self, value: dt.date) -> str:
         """Format a month: Jan 2027 / 2027年1月."""
         return str(format_skeleton("yMMM", value, locale=self.locale))
+
+    def show(self, value: object) -> Markup:
+        """Format any field value as HTML by its type: money, dates, vocabularies, text, numbers."""
+        if value is None:
+            return Markup("")
+        if isinstance(value, Money):
+            return escape(self.money(value))
+        if isinstance(value, dt.date):
+            return escape(self.date(value))
+        if isinstance(value, Enum):
+            return escape(self.label(_VOCABS.get(type(value), type(value).__name__.lower()), value))
+        if isinstance(value, bool):
+            return Markup("✓") if value else Markup("–")
+        if isinstance(value, int | float):
+            return escape(self.number(value))
+        if isinstance(value, str | list):
+            return text_html(value)
+        return escape(str(value))
+
+    def show_field(self, obj: object, name: str) -> Markup:
+        """Format the field `name` of `obj`: years stay plain, fractions become percentages."""
+        value = getattr(obj, name)
+        if name == "founded":
+            return escape(str(value))
+        if name == "net_margin" and isinstance(value, float):
+            return escape(f"{value * 100:.1f}%")
+        return self.show(value)
+
+    def environment(self, workspace_root: Path | None) -> jinja2.Environment:
+        """A Jinja environment (HTML, autoescaped) with this presenter's filters and globals."""
+        env = environment(workspace_root, html=True)
+        env.filters.update(
+            text=text_html,
+            money=self.money,
+            amounts=self.amounts,
+            date=self.date,
+            month=self.month,
+            label=self.label,
+            field=self.field,
+            show=self.show,
+        )
+        env.globals.update(
+            P=self,
+            ui=self.ui,
+            today=self.today,
+            portfolio=portfolio,
+            orgchart=orgchart,
+            currency=self.currency,
+            filled=filled,
+            show_field=self.show_field,
+        )
+        return env
+
+
+def filled(obj: object, names: list[str]) -> list[str]:
+    """The names of the fields of `obj` that hold something."""
+    return [n for n in names if getattr(obj, n, None) not in (None, [], "")]
 
 
 def text_html(value: str | list[str] | None) -> Markup:

@@ -9,27 +9,22 @@ filter.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from functools import cache, cached_property
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from kadossier import orgchart, portfolio
-from kadossier.fields import Money
-from kadossier.present import Presenter, text_html
-from kadossier.templating import environment
-from kadossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
+from kadossier import portfolio
+from kadossier.present import Presenter
 
 OVERVIEW = {
     "index.md": ("dashboard", "site/dashboard.html"),
@@ -40,15 +35,6 @@ OVERVIEW = {
 }
 """Overview pages: file, interface label (its title in the navigation), template."""
 ACCOUNTS_DIR = "accounts"
-_VOCABS: dict[type[Enum], str] = {
-    Organization: "organization",
-    DepartmentKind: "department_kind",
-    Rating: "rating",
-    ProjectStatus: "project_status",
-    VisitKind: "visit_kind",
-    VisitStatus: "visit_status",
-    Channel: "channel",
-}
 
 
 _HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
@@ -115,6 +101,8 @@ class Site:
     presenter: Presenter
     workspace_root: Path | None
     use_directory_urls: bool = True
+    pdf: bool = False
+    """Whether the PDFs are built beside the site (the pages then link them)."""
 
     def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
         """Render the pages across accounts: {source path: page}."""
@@ -140,29 +128,8 @@ class Site:
     @cached_property
     def env(self) -> jinja2.Environment:
         """The Jinja environment of the site templates, with the presentation filters."""
-        env = environment(self.workspace_root, html=True)
-        p = self.presenter
-        env.filters.update(
-            text=text_html,
-            money=p.money,
-            amounts=p.amounts,
-            date=p.date,
-            month=p.month,
-            label=p.label,
-            field=p.field,
-            show=self.show,
-        )
-        env.globals.update(
-            P=p,
-            ui=p.ui,
-            today=p.today,
-            portfolio=portfolio,
-            orgchart=orgchart,
-            currency=p.currency,
-            account_uri=account_uri,
-            filled=filled,
-            show_field=self.show_field,
-        )
+        env = self.presenter.environment(self.workspace_root)
+        env.globals.update(account_uri=account_uri, pdf=self.pdf)
         return env
 
     def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
@@ -173,39 +140,6 @@ class Site:
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)
         return lambda target: get_relative_url(_url(target, self.use_directory_urls), here)
-
-    def show_field(self, obj: object, name: str) -> Markup:
-        """Format the field `name` of `obj`: years stay plain, fractions become percentages."""
-        value = getattr(obj, name)
-        if name == "founded":
-            return escape(str(value))
-        if name == "net_margin" and isinstance(value, float):
-            return escape(f"{value * 100:.1f}%")
-        return self.show(value)
-
-    def show(self, value: object) -> Markup:
-        """Format any field value for HTML by its type: money, dates, vocabularies, text, numbers."""
-        p = self.presenter
-        if value is None:
-            return Markup("")
-        if isinstance(value, Money):
-            return escape(p.money(value))
-        if isinstance(value, dt.date):
-            return escape(p.date(value))
-        if isinstance(value, Enum):
-            return escape(p.label(_VOCABS.get(type(value), type(value).__name__.lower()), value))
-        if isinstance(value, bool):
-            return Markup("✓") if value else Markup("–")
-        if isinstance(value, int | float):
-            return escape(p.number(value))
-        if isinstance(value, str | list):
-            return text_html(value)
-        return escape(str(value))
-
-
-def filled(obj: object, names: list[str]) -> list[str]:
-    """The names of the fields of `obj` that hold something."""
-    return [n for n in names if getattr(obj, n, None) not in (None, [], "")]
 
 
 @cache
