@@ -51,7 +51,7 @@ def _gather(
     results: list[tuple[Checked, GeneratedPage | None]],
 ) -> tuple[list[Checked], list[Account], dict[str, GeneratedPage]]:
     checked = [c for c, _ in results]
-    accounts = [Account(c.account, c.dossier, c.warnings) for c in checked if c.dossier is not None]
+    accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
     pages = {account_uri(c.account): page for c, page in results if page is not None}
     return checked, accounts, pages
 
@@ -65,4 +65,4 @@ def _one(path: Path, today: date) -> tuple[Checked, GeneratedPage | None]:
     checked = check_file(path, today)
     if checked.dossier is None or _site is None:
         return checked, None
-    return checked, _site.account_page(Account(checked.account, checked.dossier, checked.warnings))
+    return checked, _site.account_page(Account(checked.account, checked.dossier, checked.warnings, checked.path))

@@ -23,7 +23,7 @@ from kadossier.parts import (
     ValueAssessment,
     Visit,
 )
-from kadossier.vocab import Grade, Tier, VisitStatus
+from kadossier.vocab import Grade, Role, Tier, VisitStatus
 
 SCHEMA_VERSION = 1
 
@@ -102,6 +102,12 @@ class Dossier(Part):
             totals[currency] = (value + project.value.amount, weighted + (project.weighted_value or 0))
         return totals
 
+    @property
+    def decision_makers(self) -> list[Person]:
+        """People with the decision-maker role or named a decision maker of an open project."""
+        named = {pid for project in self.open_projects for pid in project.decision_makers}
+        return [p for p in self.people if p.id in named or Role.DECISION_MAKER in p.roles]
+
     def person(self, person_id: str) -> Person | None:
         """Return the person with this id, if any."""
         return next((p for p in self.people if p.id == person_id), None)
@@ -115,6 +121,23 @@ class Dossier(Part):
         """The latest visit done on or before `today`."""
         done = [v for v in self.visits if v.status is VisitStatus.DONE and v.day <= today]
         return max(done, key=lambda v: v.sort_key, default=None)
+
+    def visit(self, visit_id: str) -> Visit | None:
+        """Return the visit with this id, if any."""
+        return next((v for v in self.visits if v.id == visit_id), None)
+
+    def previous_visit(self, visit: Visit) -> Visit | None:
+        """The latest done visit before `visit`."""
+        done = [v for v in self.visits if v.status is VisitStatus.DONE and v.sort_key < visit.sort_key]
+        return max(done, key=lambda v: v.sort_key, default=None)
+
+    def project(self, project_id: str | None) -> Project | None:
+        """Return the project with this id, if any."""
+        return next((p for p in self.projects if p.id == project_id), None)
+
+    def competitor(self, competitor_id: str) -> Competitor | None:
+        """Return the competitor with this id, if any."""
+        return next((c for c in self.competitors if c.id == competitor_id), None)
 
     @property
     def last_contact(self) -> dt.date | None:

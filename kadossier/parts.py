@@ -201,6 +201,11 @@ class Person(Part):
     notes: Text | None = None
     """What we know about their position and views."""
 
+    @property
+    def won_over(self) -> bool:
+        """Whether our relationship is at 'recognized' or better (the bar the weak-decision-maker flag sets)."""
+        return self.relationship is not None and self.relationship.rank >= Relationship.RECOGNIZED.rank
+
 
 class Milestone(Part):
     """A date in a project's procurement timeline (采购时间表)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kadossier.errors import Problem
 from kadossier.model import Competitor, Dossier, Project, Visit
@@ -19,11 +20,12 @@ RECENT_RECORDS = 30
 
 @dataclass(frozen=True, slots=True)
 class Account:
-    """A valid dossier with its id and its red flags."""
+    """A valid dossier with its id, its red flags and its file."""
 
     id: str
     dossier: Dossier
     flags: list[Problem]
+    path: Path
 
 
 @dataclass(slots=True)

@@ -1,0 +1,205 @@
+"""Fonts for the PDFs: the workspace's CJK font, cut once to the characters in use and cached.
+
+A CJK font holds some 65,000 glyphs in 20 MB. Loaded as a system font, every PDF makes WeasyPrint (and
+Pango) read and subset all of it; without HarfBuzz's subsetter that alone takes seconds per PDF. So the
+PDFs use a copy of the font cut to the characters the workspace's PDFs need, made with fontTools, kept
+in `.kadossier-cache/fonts/` and loaded through `@font-face`. The copy grows when a dossier brings new
+characters (its name carries a hash of its character set) and is otherwise reused across builds.
+
+Characters the font does not have are reported, so that no name prints as an empty box unnoticed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kadossier.errors import KadossierError
+from kadossier.parallel import parallel_map
+
+FAMILY = "Kadossier Sans"
+"""The CSS family name the PDFs use for the cached subset fonts."""
+WEIGHTS = {400: "regular", 700: "bold"}
+SUBSET_VERSION = 1
+"""Bump when the subsetting options change, so cached fonts are cut again."""
+ALWAYS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("•◦▪–—…·“”‘’、。,:;!?()《》【】¥€£✓☐")
+"""Characters every PDF may need beyond its text: ASCII, list bullets, common punctuation and signs."""
+_NO_GLYPH = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+class FontError(KadossierError):
+    """The configured font cannot be found or read."""
+
+
+@dataclass(frozen=True, slots=True)
+class FontSource:
+    """One installed font face: a file (and index within a collection) and its family."""
+
+    path: Path
+    index: int
+    family: str
+    weight: int
+
+    @property
+    def identity(self) -> str:
+        """What identifies this face's content: its file, size and modification time."""
+        stat = self.path.stat()
+        return f"{self.path}:{self.index}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@dataclass(frozen=True, slots=True)
+class FontSet:
+    """The cached fonts for one character set: their @font-face rules and what they cover."""
+
+    css: str
+    files: tuple[Path, ...]
+    chars: frozenset[str]
+    missing: frozenset[str]
+
+
+def glyph_chars(text: Iterable[str]) -> set[str]:
+    """The characters of `text` that are drawn with a glyph (not controls, format marks or line breaks)."""
+    return {ch for ch in set(text) if unicodedata.category(ch) not in _NO_GLYPH}
+
+
+def locate(family: str) -> dict[int, FontSource]:
+    """Find the regular and bold faces of `family` with fontconfig, as WeasyPrint's Pango would."""
+    faces: dict[int, FontSource] = {}
+    for weight, style in WEIGHTS.items():
+        try:
+            result = subprocess.run(
+                ["fc-match", "--format", "%{file}\t%{index}\t%{family}", f"{family}:{style}"],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            )
+        except FileNotFoundError:
+            raise FontError(
+                "fc-match (fontconfig) is not installed: run .ci/setup or 'apt install fontconfig'"
+            ) from None
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise FontError(f"fc-match failed to look up the PDF font '{family}': {exc}") from None
+        path, index, families = (result.stdout.split("\t") + ["", "", ""])[:3]
+        if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
+            raise FontError(
+                f"the PDF font '{family}' is not installed (fontconfig offers '{families.split(',')[0]}' instead);"
+                " install it (Debian/Ubuntu: apt install fonts-noto-cjk) or set the plugin option pdf_font"
+            )
+        faces[weight] = FontSource(Path(path), int(index or 0), family, weight)
+    return faces
+
+
+class FontCache:
+    """Subset fonts of one family, cut to a growing character set, in a workspace's cache folder."""
+
+    def __init__(self, folder: Path, sources: dict[int, FontSource]) -> None:
+        self.folder = folder
+        self.sources = sources
+        self.slug = "".join(c if c.isalnum() else "-" for c in next(iter(sources.values())).family.lower())
+
+    @property
+    def _manifest(self) -> Path:
+        return self.folder / f"{self.slug}.json"
+
+    def _identity(self) -> str:
+        return f"v{SUBSET_VERSION}|" + "|".join(s.identity for _, s in sorted(self.sources.items()))
+
+    def _read_manifest(self) -> dict[str, object] | None:
+        try:
+            data = json.loads(self._manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("identity") != self._identity():
+            return None
+        if not all((self.folder / str(name)).is_file() for name in dict(data.get("files", {})).values()):
+            return None
+        return data
+
+    def ensure(self, needed: set[str]) -> FontSet:
+        """Return fonts that cover `needed` (as far as the family can), cutting new ones if the cache can't."""
+        manifest = self._read_manifest()
+        if manifest is not None:
+            chars, missing = frozenset(str(manifest["chars"])), frozenset(str(manifest["missing"]))
+            if needed <= chars | missing:
+                files = {int(w): self.folder / str(n) for w, n in dict(manifest["files"]).items()}  # type: ignore[call-overload]
+                return self._fontset(files, chars, missing)
+            needed = needed | chars  # grow the set, so builds that need fewer characters keep using it
+        return self._cut(needed | ALWAYS)
+
+    def _cut(self, wanted: set[str]) -> FontSet:
+        from fontTools.ttLib import TTFont
+
+        regular = self.sources[min(self.sources)]
+        with TTFont(regular.path, fontNumber=regular.index, lazy=True) as font:
+            cmap = font.getBestCmap()
+        chars = frozenset(ch for ch in wanted if ord(ch) in cmap)
+        missing = frozenset(wanted) - chars
+        key = hashlib.sha256((self._identity() + "".join(sorted(chars))).encode()).hexdigest()[:16]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        jobs = [(s, self.folder / f"{self.slug}-{WEIGHTS[w]}-{key}.otf", chars) for w, s in self.sources.items()]
+        parallel_map(_subset, jobs, at_least=2)  # the faces are cut side by side
+        files = {s.weight: target for s, target, _ in jobs}
+        _write_atomic(
+            self._manifest,
+            json.dumps(
+                {
+                    "identity": self._identity(),
+                    "files": {str(w): p.name for w, p in files.items()},
+                    "chars": "".join(sorted(chars)),
+                    "missing": "".join(sorted(missing)),
+                },
+                ensure_ascii=False,
+            ).encode(),
+        )
+        keep = {p.name for p in files.values()} | {self._manifest.name}
+        for old in self.folder.glob(f"{self.slug}*"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+        return self._fontset(files, chars, missing)
+
+    def _fontset(self, files: dict[int, Path], chars: frozenset[str], missing: frozenset[str]) -> FontSet:
+        rules = [
+            f'@font-face {{ font-family: "{FAMILY}"; src: url("{path.resolve().as_uri()}"); '
+            f"font-weight: {weight}; font-style: normal; }}"
+            for weight, path in sorted(files.items())
+        ]
+        return FontSet("\n".join(rules), tuple(files.values()), chars, missing)
+
+
+def _subset(job: tuple[FontSource, Path, frozenset[str]]) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    source, target, chars = job
+    options = subset.Options()
+    options.layout_features = ["*"]  # Pango shapes with them (locl, vert, kern, palt, ...)
+    options.name_IDs = ["*"]
+    options.notdef_outline = True  # a character no font has shows as a visible box
+    options.recalc_timestamp = False
+    with TTFont(source.path, fontNumber=source.index, lazy=True) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in chars])
+        subsetter.subset(font)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", suffix=".otf", delete=False) as out:
+            font.save(out)
+    os.replace(out.name, target)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as out:
+        out.write(data)
+    os.replace(out.name, path)
+
+
+def clear(folder: Path) -> None:
+    """Remove the cached fonts."""
+    shutil.rmtree(folder, ignore_errors=True)

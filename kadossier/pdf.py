@@ -1,0 +1,475 @@
+"""Briefing PDFs with WeasyPrint: the account pack and the visit brief, from the print templates.
+
+The PDFs have their own templates (`templates/pdf/`: HTML and print CSS), not the site's pages. A build
+renders every account pack and a brief for every planned visit:
+
+1. Each PDF gets a cache key from everything it is made of (the dossier file, the templates and labels,
+   the options, the day, the versions). A PDF whose key is in `.kadossier-cache/pdf/` is copied, not
+   rendered: a rebuild with nothing changed renders nothing, and one changed dossier re-renders only
+   its own PDFs.
+2. The HTML of the PDFs to render is made with Jinja; its characters decide the cached subset font
+   (`kadossier.fonts`); a character no font has is a warning that says where it is.
+3. WeasyPrint renders them in worker processes, one per core. A PDF is written to a temporary file and
+   renamed into place, so a failure never leaves a partial or empty file; one account's failure is
+   reported by name and does not stop the others.
+
+Rendering reads nothing but the template folders and the font cache (`LocalFetcher`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+from markupsafe import Markup
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from kadossier import fonts
+from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.parallel import parallel_imap, parallel_map
+from kadossier.portfolio import Account
+from kadossier.present import Presenter
+from kadossier.templating import default_templates_dir
+from kadossier.validate import display_path
+from kadossier.vocab import VisitStatus
+
+log = logging.getLogger("kadossier.pdf")
+
+PDF_DIR = "pdf"
+CACHE_DIR = ".kadossier-cache"
+CACHE_VERSION = 1
+"""Bump when a change to this module changes the PDFs, so cached ones are rendered again."""
+TEMPLATES = {"pack": "pdf/pack.html", "brief": "pdf/brief.html"}
+TEMPLATE_PARTS = ("pdf", "shared", "labels")
+"""The template folders whose files a PDF is made of (their content is part of the cache key)."""
+PROGRESS_FROM = 8
+"""Show a progress bar when at least this many PDFs are rendered (and stderr is a terminal)."""
+
+
+class PdfError(KadossierError):
+    """A PDF cannot be made as asked."""
+
+
+class FetchRefused(FatalURLFetchingError):
+    """A template asked for a resource outside the allowed folders: the render stops."""
+
+
+class LocalFetcher(URLFetcher):
+    """Fetch only files inside the given folders, and `data:` URIs; refuse everything else.
+
+    No network, no redirects, no file outside the template folders and the font cache: a refused URL
+    raises `FetchRefused`, which stops the render (WeasyPrint would otherwise warn and go on).
+    """
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(timeout=5, allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Return the resource at `url` if it is allowed; raise `FetchRefused` if not."""
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)  # type: ignore[no-any-return]
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()  # resolves "..", and symlinks out of the roots
+                if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+        raise FetchRefused(f"refused to fetch {url[:200]!r}: PDFs may only use files in the template folders")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One PDF to make: an account's pack, or the brief of one of its visits."""
+
+    account: Account
+    visit: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """pack or brief."""
+        return "pack" if self.visit is None else "brief"
+
+    @property
+    def name(self) -> str:
+        """How messages name the PDF: the account id, or account/visit."""
+        return self.account.id if self.visit is None else f"{self.account.id}/{self.visit}"
+
+    @property
+    def uri(self) -> str:
+        """Where the PDF goes in the site."""
+        return pdf_uri(self.account.id, self.visit)
+
+
+def pdf_uri(account_id: str, visit_id: str | None = None) -> str:
+    """The site path of an account pack (`pdf/ACCOUNT.pdf`) or a visit brief (`pdf/ACCOUNT/VISIT.pdf`)."""
+    return f"{PDF_DIR}/{account_id}.pdf" if visit_id is None else f"{PDF_DIR}/{account_id}/{visit_id}.pdf"
+
+
+def build_jobs(accounts: Iterable[Account]) -> list[Job]:
+    """Every account's pack, and a brief for each of its planned visits."""
+    jobs = []
+    for account in accounts:
+        jobs.append(Job(account))
+        jobs += [Job(account, v.id) for v in account.dossier.visits if v.status is VisitStatus.PLANNED]
+    return jobs
+
+
+@dataclass(slots=True)
+class Report:
+    """What a PDF build did: PDFs rendered and copied from the cache, failures, warnings, time."""
+
+    rendered: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Renderer:
+    """Renders the PDFs of one workspace for one language, currency and day."""
+
+    def __init__(
+        self,
+        presenter: Presenter,
+        workspace_root: Path | None,
+        *,
+        font_family: str = "Noto Sans CJK SC",
+        marking: str | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.presenter = presenter
+        self.workspace_root = workspace_root
+        self.font_family = font_family
+        self.marking = marking if marking is not None else presenter.ui["confidential"]
+        root = workspace_root if workspace_root is not None else Path.cwd()
+        self.cache_dir = cache_dir if cache_dir is not None else root / CACHE_DIR
+
+    @cached_property
+    def template_dirs(self) -> list[Path]:
+        """The template folders, the workspace's own first."""
+        folders = [default_templates_dir().resolve()]
+        if self.workspace_root is not None and (self.workspace_root / "templates").is_dir():
+            folders.insert(0, (self.workspace_root / "templates").resolve())
+        return folders
+
+    @cached_property
+    def font_sources(self) -> dict[int, fonts.FontSource]:
+        """The installed faces of the PDF font family."""
+        return fonts.locate(self.font_family)
+
+    @cached_property
+    def font_cache(self) -> fonts.FontCache:
+        """The cached subset fonts."""
+        return fonts.FontCache(self.cache_dir / "fonts", self.font_sources)
+
+    @cached_property
+    def fetcher(self) -> LocalFetcher:
+        """The URL fetcher: template folders and the font cache only."""
+        return LocalFetcher([*self.template_dirs, self.cache_dir / "fonts"])
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the print templates."""
+        env = self.presenter.environment(self.workspace_root)
+        env.filters.update(css_string=css_string, page_counter=self.page_counter)
+        env.globals.update(
+            chart_font=f"{fonts.FAMILY}, {self.font_family}, sans-serif",
+            pdf_font=self.font_family,
+            marking=self.marking,
+            items=items,
+        )
+        return env
+
+    def page_counter(self, text: str) -> Markup:
+        """Turn 'Page {page} of {pages}' into CSS content: "Page " counter(page) " of " counter(pages)."""
+        parts: list[str] = []
+        rest = text
+        while rest:
+            at = min((i for i in (rest.find("{page}"), rest.find("{pages}")) if i >= 0), default=-1)
+            if at < 0:
+                parts.append(css_string(rest))
+                break
+            if at:
+                parts.append(css_string(rest[:at]))
+            name = "pages" if rest.startswith("{pages}", at) else "page"
+            parts.append(f"counter({name})")
+            rest = rest[at + len(name) + 2 :]
+        return Markup(" ".join(parts) or '""')
+
+    def html(self, job: Job) -> str:
+        """The HTML of one PDF."""
+        dossier = job.account.dossier
+        visit = dossier.visit(job.visit) if job.visit is not None else None
+        if job.visit is not None and visit is None:
+            raise PdfError(f"account '{job.account.id}' has no visit '{job.visit}'")
+        context = {
+            "account": job.account,
+            "d": dossier,
+            "visit": visit,
+            "revision": revision(job.account.path),
+            "generator": f"kadossier {_version()}",
+        }
+        return self.env.get_template(TEMPLATES[job.kind]).render(context)
+
+    @cached_property
+    def inputs_digest(self) -> str:
+        """A digest of everything but the dossier that a PDF is made of."""
+        h = hashlib.sha256()
+        p = self.presenter
+        for part in (CACHE_VERSION, _version(), _weasyprint_version(), p.language, p.currency, p.today.isoformat()):
+            h.update(f"{part}\0".encode())
+        h.update(f"{self.font_family}\0{self.marking}\0".encode())
+        for source in self.font_sources.values():
+            h.update(source.identity.encode() + b"\0")
+        for folder in self.template_dirs:
+            for part in TEMPLATE_PARTS:
+                for path in sorted((folder / part).rglob("*")) if (folder / part).is_dir() else []:
+                    if path.is_file():
+                        h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes() + b"\0")
+        return h.hexdigest()
+
+    def key(self, job: Job) -> str:
+        """The cache key of one PDF."""
+        h = hashlib.sha256(f"{self.inputs_digest}\0{job.kind}\0{job.account.id}\0{job.visit}\0".encode())
+        h.update(job.account.path.read_bytes())
+        return h.hexdigest()
+
+    def write(self, html: str, target: Path, fontset: fonts.FontSet) -> None:
+        """Render `html` to the PDF file `target`, atomically: the file appears whole or not at all."""
+        font_config = FontConfiguration()
+        document = HTML(string=html, base_url=self.template_dirs[0].as_uri() + "/", url_fetcher=self.fetcher)
+        stylesheet = CSS(string=fontset.css, font_config=font_config, url_fetcher=self.fetcher)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _atomic(target) as temporary:
+            document.write_pdf(temporary, stylesheets=[stylesheet], font_config=font_config)
+
+    def missing_glyphs(self, job: Job, html: str, fontset: fonts.FontSet) -> list[Problem]:
+        """A warning for each character of this PDF that no font has, located in the dossier if it is there."""
+        missing = fonts.glyph_chars(html) & fontset.missing
+        if not missing:
+            return []
+        path = job.account.path
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems = []
+        for ch in sorted(missing):
+            at = text.find(ch)
+            line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
+            name = unicodedata.name(ch, "unnamed character")
+            problems.append(
+                Problem(
+                    display_path(path),
+                    line,
+                    col,
+                    Severity.WARNING,
+                    f"no PDF font has the character '{ch}' (U+{ord(ch):04X} {name}); it prints as a box in "
+                    f"the PDF of '{job.name}' (font '{self.font_family}')",
+                    "missing-glyph",
+                )
+            )
+        return problems
+
+
+def revision(path: Path) -> str:
+    """A short fingerprint of a dossier file's content: the same text, the same revision."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def css_string(value: object) -> Markup:
+    """Quote text as a CSS string: quotes, backslashes, markup characters and controls are escaped, so no
+    text can end the string or the style element."""
+    escaped = "".join(f"\\{ord(ch):06x}" if ch in _CSS_UNSAFE or not ch.isprintable() else ch for ch in str(value))
+    return Markup(f'"{escaped}"')
+
+
+_CSS_UNSAFE = frozenset("\"'\\<>&")
+
+
+# The renderer and the HTML that forked workers use, set before the pool forks (nothing is pickled).
+_renderer: Renderer | None = None
+_work: dict[str, tuple[str, Path, fonts.FontSet]] = {}
+
+
+def render_one(renderer: Renderer, job: Job, target: Path) -> list[Problem]:
+    """Render one PDF to `target` (no cache); return the missing-glyph warnings."""
+    html = renderer.html(job)
+    fontset = renderer.font_cache.ensure(fonts.glyph_chars(html))
+    renderer.write(html, target, fontset)
+    return renderer.missing_glyphs(job, html, fontset)
+
+
+def build(
+    renderer: Renderer,
+    jobs: list[Job],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    prune: bool = True,
+    progress: bool = True,
+) -> Report:
+    """Make every job's PDF under `out_dir` (cached ones are copied); report what happened."""
+    global _renderer, _work
+    started = time.perf_counter()
+    report = Report()
+    cache = renderer.cache_dir / "pdf"
+    cache.mkdir(parents=True, exist_ok=True)
+    keys = {job.name: renderer.key(job) for job in jobs}
+    todo = []
+    for job in jobs:
+        cached = cache / f"{keys[job.name]}.pdf"
+        if cached.is_file() and cached.stat().st_size > 0:
+            _copy(cached, out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+            report.cached.append(job.name)
+        else:
+            todo.append(job)
+    if todo:
+        _renderer = renderer
+        try:
+            htmls = dict(zip([j.name for j in todo], parallel_map(_html_or_error, todo, jobs=workers), strict=True))
+            ready = [j for j in todo if not isinstance(htmls[j.name], PdfFailure)]
+            for job in todo:
+                if isinstance(failure := htmls[job.name], PdfFailure):
+                    report.failed.append((job.name, failure.message))
+            needed = set().union(*(fonts.glyph_chars(str(htmls[j.name])) for j in ready)) if ready else set()
+            fontset = renderer.font_cache.ensure(needed)
+            for job in ready:
+                report.warnings += renderer.missing_glyphs(job, str(htmls[job.name]), fontset)
+            _work = {j.name: (str(htmls[j.name]), cache / f"{keys[j.name]}.pdf", fontset) for j in ready}
+            for job, outcome in _with_progress(parallel_imap(_render, ready, jobs=workers), len(ready), progress):
+                if isinstance(outcome, Exception):  # the worker itself died
+                    outcome = PdfFailure(f"renderer crashed: {outcome!r}")
+                if isinstance(outcome, PdfFailure):
+                    report.failed.append((job.name, outcome.message))
+                    continue
+                _copy(cache / f"{keys[job.name]}.pdf", out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+                report.rendered.append(job.name)
+        finally:
+            _renderer, _work = None, {}
+    if prune:
+        wanted = {f"{k}.pdf" for k in keys.values()}
+        for old in cache.glob("*.pdf"):
+            if old.name not in wanted:
+                old.unlink(missing_ok=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class PdfFailure:
+    """Why one PDF was not made."""
+
+    message: str
+
+
+def _html_or_error(job: Job) -> str | PdfFailure:
+    assert _renderer is not None
+    try:
+        return _renderer.html(job)
+    except Exception as exc:  # noqa: BLE001 - one account's failure is reported, the others go on
+        return PdfFailure(_describe(exc))
+
+
+def _render(job: Job) -> None | PdfFailure:
+    assert _renderer is not None
+    html, target, fontset = _work[job.name]
+    try:
+        _renderer.write(html, target, fontset)
+    except (Exception, FatalURLFetchingError) as exc:  # noqa: BLE001 - reported by name, the others go on
+        return PdfFailure(_describe(exc))
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, FatalURLFetchingError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    return str(exc) if isinstance(exc, KadossierError | FatalURLFetchingError) else f"{type(exc).__name__}: {exc}"
+
+
+def _with_progress(
+    results: Iterator[tuple[Job, None | PdfFailure | Exception]], total: int, progress: bool
+) -> Iterator[tuple[Job, None | PdfFailure | Exception]]:
+    if not progress or total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from results
+        return
+    import click
+
+    with click.progressbar(length=total, label=f"rendering {total} PDFs", file=sys.stderr) as bar:
+        for result in results:
+            bar.update(1)
+            yield result
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _atomic(target) as temporary:
+        shutil.copyfile(source, temporary)
+
+
+class _atomic:  # noqa: N801 - used as a context manager, like open()
+    """A temporary file beside `target`, renamed to it on success and removed on failure."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __enter__(self) -> str:
+        fd, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+        os.close(fd)
+        return self.temporary
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None and os.path.getsize(self.temporary) > 0:
+            os.replace(self.temporary, self.target)
+        else:
+            os.unlink(self.temporary)
+            if kind is None:
+                raise PdfError(f"{self.target.name}: nothing was written")
+
+
+def _version() -> str:
+    from kadossier import __version__
+
+    return str(__version__)
+
+
+def _weasyprint_version() -> str:
+    import weasyprint
+
+    return str(weasyprint.__version__)
+
+
+def render_file(renderer: Renderer, job: Job, output: Path) -> list[Problem]:
+    """Render one PDF to `output` for `kadossier pdf`; raise `PdfError` if it cannot be made."""
+    try:
+        return render_one(renderer, job, output)
+    except KadossierError:
+        raise
+    except (Exception, FatalURLFetchingError) as exc:
+        raise PdfError(f"PDF of '{job.name}' not made: {_describe(exc)}") from None
+
+
+def items(value: str | list[str] | None) -> list[str]:
+    """The entries of a text field as a list: a list as it is, a text by its non-empty lines."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [line.strip() for line in value.splitlines() if line.strip()]
