@@ -33,9 +33,18 @@ def _config(workspace: Workspace, today: date | None, **options: Any) -> Any:
 
 
 def build_site(
-    workspace: Workspace, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None
-) -> Path:
-    """Build the site; return its folder. Invalid dossiers (and warnings with `strict`) fail the build."""
+    workspace: Workspace,
+    *,
+    today: date | None = None,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    pdf: bool = True,
+) -> tuple[Path, Any]:
+    """Build the site (and the PDFs unless `pdf` is false); return its folder and the PDF report (or None).
+
+    Invalid dossiers (and warnings with `strict`) fail the build; PDFs that cannot be made are reported
+    by name after the others are built, and fail it too.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -44,12 +53,17 @@ def build_site(
         options["site_dir"] = str(site_dir.resolve())
     try:
         config = _config(workspace, today, **options)
+        config.plugins["kadossier"].no_pdf = not pdf
         build(config)
     except PluginError as exc:
         raise KadossierError(str(exc)) from None
     except (Abort, ConfigurationError) as exc:
         raise KadossierError(f"site not built: {exc}") from None
-    return Path(config.site_dir)
+    report = config.plugins["kadossier"].pdf_report
+    if report is not None and report.failed:
+        names = ", ".join(name for name, _ in report.failed)
+        raise KadossierError(f"site built in {config.site_dir}, but {len(report.failed)} PDFs were not made: {names}")
+    return Path(config.site_dir), report
 
 
 def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_browser: bool = False) -> None:

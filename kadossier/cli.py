@@ -117,14 +117,61 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings, including the red flags the workspace warns on.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Build into DIR.")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF briefings (account packs and visit briefs).")
 @click.pass_obj
-def build(obj: Context, strict: bool, site_dir: Path | None) -> None:
-    """Build the team wiki (the same as `mkdocs build` in the workspace)."""
+def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool) -> None:
+    """Build the team wiki and the PDF briefings (the same as `mkdocs build` in the workspace)."""
     from kadossier.build import build_site
 
     with _mkdocs_messages(obj.verbose):
-        folder = build_site(obj.workspace, today=obj.today, strict=strict, site_dir=site_dir)
+        folder, report = build_site(obj.workspace, today=obj.today, strict=strict, site_dir=site_dir, pdf=not no_pdf)
     click.echo(f"site built in {os.path.relpath(folder)}")
+    if report is not None:
+        click.echo(
+            f"PDFs in {os.path.relpath(folder / 'pdf')}: {len(report.rendered)} rendered, "
+            f"{len(report.cached)} unchanged, in {report.seconds:.1f} s"
+        )
+
+
+@main.command()
+@click.argument("account")
+@click.option("--visit", "visit_id", metavar="VISIT_ID", help="Make the brief of this visit instead of the pack.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (default: ACCOUNT.pdf or ACCOUNT-VISIT_ID.pdf here).",
+)
+@click.pass_obj
+def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None) -> None:
+    """Render the account pack of ACCOUNT (a dossier file or an account id), or one visit's brief."""
+    from kadossier import pdf as pdfs
+    from kadossier.checks import did_you_mean
+    from kadossier.portfolio import Account
+    from kadossier.present import Presenter, load_labels
+    from kadossier.validate import check_file
+
+    workspace = obj.workspace
+    path = Path(account) if account.endswith(DOSSIER_SUFFIXES) else workspace.account_file(account)
+    if not path.is_file():
+        raise click.BadParameter(f"no dossier file {path}", param_hint="ACCOUNT")
+    checked = check_file(path, obj.today)
+    if checked.dossier is None:
+        for problem in checked.errors:
+            _echo_problem(problem)
+        sys.exit(1)
+    dossier = checked.dossier
+    if visit_id is not None and dossier.visit(visit_id) is None:
+        hint = did_you_mean(visit_id, {v.id for v in dossier.visits})
+        raise click.BadParameter(f"{checked.account} has no visit '{visit_id}'{hint}", param_hint="--visit")
+    options = workspace.options
+    presenter = Presenter(options.language, options.currency, obj.today, load_labels(options.language, workspace.root))
+    renderer = pdfs.Renderer(presenter, workspace.root, font_family=options.pdf_font, marking=options.pdf_marking)
+    job = pdfs.Job(Account(checked.account, dossier, checked.warnings, path), visit_id)
+    target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
+    for problem in pdfs.render_file(renderer, job, target):
+        _echo_problem(problem)
+    click.echo(f"wrote {target}")
 
 
 @main.command()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -88,7 +87,7 @@ def locate(family: str) -> dict[int, FontSource]:
             ) from None
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             raise FontError(f"fc-match failed to look up the PDF font '{family}': {exc}") from None
-        path, index, families = (result.stdout.split("\t") + ["", "", ""])[:3]
+        path, index, families = [*result.stdout.split("\t"), "", ""][:3]
         if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
             raise FontError(
                 f"the PDF font '{family}' is not installed (fontconfig offers '{families.split(',')[0]}' instead);"
@@ -198,8 +197,3 @@ def _write_atomic(path: Path, data: bytes) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as out:
         out.write(data)
     os.replace(out.name, path)
-
-
-def clear(folder: Path) -> None:
-    """Remove the cached fonts."""
-    shutil.rmtree(folder, ignore_errors=True)

@@ -50,5 +50,5 @@ def parallel_imap(
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker fails its item, not the build
+            except Exception as exc:  # a dead worker fails its item, not the build
                 yield futures[future], exc

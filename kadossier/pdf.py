@@ -28,6 +28,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +47,7 @@ from kadossier.errors import KadossierError, Problem, Severity
 from kadossier.parallel import parallel_imap, parallel_map
 from kadossier.portfolio import Account
 from kadossier.present import Presenter
+from kadossier.site import pdf_uri
 from kadossier.templating import default_templates_dir
 from kadossier.validate import display_path
 from kadossier.vocab import VisitStatus
@@ -67,11 +69,11 @@ class PdfError(KadossierError):
     """A PDF cannot be made as asked."""
 
 
-class FetchRefused(FatalURLFetchingError):
+class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type hints
     """A template asked for a resource outside the allowed folders: the render stops."""
 
 
-class LocalFetcher(URLFetcher):
+class LocalFetcher(URLFetcher):  # type: ignore[misc]
     """Fetch only files inside the given folders, and `data:` URIs; refuse everything else.
 
     No network, no redirects, no file outside the template folders and the font cache: a refused URL
@@ -86,7 +88,7 @@ class LocalFetcher(URLFetcher):
         """Return the resource at `url` if it is allowed; raise `FetchRefused` if not."""
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
-            return super().fetch(url, headers)  # type: ignore[no-any-return]
+            return super().fetch(url, headers)
         if scheme == "file":
             parts = urlsplit(url)
             if parts.netloc in ("", "localhost"):
@@ -118,11 +120,6 @@ class Job:
     def uri(self) -> str:
         """Where the PDF goes in the site."""
         return pdf_uri(self.account.id, self.visit)
-
-
-def pdf_uri(account_id: str, visit_id: str | None = None) -> str:
-    """The site path of an account pack (`pdf/ACCOUNT.pdf`) or a visit brief (`pdf/ACCOUNT/VISIT.pdf`)."""
-    return f"{PDF_DIR}/{account_id}.pdf" if visit_id is None else f"{PDF_DIR}/{account_id}/{visit_id}.pdf"
 
 
 def build_jobs(accounts: Iterable[Account]) -> list[Job]:
@@ -384,16 +381,16 @@ def _html_or_error(job: Job) -> str | PdfFailure:
     assert _renderer is not None
     try:
         return _renderer.html(job)
-    except Exception as exc:  # noqa: BLE001 - one account's failure is reported, the others go on
+    except Exception as exc:  # one account's failure is reported, the others go on
         return PdfFailure(_describe(exc))
 
 
-def _render(job: Job) -> None | PdfFailure:
+def _render(job: Job) -> PdfFailure | None:
     assert _renderer is not None
     html, target, fontset = _work[job.name]
     try:
         _renderer.write(html, target, fontset)
-    except (Exception, FatalURLFetchingError) as exc:  # noqa: BLE001 - reported by name, the others go on
+    except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
         return PdfFailure(_describe(exc))
     return None
 
@@ -405,8 +402,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _with_progress(
-    results: Iterator[tuple[Job, None | PdfFailure | Exception]], total: int, progress: bool
-) -> Iterator[tuple[Job, None | PdfFailure | Exception]]:
+    results: Iterator[tuple[Job, PdfFailure | Exception | None]], total: int, progress: bool
+) -> Iterator[tuple[Job, PdfFailure | Exception | None]]:
     if not progress or total < PROGRESS_FROM or not sys.stderr.isatty():
         yield from results
         return
@@ -424,24 +421,19 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, temporary)
 
 
-class _atomic:  # noqa: N801 - used as a context manager, like open()
-    """A temporary file beside `target`, renamed to it on success and removed on failure."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __enter__(self) -> str:
-        fd, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
-        os.close(fd)
-        return self.temporary
-
-    def __exit__(self, kind: object, *rest: object) -> None:
-        if kind is None and os.path.getsize(self.temporary) > 0:
-            os.replace(self.temporary, self.target)
-        else:
-            os.unlink(self.temporary)
-            if kind is None:
-                raise PdfError(f"{self.target.name}: nothing was written")
+@contextmanager
+def _atomic(target: Path) -> Iterator[str]:
+    """A temporary file beside `target`, renamed to it when written whole, removed on any failure."""
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield temporary
+        if os.path.getsize(temporary) == 0:
+            raise PdfError(f"{target.name}: nothing was written")
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def _version() -> str:

@@ -57,6 +57,12 @@ class KadossierConfig(base.Config):
     warn = c.Optional(c.ListOfItems(c.Choice(tuple(RED_FLAGS))))
     """Red flags that are MkDocs warnings (so --strict fails on them); default: all. The others are logged
     as information; every red flag is shown on the site either way."""
+    pdf = c.Type(bool, default=True)
+    """Build the PDF briefings (site/pdf/ACCOUNT.pdf, site/pdf/ACCOUNT/VISIT.pdf) with the site."""
+    pdf_font = c.Type(str, default="Noto Sans CJK SC")
+    """Font family of the PDFs (found with fontconfig); it must cover Chinese."""
+    pdf_marking = c.Optional(c.Type(str))
+    """Confidentiality marking on every PDF page; default: 'Confidential · internal use only'."""
 
 
 class KadossierPlugin(BasePlugin[KadossierConfig]):
@@ -66,6 +72,10 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     pages: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated, by on_config
     today: date | None = None
     """The day the site is built as of (default: today); `kadossier --today` sets it."""
+    no_pdf = False
+    """Skip the PDFs for this build whatever the `pdf` option says (`kadossier build --no-pdf`)."""
+    pdf_report: Any = None
+    """What the last build did with the PDFs (a `kadossier.pdf.Report`), or None."""
 
     def on_config(self, config: Any) -> Any:
         from kadossier.errors import Severity
@@ -78,7 +88,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         today = self.today or date.today()
         labels = load_labels(self.config.language, self.workspace.root)
         presenter = Presenter(self.config.language, self.config.currency, today, labels)
-        site = Site(presenter, self.workspace.root, config.use_directory_urls)
+        self.presenter = presenter
+        self.pdf_report = None
+        site = Site(presenter, self.workspace.root, config.use_directory_urls, pdf=self.builds_pdf)
         started = time.perf_counter()
         generated = generate(self.workspace.dossier_files(), today, site)
         log.debug(
@@ -93,6 +105,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         for problem in problems:
             (log.warning if problem.code in warn else log.info)(str(problem))
         self.pages = generated.pages
+        self.accounts = generated.accounts
         config.theme["font"] = False  # no Google Fonts: dossiers are confidential, wikis run offline
         config.extra_css.append(f"{ASSETS_URI}/kadossier.css")
         config.extra_javascript.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if a.endswith(".js") and "vendor" in a)
@@ -144,6 +157,35 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         if generated is not None:
             page.content = generated.html
         return context
+
+    @property
+    def builds_pdf(self) -> bool:
+        """Whether this build makes the PDFs."""
+        return bool(self.config.pdf) and not self.no_pdf
+
+    def on_post_build(self, config: Any) -> None:
+        """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
+        if not self.builds_pdf:
+            return
+        from kadossier import pdf
+        from kadossier.errors import KadossierError
+
+        renderer = pdf.Renderer(
+            self.presenter, self.workspace.root, font_family=self.config.pdf_font, marking=self.config.pdf_marking
+        )
+        try:
+            report = pdf.build(renderer, pdf.build_jobs(self.accounts), Path(config.site_dir) / pdf.PDF_DIR)
+        except KadossierError as exc:
+            raise PluginError(f"PDFs not built: {exc}") from None
+        for problem in report.warnings:
+            log.warning(str(problem))
+        for name, message in report.failed:
+            log.error(f"PDF of '{name}' not made: {message}")
+        log.info(
+            f"PDFs: {len(report.rendered)} rendered, {len(report.cached)} unchanged (from the cache), "
+            f"{len(report.failed)} failed, in {report.seconds:.1f} s"
+        )
+        self.pdf_report = report
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         from kadossier.templating import default_templates_dir

@@ -89,6 +89,11 @@ def _with_heading_ids(html: str) -> tuple[str, list[tuple[int, str, str]]]:
     return _HEADING.sub(visit, html), headings
 
 
+def pdf_uri(account_id: str, visit_id: str | None = None) -> str:
+    """The site path of an account pack (`pdf/ACCOUNT.pdf`) or a visit brief (`pdf/ACCOUNT/VISIT.pdf`)."""
+    return f"pdf/{account_id}.pdf" if visit_id is None else f"pdf/{account_id}/{visit_id}.pdf"
+
+
 def account_uri(account_id: str) -> str:
     """The source path of an account's page."""
     return f"{ACCOUNTS_DIR}/{account_id}.md"
@@ -129,7 +134,7 @@ class Site:
     def env(self) -> jinja2.Environment:
         """The Jinja environment of the site templates, with the presentation filters."""
         env = self.presenter.environment(self.workspace_root)
-        env.globals.update(account_uri=account_uri, pdf=self.pdf)
+        env.globals.update(account_uri=account_uri, pdf=self.pdf, pdf_uri=pdf_uri)
         return env
 
     def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:

@@ -38,14 +38,16 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(workspace: Path, *args: str) -> Path:
-    """Build a workspace's site with `kadossier build` as of TODAY; fail the test if the build fails."""
+def build(workspace: Path, *args: str, pdf: bool = False) -> Path:
+    """Build a workspace's site with `kadossier build` as of TODAY (PDFs only if asked); fail the test if the
+    build fails."""
     from click.testing import CliRunner
 
     from kadossier.cli import main
 
+    options = [*args] if pdf else [*args, "--no-pdf"]
     result = CliRunner().invoke(
-        main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build", *args], catch_exceptions=False
+        main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build", *options], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
     return workspace / "site"
@@ -53,10 +55,10 @@ def build(workspace: Path, *args: str) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example workspace's site, built once with --strict."""
+    """The example workspace's site with its PDFs, built once with --strict."""
     workspace = tmp_path_factory.mktemp("example")
     (workspace / "dossiers").mkdir()
     (workspace / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
     for path in EXAMPLES.glob("*.yaml"):
         (workspace / "dossiers" / path.name).write_bytes(path.read_bytes())
-    return build(workspace, "--strict")
+    return build(workspace, "--strict", pdf=True)
