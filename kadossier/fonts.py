@@ -2,8 +2,9 @@
 
 A CJK font holds some 65,000 glyphs in 20 MB. Loaded as a system font, every PDF makes WeasyPrint (and
 Pango) read and subset all of it; without HarfBuzz's subsetter that alone takes seconds per PDF. So the
-PDFs use a copy of the font cut to the characters the workspace's PDFs need, made with fontTools, kept
-in `.kadossier-cache/fonts/` and loaded through `@font-face`. The copy grows when a dossier brings new
+PDFs use a copy of the font cut to the characters the workspace's PDFs need, made with fontTools (with
+TrueType outlines, which WeasyPrint's own subsetting handles fastest), kept in `.kadossier-cache/fonts/`
+and loaded through `@font-face`. The copy grows when a dossier brings new
 characters (its name carries a hash of its character set) and is otherwise reused across builds.
 
 Characters the font does not have are reported, so that no name prints as an empty box unnoticed.
@@ -20,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kadossier.errors import KadossierError
 from kadossier.parallel import parallel_map
@@ -27,7 +29,7 @@ from kadossier.parallel import parallel_map
 FAMILY = "Kadossier Sans"
 """The CSS family name the PDFs use for the cached subset fonts."""
 WEIGHTS = {400: "regular", 700: "bold"}
-SUBSET_VERSION = 1
+SUBSET_VERSION = 2
 """Bump when the subsetting options change, so cached fonts are cut again."""
 ALWAYS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("•◦▪–—…·“”‘’、。,:;!?()《》【】¥€£✓☐")
 """Characters every PDF may need beyond its text: ASCII, list bullets, common punctuation and signs."""
@@ -144,7 +146,7 @@ class FontCache:
         missing = frozenset(wanted) - chars
         key = hashlib.sha256((self._identity() + "".join(sorted(chars))).encode()).hexdigest()[:16]
         self.folder.mkdir(parents=True, exist_ok=True)
-        jobs = [(s, self.folder / f"{self.slug}-{WEIGHTS[w]}-{key}.otf", chars) for w, s in self.sources.items()]
+        jobs = [(s, self.folder / f"{self.slug}-{WEIGHTS[w]}-{key}.ttf", chars) for w, s in self.sources.items()]
         parallel_map(_subset, jobs, at_least=2)  # the faces are cut side by side
         files = {s.weight: target for s, target, _ in jobs}
         _write_atomic(
@@ -188,9 +190,46 @@ def _subset(job: tuple[FontSource, Path, frozenset[str]]) -> None:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=[ord(c) for c in chars])
         subsetter.subset(font)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", suffix=".otf", delete=False) as out:
+        if "CFF " in font:
+            _to_truetype(font)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", suffix=".ttf", delete=False) as out:
             font.save(out)
     os.replace(out.name, target)
+
+
+def _to_truetype(font: Any) -> None:
+    """Redraw the cubic (CFF) outlines of a font as quadratic (TrueType) ones, within 1 unit per em/1000.
+
+    WeasyPrint subsets every font it embeds again; fontTools (its fallback when HarfBuzz's subsetter is
+    missing) subsets TrueType outlines several times faster than CFF ones. This is fontTools' own recipe
+    (Snippets/otf2ttf.py): Cu2QuPen converts each glyph, TTGlyphPen builds the glyf table.
+    """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    font["head"].glyphDataFormat = 0
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):  # fmt: skip
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    font.sfntVersion = "\0\1\0\0"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -430,10 +430,17 @@ def _atomic(target: Path) -> Iterator[str]:
         yield temporary
         if os.path.getsize(temporary) == 0:
             raise PdfError(f"{target.name}: nothing was written")
+        os.chmod(temporary, 0o666 & ~_umask())  # as open() would create it: readable by the web server
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _version() -> str:

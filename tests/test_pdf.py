@@ -4,6 +4,7 @@ pdftoppm) and pypdf: text, outline, fonts, pages, metadata, the cache, the fetch
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -69,6 +70,9 @@ def test_build_writes_a_pack_per_account_and_a_brief_per_planned_visit(site: Pat
         assert f"{brief}.pdf" in made
     assert "shenyang-daily/2026-11-10-first-call.pdf" not in made  # done visits get no brief
     assert all((site / "pdf" / m).stat().st_size > 10_000 for m in made)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert {(site / "pdf" / m).stat().st_mode & 0o777 for m in made} == {0o666 & ~umask}  # as open() makes files
     assert not [p for p in (site / "pdf").rglob("*") if p.name.startswith(".")]  # no temporary files
 
 
