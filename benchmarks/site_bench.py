@@ -1,4 +1,4 @@
-"""Time the site-only build (`kadossier build`) on N generated accounts, beside plain MkDocs.
+"""Time the site-only build (`kadossier build --no-pdf`) on N generated accounts, beside plain MkDocs.
 
 Three builds of the same number of pages, alternated run by run so a noisy machine affects all alike:
 - `kadossier build`: validation, page generation and MkDocs with Material, as a user runs it;
@@ -67,7 +67,7 @@ def workspaces(folder: Path, accounts: int) -> dict[str, tuple[list[str], Path]]
         (same / "docs" / uri).write_text(f"# {page.title}\n\n{page.html}\n", encoding="utf-8")
         (floor / "docs" / uri).write_text(f"# {page.title}\n\nOne line of text.\n", encoding="utf-8")
     return {
-        "kadossier build": ([PYTHON, "-m", "kadossier", "--today", TODAY, "build"], ours),
+        "kadossier build": ([PYTHON, "-m", "kadossier", "--today", TODAY, "build", "--no-pdf"], ours),
         "plain mkdocs, same pages": ([PYTHON, "-m", "mkdocs", "build", "-q"], same),
         "plain mkdocs, one-line pages": ([PYTHON, "-m", "mkdocs", "build", "-q"], floor),
     }

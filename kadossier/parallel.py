@@ -1,7 +1,8 @@
 """Map a function over many items in forked worker processes, one per core, when there are enough items.
 
 Forked workers inherit what the parent has built (compiled templates, a `Site`), so only the items and
-the results cross between processes. Workers are short-lived: they run without the cyclic collector.
+the results cross between processes. `parallel_map` workers are short-lived and run without the cyclic
+collector; `parallel_imap` workers, for long jobs, keep it.
 """
 
 from __future__ import annotations
@@ -39,13 +40,15 @@ def parallel_imap(
 
     A worker that dies (killed, out of memory, crashed in a C library) fails its own items with the
     exception instead of ending the whole map; `func` itself should return, not raise, its failures.
+    These workers keep the cyclic garbage collector: they are meant for long jobs (a WeasyPrint render
+    leaves cycles behind, and a worker renders hundreds).
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(items) < at_least:
         for item in items:
             yield item, func(item)
         return
-    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=get_context("fork"), initializer=gc.disable) as pool:
+    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=get_context("fork")) as pool:
         futures = {pool.submit(func, item): item for item in items}
         for future in as_completed(futures):
             try:
