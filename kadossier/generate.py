@@ -12,6 +12,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from kadossier.diff import wanted
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
 from kadossier.site import GeneratedPage, Site, account_uri
@@ -32,13 +33,28 @@ _accounts: list[Account] = []  # every valid account, for the overview pages ren
 
 
 def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = None) -> Generated:
-    """Check `paths` and render the pages; invalid files get no page (their problems say why)."""
+    """Check `paths` and render the pages; invalid files get no page (their problems say why).
+
+    With git history, the accounts are checked first, then the old versions that "changed since the last
+    visit" needs are fetched in one git process, then the pages are rendered; without, both in one pass.
+    """
     global _site, _accounts
     site.prepare()  # compile the templates once, before the workers are forked
     _site = site
     try:
-        results = parallel_map(partial(_one, today=today), paths, jobs=jobs)
-        checked, accounts, pages = _gather(results)
+        if site.history is not None and site.history.commits:
+            checked = parallel_map(partial(check_file, today=today), paths, jobs=jobs)
+            accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
+            site.blobs = site.history.blobs(
+                w
+                for a in accounts
+                if (last := a.dossier.last_visit(today)) is not None
+                for w in wanted(site.history, a.path, last.day)
+            )
+            _accounts = accounts
+            pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))
+        else:
+            checked, accounts, pages = _gather(parallel_map(partial(_one, today=today), paths, jobs=jobs))
         _accounts = accounts  # the overview pages, too, are rendered by the workers, one page each
         large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
         pages.update(parallel_map(_overview, site.overview_uris(), jobs=jobs if large else 1, at_least=1))
@@ -54,6 +70,12 @@ def _gather(
     accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
     pages = {account_uri(c.account): page for c, page in results if page is not None}
     return checked, accounts, pages
+
+
+def _account_page(index: int) -> tuple[str, GeneratedPage]:
+    assert _site is not None
+    account = _accounts[index]
+    return account_uri(account.id), _site.account_page(account)
 
 
 def _overview(uri: str) -> tuple[str, GeneratedPage]:

@@ -44,10 +44,11 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from kadossier import fonts
 from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.history import History
 from kadossier.parallel import parallel_imap, parallel_map
 from kadossier.portfolio import Account
 from kadossier.present import Presenter
-from kadossier.site import pdf_uri
+from kadossier.site import changed_since_last_visit, pdf_uri
 from kadossier.templating import default_templates_dir
 from kadossier.validate import display_path
 from kadossier.vocab import VisitStatus
@@ -153,8 +154,12 @@ class Renderer:
         font_family: str = "Noto Sans CJK SC",
         marking: str | None = None,
         cache_dir: Path | None = None,
+        history: History | None = None,
+        blobs: dict[tuple[str, Path], bytes | None] | None = None,
     ) -> None:
         self.presenter = presenter
+        self.history = history
+        self.blobs = blobs if blobs is not None else {}
         self.workspace_root = workspace_root
         self.font_family = font_family
         self.marking = marking if marking is not None else presenter.ui["confidential"]
@@ -223,8 +228,9 @@ class Renderer:
             "account": job.account,
             "d": dossier,
             "visit": visit,
-            "revision": revision(job.account.path),
+            "revision": self.revision(job.account.path),
             "generator": f"kadossier {_version()}",
+            "since": changed_since_last_visit(self.history, self.blobs, job.account, self.presenter.today),
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
 
@@ -246,10 +252,27 @@ class Renderer:
         return h.hexdigest()
 
     def key(self, job: Job) -> str:
-        """The cache key of one PDF."""
+        """The cache key of one PDF: with the dossier, the commits its history sections show."""
         h = hashlib.sha256(f"{self.inputs_digest}\0{job.kind}\0{job.account.id}\0{job.visit}\0".encode())
         h.update(job.account.path.read_bytes())
+        path, history = job.account.path, self.history
+        if history is not None:
+            last = job.account.dossier.last_visit(self.presenter.today)
+            base = history.at(path, last.day) if last else None
+            shas = [c.sha for c in ([base] if base else []) + (history.since(path, base) if last else [])]
+            h.update(f"\0{history.note}\0{','.join(shas)}\0{path.resolve() in history.modified}".encode())
+            h.update(f"\0{self.revision(path)}".encode())
         return h.hexdigest()
+
+    def revision(self, path: Path) -> str:
+        """The dossier's revision: its last commit if the file is committed as it is, else a fingerprint."""
+        history = self.history
+        if history is not None and history.available and path.resolve() not in history.modified:
+            commit = history.last_change(path)
+            if commit is not None:
+                return f"{commit.short} ({self.presenter.date(commit.day)}, {commit.author})"
+        fingerprint = revision(path)
+        return f"{fingerprint} ({self.presenter.ui['uncommitted']})" if history and history.available else fingerprint
 
     def write(self, html: str, target: Path, fontset: fonts.FontSet) -> None:
         """Render `html` to the PDF file `target`, atomically: the file appears whole or not at all."""

@@ -80,6 +80,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def on_config(self, config: Any) -> Any:
         from kadossier.errors import Severity
         from kadossier.generate import generate
+        from kadossier.history import read as read_history
         from kadossier.present import Presenter, load_labels
         from kadossier.site import ACCOUNTS_DIR, OVERVIEW, Site
         from kadossier.workspace import Workspace
@@ -90,7 +91,11 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         presenter = Presenter(self.config.language, self.config.currency, today, labels)
         self.presenter = presenter
         self.pdf_report = None
-        site = Site(presenter, self.workspace.root, config.use_directory_urls, pdf=self.builds_pdf)
+        history = read_history(self.workspace.dossiers_dir)
+        if not history.available:
+            log.info(f"no dossier history on the site: {history.note}")
+        site = Site(presenter, self.workspace.root, config.use_directory_urls, pdf=self.builds_pdf, history=history)
+        self.site = site
         started = time.perf_counter()
         generated = generate(self.workspace.dossier_files(), today, site)
         log.debug(
@@ -171,7 +176,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         from kadossier.errors import KadossierError
 
         renderer = pdf.Renderer(
-            self.presenter, self.workspace.root, font_family=self.config.pdf_font, marking=self.config.pdf_marking
+            self.presenter,
+            self.workspace.root,
+            font_family=self.config.pdf_font,
+            marking=self.config.pdf_marking,
+            history=self.site.history,
+            blobs=self.site.blobs,
         )
         try:
             report = pdf.build(renderer, pdf.build_jobs(self.accounts), Path(config.site_dir) / pdf.PDF_DIR)

@@ -23,6 +23,7 @@ from babel.numbers import format_compact_currency, format_currency, format_decim
 from markupsafe import Markup, escape
 
 from kadossier import orgchart, portfolio
+from kadossier.checks import REVIEW_DAYS
 from kadossier.fields import Money
 from kadossier.templating import default_templates_dir, environment
 from kadossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
@@ -181,6 +182,7 @@ class Presenter:
             currency=self.currency,
             filled=filled,
             show_field=self.show_field,
+            stale_days=REVIEW_DAYS,
         )
         return env
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, cached_property
 from html import unescape
 from pathlib import Path
@@ -24,6 +25,8 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from kadossier import portfolio
+from kadossier.diff import Since, since_day
+from kadossier.history import Commit, History
 from kadossier.present import Presenter
 
 OVERVIEW = {
@@ -108,6 +111,10 @@ class Site:
     use_directory_urls: bool = True
     pdf: bool = False
     """Whether the PDFs are built beside the site (the pages then link them)."""
+    history: History | None = None
+    """The dossiers' git history (None: not looked up)."""
+    blobs: dict[tuple[str, Path], bytes | None] = field(default_factory=dict)
+    """Old versions of dossiers fetched from git for "changed since the last visit"."""
 
     def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
         """Render the pages across accounts: {source path: page}."""
@@ -134,8 +141,23 @@ class Site:
     def env(self) -> jinja2.Environment:
         """The Jinja environment of the site templates, with the presentation filters."""
         env = self.presenter.environment(self.workspace_root)
-        env.globals.update(account_uri=account_uri, pdf=self.pdf, pdf_uri=pdf_uri)
+        env.globals.update(
+            account_uri=account_uri,
+            pdf=self.pdf,
+            pdf_uri=pdf_uri,
+            history=self.history,
+            last_change=self.last_change,
+            since_last_visit=self.since_last_visit,
+        )
         return env
+
+    def last_change(self, account: portfolio.Account) -> Commit | None:
+        """The newest commit that changed the account's dossier."""
+        return self.history.last_change(account.path) if self.history is not None else None
+
+    def since_last_visit(self, account: portfolio.Account) -> Since | None:
+        """What changed in the dossier since the day of its last done visit (None: no visit, no history)."""
+        return changed_since_last_visit(self.history, self.blobs, account, self.presenter.today)
 
     def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
@@ -145,6 +167,16 @@ class Site:
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)
         return lambda target: get_relative_url(_url(target, self.use_directory_urls), here)
+
+
+def changed_since_last_visit(
+    history: History | None, blobs: dict[tuple[str, Path], bytes | None], account: portfolio.Account, today: date
+) -> Since | None:
+    """What changed in an account's dossier since its last done visit, commit by commit."""
+    last = account.dossier.last_visit(today)
+    if history is None or last is None:
+        return None
+    return since_day(history, account.path, last.day, account.path.read_bytes(), blobs)
 
 
 @cache

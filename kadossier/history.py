@@ -1,0 +1,166 @@
+"""The git history of the dossiers: who changed which account when, and the dossier as it was then.
+
+Everything comes from the git command line, in a fixed number of processes whatever the number of
+accounts: one `git log` over the dossiers folder, one `git status`, and one `git cat-file --batch` for
+every old version a build needs. A workspace that is not in a git repository (or a shallow clone, whose
+history stops early, or a machine without git) has no history: `History.note` says why, and nothing
+fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_FIELD, _RECORD = "\x1f", "\x1e"
+_FORMAT = f"{_RECORD}%H{_FIELD}%an{_FIELD}%ae{_FIELD}%aI{_FIELD}%s"
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit that changed a dossier."""
+
+    sha: str
+    author: str
+    email: str
+    date: dt.datetime
+    subject: str
+
+    @property
+    def short(self) -> str:
+        """The abbreviated commit id."""
+        return self.sha[:8]
+
+    @property
+    def day(self) -> dt.date:
+        """The author date's calendar day."""
+        return self.date.date()
+
+
+@dataclass(slots=True)
+class History:
+    """The commits of every dossier file (newest first), or a note saying why there are none."""
+
+    root: Path | None = None
+    """The repository's top folder."""
+    commits: dict[Path, list[Commit]] = field(default_factory=dict)
+    """Commits per dossier file (absolute path), newest first."""
+    modified: set[Path] = field(default_factory=set)
+    """Dossier files with changes not yet committed."""
+    note: str = ""
+    """Why there is no history ("" when there is)."""
+
+    @property
+    def available(self) -> bool:
+        """Whether git history could be read."""
+        return not self.note
+
+    def of(self, path: Path) -> list[Commit]:
+        """The commits that changed `path`, newest first."""
+        return self.commits.get(path.resolve(), [])
+
+    def last_change(self, path: Path) -> Commit | None:
+        """The newest commit that changed `path`."""
+        commits = self.of(path)
+        return commits[0] if commits else None
+
+    def at(self, path: Path, day: dt.date) -> Commit | None:
+        """The newest commit that changed `path` on or before `day` (the dossier as it was that day)."""
+        return next((c for c in self.of(path) if c.day <= day), None)
+
+    def since(self, path: Path, commit: Commit | None) -> list[Commit]:
+        """The commits to `path` after `commit` (all of them if None), oldest first."""
+        commits = self.of(path)
+        if commit is not None and commit in commits:
+            commits = commits[: commits.index(commit)]
+        return list(reversed(commits))
+
+    def blobs(self, wanted: Iterable[tuple[str, Path]]) -> dict[tuple[str, Path], bytes | None]:
+        """The content of each (commit, file) in one `git cat-file --batch`; None where it did not exist."""
+        wanted = list(dict.fromkeys(wanted))
+        if not wanted or self.root is None:
+            return {}
+        names = [f"{sha}:{path.resolve().relative_to(self.root).as_posix()}" for sha, path in wanted]
+        out = _git(self.root, "cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
+        found: dict[tuple[str, Path], bytes | None] = {}
+        at = 0
+        for key in wanted:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) == 2 and header[1] == b"missing":
+                found[key] = None
+                continue
+            size = int(header[2])
+            found[key] = out[at : at + size]
+            at += size + 1
+        return found
+
+
+def read(folder: Path) -> History:
+    """Read the history of every dossier file in `folder` (never raises: see `History.note`)."""
+    if shutil.which("git") is None:
+        return History(note="git is not installed")
+    try:
+        top = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode().split("\n")
+    except GitError:
+        return History(note="not a git repository")
+    root = Path(top[0]).resolve()
+    if top[1:2] == ["true"]:
+        return History(root, note="a shallow clone (clone with full history, e.g. fetch-depth: 0)")
+    try:
+        log = _git(root, "log", f"--format={_FORMAT}", "--name-only", "--no-renames", "--", str(folder))
+        status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(folder))
+    except GitError as exc:
+        return History(root, note=f"git failed: {exc}")
+    history = History(root)
+    for record in log.decode("utf-8", errors="replace").split(_RECORD)[1:]:
+        head, _, names = record.partition("\n")
+        sha, author, email, when, subject = head.split(_FIELD, 4)
+        commit = Commit(sha, author, email, dt.datetime.fromisoformat(when), subject)
+        for name in names.split("\n"):
+            if name.strip():
+                history.commits.setdefault((root / name).resolve(), []).append(commit)
+    for entry in status.decode("utf-8", errors="replace").split("\0"):
+        if len(entry) > 3:
+            history.modified.add((root / entry[3:]).resolve())
+    return history
+
+
+class GitError(Exception):
+    """A git command failed."""
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitError(str(exc)) from None
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise GitError(lines[-1] if lines else f"git {args[0]} failed")
+    return result.stdout
+
+
+def rev_list(root: Path, since: str, path: Path) -> list[str]:
+    """The commits after `since` (a revision) that changed `path`, newest first; raises GitError."""
+    return _git(root, "rev-list", f"{since}..HEAD", "--", str(path)).decode().split()
+
+
+def resolve(root: Path, revision: str) -> str:
+    """The full commit id of `revision`; raises GitError with git's message."""
+    return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
