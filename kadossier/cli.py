@@ -147,14 +147,14 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None) -
     """Render the account pack of ACCOUNT (a dossier file or an account id), or one visit's brief."""
     from kadossier import pdf as pdfs
     from kadossier.checks import did_you_mean
+    from kadossier.diff import wanted
+    from kadossier.history import read as read_history
     from kadossier.portfolio import Account
     from kadossier.present import Presenter, load_labels
     from kadossier.validate import check_file
 
     workspace = obj.workspace
-    path = Path(account) if account.endswith(DOSSIER_SUFFIXES) else workspace.account_file(account)
-    if not path.is_file():
-        raise click.BadParameter(f"no dossier file {path}", param_hint="ACCOUNT")
+    path = _account_path(obj, account)
     checked = check_file(path, obj.today)
     if checked.dossier is None:
         for problem in checked.errors:
@@ -166,7 +166,16 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None) -
         raise click.BadParameter(f"{checked.account} has no visit '{visit_id}'{hint}", param_hint="--visit")
     options = workspace.options
     presenter = Presenter(options.language, options.currency, obj.today, load_labels(options.language, workspace.root))
-    renderer = pdfs.Renderer(presenter, workspace.root, font_family=options.pdf_font, marking=options.pdf_marking)
+    history = read_history(workspace.dossiers_dir)
+    last = dossier.last_visit(obj.today)
+    renderer = pdfs.Renderer(
+        presenter,
+        workspace.root,
+        font_family=options.pdf_font,
+        marking=options.pdf_marking,
+        history=history,
+        blobs=history.blobs(wanted(history, path, last.day)) if last and history.available else {},
+    )
     job = pdfs.Job(Account(checked.account, dossier, checked.warnings, path), visit_id)
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
     for problem in pdfs.render_file(renderer, job, target):
@@ -184,6 +193,125 @@ def serve(obj: Context, dev_addr: str | None, open_in_browser: bool) -> None:
 
     with _mkdocs_messages(obj.verbose, info=True):
         serve_site(obj.workspace, dev_addr=dev_addr, open_in_browser=open_in_browser)
+
+
+@main.command()
+@click.argument("account")
+@click.pass_obj
+def history(obj: Context, account: str) -> None:
+    """List the commits that changed ACCOUNT's dossier, newest first: date, commit, author, message."""
+    from kadossier.history import read
+
+    path = _account_path(obj, account)
+    found = read(obj.workspace.dossiers_dir)
+    if not found.available:
+        click.echo(f"no history: {found.note}")
+        return
+    if path.resolve() in found.modified:
+        click.echo("(changes not committed yet)")
+    commits = found.of(path)
+    for c in commits:
+        click.echo(f"{c.day.isoformat()}  {c.short}  {c.author}  {c.subject}")
+    if not commits:
+        click.echo("not committed yet")
+
+
+@main.command()
+@click.argument("account")
+@click.option("--since", "since_rev", metavar="REV", help="Compare with this git revision (default HEAD).")
+@click.option("--since-last-visit", is_flag=True, help="Compare with the dossier as of the last visit.")
+@click.pass_obj
+def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bool) -> None:
+    """Show what changed in ACCOUNT's dossier as fields, commit by commit (people.x.attitude: a -> b)."""
+    from kadossier.diff import since_day, walk, wanted
+    from kadossier.history import GitError, read, resolve, rev_list
+
+    if since_rev and since_last_visit:
+        raise click.UsageError("use --since or --since-last-visit, not both")
+    path = _account_path(obj, account)
+    found = read(obj.workspace.dossiers_dir)
+    if not found.available or found.root is None:
+        raise KadossierError(f"no history to compare with: {found.note}")
+    current = path.read_bytes()
+    if since_last_visit:
+        dossier = _checked_dossier(path, obj.today)
+        last = dossier.last_visit(obj.today)
+        if last is None:
+            raise KadossierError(f"{path.stem} has no done visit yet; use --since REV")
+        result = since_day(found, path, last.day, current, found.blobs(wanted(found, path, last.day)))
+        base = f"{result.base.short} of {result.base.day}" if result.base else "nothing (the dossier was new)"
+        click.echo(f"since the last visit ({last.id}, {last.day.isoformat()}); compared with {base}")
+        steps = result.steps
+    else:
+        revision = since_rev or "HEAD"
+        try:
+            sha = resolve(found.root, revision)
+            after = set(rev_list(found.root, sha, path))
+        except GitError:
+            raise KadossierError(f"unknown revision '{revision}'") from None
+        versions = [c for c in reversed(found.of(path)) if c.sha in after]
+        blobs = found.blobs([(sha, path), *((c.sha, path) for c in versions)])
+        steps = walk(
+            blobs.get((sha, path)),
+            [(c, blobs.get((c.sha, path))) for c in versions],
+            current,
+            modified=path.resolve() in found.modified,
+        )
+    for step in steps:
+        c = step.commit
+        click.echo(f"{c.short}  {c.day.isoformat()}  {c.author}  {c.subject}" if c else "(not committed yet)")
+        for change in step.changes:
+            click.echo(f"  {change}")
+    if not steps:
+        click.echo("no changes")
+
+
+@main.command()
+@click.argument("account")
+@click.argument("visit_id", required=False)
+@click.option("--done", is_flag=True, help="Mark VISIT_ID done and add an empty, commented record block.")
+@click.option("--plan", is_flag=True, help="Add a planned visit skeleton (id VISIT_ID, or DATE-visit).")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Date of the planned visit (default: today).")
+@click.pass_obj
+def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bool, day: datetime | None) -> None:
+    """Record a visit right after it (--done), or plan the next one (--plan), editing only those lines."""
+    from kadossier.edit import mark_done, plan_visit
+
+    if done == plan:
+        raise click.UsageError("say what to do: --done VISIT_ID, or --plan")
+    path = _account_path(obj, account)
+    shown = os.path.relpath(path)
+    if done:
+        if visit_id is None:
+            raise click.UsageError("--done needs the VISIT_ID of the visit that took place")
+        for change in mark_done(path, visit_id):
+            click.echo(f"{shown}: visit {visit_id}: {change}")
+        return
+    when = day.date() if day else obj.today
+    new_id = visit_id or f"{when.isoformat()}-visit"
+    dossier = _checked_dossier(path, obj.today)
+    plan_visit(path, new_id, when, dossier.owner)
+    click.echo(f"{shown}: planned visit {new_id} on {when.isoformat()}; fill in its objective, people and agenda")
+
+
+def _account_path(obj: Context, account: str) -> Path:
+    """The dossier file of ACCOUNT: an account id, or a path to a dossier file."""
+    path = Path(account) if account.endswith(DOSSIER_SUFFIXES) else obj.workspace.account_file(account)
+    if not path.is_file():
+        raise click.BadParameter(f"no dossier file {path}", param_hint="ACCOUNT")
+    return path
+
+
+def _checked_dossier(path: Path, today: date) -> Any:
+    """The valid dossier in `path`; print its errors and exit 1 if it is invalid."""
+    from kadossier.validate import check_file
+
+    checked = check_file(path, today)
+    if checked.dossier is None:
+        for problem in checked.errors:
+            _echo_problem(problem)
+        sys.exit(1)
+    return checked.dossier
 
 
 @main.command()

@@ -1,0 +1,275 @@
+"""Git-native workflow, with real git: history per account, semantic diffs, "changed since the last visit"
+on the site and in the brief, freshness, shallow clones, and byte-for-byte visit editing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kadossier.cli import main
+from kadossier.diff import changes
+from kadossier.load import load_bytes
+
+from .conftest import EXAMPLES, ROOT, TODAY, build
+from .test_pdf import text
+
+DOSSIER = "dossiers/shenyang-daily.yaml"
+
+
+def git(repo: Path, *args: str, author: str = "Alice Admin", day: str = "2026-11-01") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "GIT_AUTHOR_DATE": f"{day}T09:00:00+08:00",
+        "GIT_COMMITTER_DATE": f"{day}T09:00:00+08:00",
+    }
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def edit(path: Path, old: str, new: str, *, after: str = "") -> None:
+    """Replace the first `old` that follows `after` in the file."""
+    content = path.read_text(encoding="utf-8")
+    start = content.index(after) if after else 0
+    at = content.index(old, start)
+    path.write_text(content[:at] + new + content[at + len(old) :], encoding="utf-8")
+
+
+def cli(repo: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["-C", str(repo), "--today", TODAY.isoformat(), *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def repo(workspace: Path) -> Path:
+    """The example workspace in git: Alice's first version (project at 'design'), then after the last visit
+    (10 Nov) Bob makes 万国利 a supporter and 陈静 moves the project to 'compare'."""
+    dossier = workspace / DOSSIER
+    edit(dossier, "stage: compare", "stage: design", after="id: newsprint-2027")
+    git(workspace, "init", "-q", "-b", "main")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-q", "-m", "Dossiers for the team")
+    edit(dossier, "attitude: neutral", "attitude: supporter", after="id: wan-guoli")
+    message = "万部长 is on our side after the lab report"
+    git(workspace, "commit", "-q", "-am", message, author="Bob Sales", day="2026-11-15")
+    edit(dossier, "stage: design", "stage: compare", after="id: newsprint-2027")
+    git(workspace, "commit", "-q", "-am", "Tender announced: compare", author="陈静", day="2026-11-20")
+    return workspace
+
+
+def test_history_lists_commits_newest_first(repo: Path) -> None:
+    code, output = cli(repo, "history", "shenyang-daily")
+    assert code == 0, output
+    lines = output.strip().splitlines()
+    assert re.match(r"2026-11-20  [0-9a-f]{8}  陈静  Tender announced: compare", lines[0])
+    assert re.match(r"2026-11-15  [0-9a-f]{8}  Bob Sales  万部长 is on our side", lines[1])
+    assert re.match(r"2026-11-01  [0-9a-f]{8}  Alice Admin  Dossiers for the team", lines[2])
+    assert len(lines) == 3
+
+
+def test_diff_since_last_visit_reports_fields_with_author_and_date(repo: Path) -> None:
+    code, output = cli(repo, "diff", "shenyang-daily", "--since-last-visit")
+    assert code == 0, output
+    assert "since the last visit (2026-11-10-first-call, 2026-11-10)" in output
+    bob = output.index("2026-11-15  Bob Sales")
+    chen = output.index("2026-11-20  陈静")
+    assert output.index("  people.wan-guoli.attitude: neutral -> supporter") > bob
+    assert output.index("  projects.newsprint-2027.stage: design -> compare") > chen > bob
+
+
+def test_diff_since_a_revision_and_of_uncommitted_changes(repo: Path) -> None:
+    assert cli(repo, "diff", "shenyang-daily") == (0, "no changes\n")
+    dossier = repo / DOSSIER
+    content = dossier.read_text(encoding="utf-8")
+    dossier.write_text(content.replace("  - id: 2026-12-08-order-fair", "  - id: 2026-12-09-order-fair"), "utf-8")
+    code, output = cli(repo, "diff", "shenyang-daily")
+    assert code == 0, output
+    assert output.splitlines() == [
+        "(not committed yet)",
+        "  visits: - 2026-12-08-order-fair",
+        "  visits: + 2026-12-09-order-fair",
+    ]
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    code, output = cli(repo, "diff", "shenyang-daily", "--since", first)
+    assert "people.wan-guoli.attitude: neutral -> supporter" in output
+    assert "projects.newsprint-2027.stage: design -> compare" in output
+    assert "visits: + 2026-12-09-order-fair" in output
+    assert cli(repo, "diff", "shenyang-daily", "--since", "no-such-rev")[1].endswith("unknown revision 'no-such-rev'\n")
+
+
+def test_semantic_diff_of_people_lists_and_records() -> None:
+    old = load_bytes((EXAMPLES / "shenyang-daily.yaml").read_bytes()).data
+    new = load_bytes((EXAMPLES / "shenyang-daily.yaml").read_bytes()).data
+    new["people"] = [p for p in new["people"] if p["id"] != "zhong-min"] + [{"id": "new-one", "name": "新人"}]
+    new["tags"] = [*new["tags"], "重点"]
+    new["projects"][0]["timeline"][1]["done"] = True
+    found = [str(c) for c in changes(old, new)]
+    assert "people: - zhong-min" in found
+    assert "people: + new-one" in found
+    assert "tags: + 重点" in found
+    assert "projects.newsprint-2027.timeline[1].done: false -> True" in found or any(
+        c.startswith("projects.newsprint-2027.timeline[1].done:") for c in found
+    )
+
+
+def test_site_shows_history_freshness_and_changes_since_the_last_visit(repo: Path) -> None:
+    site = build(repo)
+    page = (site / "accounts" / "shenyang-daily" / "index.html").read_text(encoding="utf-8")
+    assert "Changed since the last visit" in page
+    assert "people.wan-guoli.attitude: neutral -&gt; supporter" in page
+    assert "projects.newsprint-2027.stage: design -&gt; compare" in page
+    assert "Bob Sales" in page and "陈静" in page and "Tender announced: compare" in page
+    assert re.search(r"Last changed</dt><dd>20 Nov 2026 · 陈静 <span class=\"kad-badge kad-fresh\">3 days</span>", page)
+    dashboard = (site / "index.html").read_text(encoding="utf-8")
+    assert "Days since last change" in dashboard
+
+
+def test_brief_starts_with_the_changes_since_the_last_visit(repo: Path) -> None:
+    code, output = cli(repo, "pdf", "shenyang-daily", "--visit", "2026-11-28-workshop", "-o", str(repo / "b.pdf"))
+    assert code == 0, output
+    content = text(repo / "b.pdf")
+    assert "Changed since the last visit" in content
+    assert "people.wan-guoli.attitude: neutral -> supporter" in content
+    assert "projects.newsprint-2027.stage: design -> compare" in content
+    assert "Bob Sales" in content
+    assert content.index("Changed since the last visit") < content.index("Agenda")
+
+
+def test_shallow_clone_and_plain_folder_have_no_history_and_build(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # not inside the repository
+    shallow = elsewhere / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(shallow)], check=True)
+    page = (build(shallow) / "accounts" / "shenyang-daily" / "index.html").read_text(encoding="utf-8")
+    assert "No history: a shallow clone" in page
+    assert cli(shallow, "history", "shenyang-daily")[1].startswith("no history: a shallow clone")
+    plain = elsewhere / "plain"
+    shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git"))
+    page = (build(plain) / "accounts" / "shenyang-daily" / "index.html").read_text(encoding="utf-8")
+    assert "No history: not a git repository" in page
+
+
+def test_a_build_runs_a_fixed_number_of_git_processes(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for i in range(40):  # many accounts, each with history
+        shutil.copyfile(repo / DOSSIER, repo / "dossiers" / f"copy-{i:02d}.yaml")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "copies", author="Bob Sales", day="2026-11-21")
+    shim = tmp_path_factory.mktemp("bin")
+    log = shim.parent / "git-calls"
+    real = shutil.which("git")
+    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {real} "$@"\n', encoding="utf-8")
+    (shim / "git").chmod(0o755)
+    path = os.environ["PATH"]
+    os.environ["PATH"] = f"{shim}:{path}"
+    try:
+        build(repo)
+    finally:
+        os.environ["PATH"] = path
+    calls = log.read_text(encoding="utf-8").strip().split("\n")
+    assert len(calls) <= 4, calls  # rev-parse, log, status, cat-file --batch
+
+
+# --- recording and planning visits, byte for byte --------------------------------------------------------------
+
+
+def changed_lines(before: bytes, after: bytes) -> tuple[list[bytes], list[bytes]]:
+    """Lines only in `before`, lines only in `after` (by a line diff that keeps order)."""
+    import difflib
+
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    removed, added = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += a[i1:i2]
+            added += b[j1:j2]
+    return removed, added
+
+
+def test_visit_done_changes_the_status_and_adds_a_record_block_only(workspace: Path) -> None:
+    dossier = workspace / DOSSIER
+    before = dossier.read_bytes()
+    code, output = cli(workspace, "visit", "shenyang-daily", "2026-11-28-workshop", "--done")
+    assert code == 0, output
+    after = dossier.read_bytes()
+    removed, added = changed_lines(before, after)
+    assert removed == [b"    status: planned\n"]
+    assert added[0] == b"    status: done\n"
+    assert added[1].startswith(b"    record:  # fill in right after the visit")
+    assert all(line.startswith(b"      # ") for line in added[2:]) and len(added) == 7
+    # the record goes at the end of that visit, before the next one
+    assert after.index(b"    record:  # fill in") < after.index(b"  - id: 2026-12-08-order-fair")
+    assert after.index(b"    record:  # fill in") > after.index(b"    gifts: ")
+    code, output = cli(workspace, "validate", DOSSIER)
+    assert "visit '2026-11-28-workshop' is done but has no record" in output  # until it is filled in
+    assert cli(workspace, "visit", "shenyang-daily", "2026-11-28-workshop", "--done")[0] == 1
+
+
+def test_visit_editing_keeps_crlf_bom_and_permissions(workspace: Path) -> None:
+    dossier = workspace / "dossiers" / "northwind-grid.yaml"
+    source = b"\xef\xbb\xbf" + dossier.read_bytes().replace(b"\n", b"\r\n")
+    dossier.write_bytes(source)
+    dossier.chmod(0o640)
+    code, output = cli(workspace, "visit", "northwind-grid", "--plan", "--date", "2027-01-12")
+    assert code == 0, output
+    after = dossier.read_bytes()
+    removed, added = changed_lines(source, after)
+    assert removed == []
+    assert added[:2] == [b"  - id: 2027-01-12-visit\r\n", b"    date: 2027-01-12\r\n"]
+    assert after.startswith(b"\xef\xbb\xbf") and b"\n" not in after.replace(b"\r\n", b"")
+    assert after.index(b"2027-01-12-visit") < after.index(b"sources:")  # at the end of the visits list
+    assert stat.S_IMODE(dossier.stat().st_mode) == 0o640
+    assert cli(workspace, "validate", "dossiers/northwind-grid.yaml")[0] == 0
+
+
+def test_visit_done_without_a_status_line_and_plan_without_visits(workspace: Path) -> None:
+    dossier = workspace / "dossiers" / "tiny.yaml"
+    dossier.write_text(
+        "schema_version: 1\nname: Tiny\nowner: Ann  # the owner\nvisits:\n  - id: v1\n    date: 2026-11-20\n"
+        "    # a comment inside\n    objective: meet\n\n# a closing comment\nnotes: end\n",
+        encoding="utf-8",
+    )
+    assert cli(workspace, "visit", "tiny", "v1", "--done")[0] == 0
+    assert dossier.read_text(encoding="utf-8").startswith(
+        "schema_version: 1\nname: Tiny\nowner: Ann  # the owner\nvisits:\n  - id: v1\n    date: 2026-11-20\n"
+        "    status: done\n    # a comment inside\n    objective: meet\n    record:  # fill in"
+    )
+    assert dossier.read_text(encoding="utf-8").endswith("\n\n# a closing comment\nnotes: end\n")
+    bare = workspace / "dossiers" / "bare.yaml"
+    bare.write_text("schema_version: 1\nname: Bare\nowner: Ann", encoding="utf-8")  # no final line break
+    assert cli(workspace, "visit", "bare", "first-call", "--plan", "--date", "2026-12-01")[0] == 0
+    content = bare.read_text(encoding="utf-8")
+    assert content.startswith("schema_version: 1\nname: Bare\nowner: Ann\n\nvisits:\n  - id: first-call\n")
+    assert '    ours: ["Ann"]\n' in content
+
+
+def test_visit_command_errors(workspace: Path) -> None:
+    code, output = cli(workspace, "visit", "shenyang-daily", "2026-11-28-worksho", "--done")
+    assert code == 1 and "did you mean '2026-11-28-workshop'" in output
+    assert cli(workspace, "visit", "shenyang-daily")[0] == 2
+    flow = workspace / "dossiers" / "flow.yaml"
+    flow.write_text("schema_version: 1\nname: F\nowner: A\nvisits:\n  - {id: v1, date: 2026-11-20}\n", "utf-8")
+    before = flow.read_bytes()
+    code, output = cli(workspace, "visit", "flow", "v1", "--done")
+    assert code == 1 and "flow.yaml:5:5: visit 'v1' is written on one line" in output
+    assert flow.read_bytes() == before
+    assert not [p for p in (workspace / "dossiers").iterdir() if p.name.startswith(".")]
+
+
+def test_pre_commit_hook_is_declared() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "kadossier-validate")
+    assert hook["entry"] == "kadossier validate" and hook["language"] == "python"
+    assert re.search(hook["files"], "dossiers/shenyang-daily.yaml")
+    assert not re.search(hook["files"], "mkdocs.yml")
