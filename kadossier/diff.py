@@ -150,7 +150,10 @@ class Since:
 def wanted(history: History, path: Path, day: dt.date) -> list[tuple[str, Path]]:
     """The (commit, file) versions `since_day` needs, to fetch them all in one `History.blobs`."""
     base = history.at(path, day)
-    return [(c.sha, path) for c in ([base] if base else []) + history.since(path, base)]
+    after = history.since(path, base)
+    if base is None and len(after) == 1 and path.resolve() not in history.modified:
+        return []  # created since that day and not changed since: nothing to compare
+    return [(c.sha, path) for c in ([base] if base else []) + after]
 
 
 def since_day(
@@ -160,9 +163,12 @@ def since_day(
     if not history.available:
         return Since(day, None, note=history.note)
     base = history.at(path, day)
-    versions = [(c, blobs.get((c.sha, path))) for c in history.since(path, base)]
+    after = history.since(path, base)
+    if base is None and len(after) == 1 and path.resolve() not in history.modified:
+        return Since(day, None, [Step(after[0], [Change("", added="dossier created")])])
+    versions = [(c, blobs.get((c.sha, path))) for c in after]
     base_bytes = blobs.get((base.sha, path)) if base else None
-    return Since(day, base, walk(base_bytes, versions, current, modified=path in history.modified))
+    return Since(day, base, walk(base_bytes, versions, current, modified=path.resolve() in history.modified))
 
 
 def walk(

@@ -42,7 +42,7 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
     site.prepare()  # compile the templates once, before the workers are forked
     _site = site
     try:
-        if site.history is not None and site.history.commits:
+        if site.history is not None and site.history.has_old_versions:
             checked = parallel_map(partial(check_file, today=today), paths, jobs=jobs)
             accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
             site.blobs = site.history.blobs(

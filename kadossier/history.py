@@ -60,6 +60,11 @@ class History:
         """Whether git history could be read."""
         return not self.note
 
+    @property
+    def has_old_versions(self) -> bool:
+        """Whether some dossier has a version to compare with (two commits, or a commit and local changes)."""
+        return any(len(c) > 1 for c in self.commits.values()) or any(p in self.commits for p in self.modified)
+
     def of(self, path: Path) -> list[Commit]:
         """The commits that changed `path`, newest first."""
         return self.commits.get(path.resolve(), [])
