@@ -39,6 +39,7 @@ def build_site(
     strict: bool = False,
     site_dir: Path | None = None,
     pdf: bool = True,
+    redact: bool = False,
 ) -> tuple[Path, Any]:
     """Build the site (and the PDFs unless `pdf` is false); return its folder and the PDF report (or None).
 
@@ -54,6 +55,7 @@ def build_site(
     try:
         config = _config(workspace, today, **options)
         config.plugins["kadossier"].no_pdf = not pdf
+        config.plugins["kadossier"].force_redact = redact
         build(config)
     except PluginError as exc:
         raise KadossierError(str(exc)) from None

@@ -118,13 +118,16 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 @click.option("--strict", is_flag=True, help="Fail on warnings, including the red flags the workspace warns on.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Build into DIR.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF briefings (account packs and visit briefs).")
+@click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
 @click.pass_obj
-def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool) -> None:
+def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool, redact: bool) -> None:
     """Build the team wiki and the PDF briefings (the same as `mkdocs build` in the workspace)."""
     from kadossier.build import build_site
 
     with _mkdocs_messages(obj.verbose):
-        folder, report = build_site(obj.workspace, today=obj.today, strict=strict, site_dir=site_dir, pdf=not no_pdf)
+        folder, report = build_site(
+            obj.workspace, today=obj.today, strict=strict, site_dir=site_dir, pdf=not no_pdf, redact=redact
+        )
     click.echo(f"site built in {os.path.relpath(folder)}")
     if report is not None:
         click.echo(
@@ -142,8 +145,9 @@ def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool) -> No
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (default: ACCOUNT.pdf or ACCOUNT-VISIT_ID.pdf here).",
 )
+@click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
 @click.pass_obj
-def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None) -> None:
+def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, redact: bool) -> None:
     """Render the account pack of ACCOUNT (a dossier file or an account id), or one visit's brief."""
     from kadossier import pdf as pdfs
     from kadossier.checks import did_you_mean
@@ -151,6 +155,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None) -
     from kadossier.history import read as read_history
     from kadossier.portfolio import Account
     from kadossier.present import Presenter, load_labels
+    from kadossier.privacy import redact as redact_dossier
     from kadossier.validate import check_file
 
     workspace = obj.workspace
@@ -175,7 +180,12 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None) -
         marking=options.pdf_marking,
         history=history,
         blobs=history.blobs(wanted(history, path, last.day)) if last and history.available else {},
+        redact=redact or bool(options.redact),
+        timeout=options.pdf_timeout,
+        memory_limit=options.pdf_memory * 2**20,
     )
+    if renderer.redact:
+        dossier = redact_dossier(dossier)
     job = pdfs.Job(Account(checked.account, dossier, checked.warnings, path), visit_id)
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
     for problem in pdfs.render_file(renderer, job, target):

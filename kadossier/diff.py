@@ -21,6 +21,7 @@ from typing import Any
 
 from kadossier.history import Commit, History
 from kadossier.load import LoadError, load_bytes
+from kadossier.privacy import redact_data
 
 MAX_VALUE = 60
 """Longest value shown in a change line, in characters."""
@@ -157,7 +158,13 @@ def wanted(history: History, path: Path, day: dt.date) -> list[tuple[str, Path]]
 
 
 def since_day(
-    history: History, path: Path, day: dt.date, current: bytes, blobs: dict[tuple[str, Path], bytes | None]
+    history: History,
+    path: Path,
+    day: dt.date,
+    current: bytes,
+    blobs: dict[tuple[str, Path], bytes | None],
+    *,
+    redact: bool = False,
 ) -> Since:
     """The changes to `path` since the end of `day`, from the commits and the working tree."""
     if not history.available:
@@ -168,19 +175,25 @@ def since_day(
         return Since(day, None, [Step(after[0], [Change("", added="dossier created")])])
     versions = [(c, blobs.get((c.sha, path))) for c in after]
     base_bytes = blobs.get((base.sha, path)) if base else None
-    return Since(day, base, walk(base_bytes, versions, current, modified=path.resolve() in history.modified))
+    modified = path.resolve() in history.modified
+    return Since(day, base, walk(base_bytes, versions, current, modified=modified, redact=redact))
 
 
 def walk(
-    base: bytes | None, versions: list[tuple[Commit, bytes | None]], current: bytes, *, modified: bool
+    base: bytes | None,
+    versions: list[tuple[Commit, bytes | None]],
+    current: bytes,
+    *,
+    modified: bool,
+    redact: bool = False,
 ) -> list[Step]:
     """The changes from the `base` version through `versions` (oldest first), then to `current` if
     `modified`; each step holds what one commit changed. No base: the first version created the dossier."""
     steps: list[Step] = []
-    previous = _data(base)
+    previous = _data(base, redact)
     chain: list[tuple[Commit | None, bytes | None]] = [*versions, *([(None, current)] if modified else [])]
     for commit, raw in chain:
-        data = _data(raw)
+        data = _data(raw, redact)
         if data is None:  # a version that does not parse: compare the next one with the last good one
             continue
         found = changes(previous, data) if previous is not None else [Change("", added="dossier created")]
@@ -190,10 +203,11 @@ def walk(
     return steps
 
 
-def _data(raw: bytes | None) -> dict[str, Any] | None:
+def _data(raw: bytes | None, redact: bool = False) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
-        return load_bytes(raw).data
+        data = load_bytes(raw).data
     except LoadError:
         return None
+    return redact_data(data) if redact else data

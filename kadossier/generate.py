@@ -15,6 +15,7 @@ from pathlib import Path
 from kadossier.diff import wanted
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
+from kadossier.privacy import redact as redact_dossier
 from kadossier.site import GeneratedPage, Site, account_uri
 from kadossier.validate import Checked, check_file
 
@@ -43,7 +44,7 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
     _site = site
     try:
         if site.history is not None and site.history.has_old_versions:
-            checked = parallel_map(partial(check_file, today=today), paths, jobs=jobs)
+            checked = parallel_map(partial(_check, today=today, redact=site.redact), paths, jobs=jobs)
             accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
             site.blobs = site.history.blobs(
                 w
@@ -54,7 +55,8 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
             _accounts = accounts
             pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))
         else:
-            checked, accounts, pages = _gather(parallel_map(partial(_one, today=today), paths, jobs=jobs))
+            one = partial(_one, today=today, redact=site.redact)
+            checked, accounts, pages = _gather(parallel_map(one, paths, jobs=jobs))
         _accounts = accounts  # the overview pages, too, are rendered by the workers, one page each
         large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
         pages.update(parallel_map(_overview, site.overview_uris(), jobs=jobs if large else 1, at_least=1))
@@ -83,8 +85,15 @@ def _overview(uri: str) -> tuple[str, GeneratedPage]:
     return uri, _site.overview_page(uri, _accounts)
 
 
-def _one(path: Path, today: date) -> tuple[Checked, GeneratedPage | None]:
+def _check(path: Path, today: date, redact: bool) -> Checked:
     checked = check_file(path, today)
+    if redact and checked.dossier is not None:
+        checked.dossier = redact_dossier(checked.dossier)
+    return checked
+
+
+def _one(path: Path, today: date, redact: bool) -> tuple[Checked, GeneratedPage | None]:
+    checked = _check(path, today, redact)
     if checked.dossier is None or _site is None:
         return checked, None
     return checked, _site.account_page(Account(checked.account, checked.dossier, checked.warnings, checked.path))

@@ -45,7 +45,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from kadossier import fonts
 from kadossier.errors import KadossierError, Problem, Severity
 from kadossier.history import History
-from kadossier.parallel import parallel_imap, parallel_map
+from kadossier.parallel import isolated_imap, parallel_map
 from kadossier.portfolio import Account
 from kadossier.present import Presenter
 from kadossier.site import changed_since_last_visit, pdf_uri
@@ -96,8 +96,31 @@ class LocalFetcher(URLFetcher):  # type: ignore[misc]
                 path = Path(url2pathname(parts.path)).resolve()  # resolves "..", and symlinks out of the roots
                 if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+                    data = path.read_bytes()
+                    _check_image(path.name, kind, data)
+                    return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
         raise FetchRefused(f"refused to fetch {url[:200]!r}: PDFs may only use files in the template folders")
+
+
+MAX_PIXELS = 25_000_000
+"""Largest image (width x height) a PDF may use; bigger ones are refused before they are decoded."""
+
+
+def _check_image(name: str, kind: str, data: bytes) -> None:
+    """Refuse a raster image over MAX_PIXELS, reading only its header."""
+    if not kind.startswith("image/") or kind == "image/svg+xml":
+        return
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(data)) as image:  # reads the header; pixels are decoded only on demand
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise FetchRefused(f"refused {name}: not an image that can be read safely") from None
+    if width * height > MAX_PIXELS:
+        raise FetchRefused(f"refused {name}: {width}x{height} pixels is over the limit of {MAX_PIXELS:,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +179,16 @@ class Renderer:
         cache_dir: Path | None = None,
         history: History | None = None,
         blobs: dict[tuple[str, Path], bytes | None] | None = None,
+        redact: bool = False,
+        timeout: float | None = 120,
+        memory_limit: int | None = 2 * 2**30,
     ) -> None:
         self.presenter = presenter
+        self.redact = redact
+        self.timeout = timeout
+        """Seconds one PDF may take to render before it is stopped (None: no limit)."""
+        self.memory_limit = memory_limit
+        """Bytes one PDF's render may allocate (None: no limit)."""
         self.history = history
         self.blobs = blobs if blobs is not None else {}
         self.workspace_root = workspace_root
@@ -230,7 +261,10 @@ class Renderer:
             "visit": visit,
             "revision": self.revision(job.account.path),
             "generator": f"kadossier {_version()}",
-            "since": changed_since_last_visit(self.history, self.blobs, job.account, self.presenter.today),
+            "since": changed_since_last_visit(
+                self.history, self.blobs, job.account, self.presenter.today, redact=self.redact
+            ),
+            "redacted": self.redact,
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
 
@@ -241,7 +275,7 @@ class Renderer:
         p = self.presenter
         for part in (CACHE_VERSION, _version(), _weasyprint_version(), p.language, p.currency, p.today.isoformat()):
             h.update(f"{part}\0".encode())
-        h.update(f"{self.font_family}\0{self.marking}\0".encode())
+        h.update(f"{self.font_family}\0{self.marking}\0{self.redact}\0".encode())
         for source in self.font_sources.values():
             h.update(source.identity.encode() + b"\0")
         for folder in self.template_dirs:
@@ -374,9 +408,12 @@ def build(
             for job in ready:
                 report.warnings += renderer.missing_glyphs(job, str(htmls[job.name]), fontset)
             _work = {j.name: (str(htmls[j.name]), cache / f"{keys[j.name]}.pdf", fontset) for j in ready}
-            for job, outcome in _with_progress(parallel_imap(_render, ready, jobs=workers), len(ready), progress):
-                if isinstance(outcome, Exception):  # the worker itself died
-                    outcome = PdfFailure(f"renderer crashed: {outcome!r}")
+            rendering = isolated_imap(
+                _render, ready, jobs=workers, timeout=renderer.timeout, memory=renderer.memory_limit
+            )
+            for job, outcome in _with_progress(rendering, len(ready), progress):
+                if isinstance(outcome, str):  # the process was stopped, or died
+                    outcome = PdfFailure(outcome)
                 if isinstance(outcome, PdfFailure):
                     report.failed.append((job.name, outcome.message))
                     continue
@@ -425,8 +462,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _with_progress(
-    results: Iterator[tuple[Job, PdfFailure | Exception | None]], total: int, progress: bool
-) -> Iterator[tuple[Job, PdfFailure | Exception | None]]:
+    results: Iterator[tuple[Job, PdfFailure | str | None]], total: int, progress: bool
+) -> Iterator[tuple[Job, PdfFailure | str | None]]:
     if not progress or total < PROGRESS_FROM or not sys.stderr.isatty():
         yield from results
         return

@@ -57,10 +57,16 @@ class KadossierConfig(base.Config):
     warn = c.Optional(c.ListOfItems(c.Choice(tuple(RED_FLAGS))))
     """Red flags that are MkDocs warnings (so --strict fails on them); default: all. The others are logged
     as information; every red flag is shown on the site either way."""
+    redact = c.Type(bool, default=False)
+    """Build the shareable edition: no personal profiles or private contact details anywhere."""
     pdf = c.Type(bool, default=True)
     """Build the PDF briefings (site/pdf/ACCOUNT.pdf, site/pdf/ACCOUNT/VISIT.pdf) with the site."""
     pdf_font = c.Type(str, default="Noto Sans CJK SC")
     """Font family of the PDFs (found with fontconfig); it must cover Chinese."""
+    pdf_timeout = c.Type(int, default=120)
+    """Seconds one PDF may take to render; a slower one is stopped and reported for its account alone."""
+    pdf_memory = c.Type(int, default=2048)
+    """MiB one PDF's render may allocate; over it, that PDF fails alone."""
     pdf_marking = c.Optional(c.Type(str))
     """Confidentiality marking on every PDF page; default: 'Confidential · internal use only'."""
 
@@ -73,9 +79,19 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     today: date | None = None
     """The day the site is built as of (default: today); `kadossier --today` sets it."""
     no_pdf = False
+    force_redact = False
+    """Build the redacted edition whatever the `redact` option says (`kadossier build --redact`)."""
     """Skip the PDFs for this build whatever the `pdf` option says (`kadossier build --no-pdf`)."""
     pdf_report: Any = None
     """What the last build did with the PDFs (a `kadossier.pdf.Report`), or None."""
+    command = "build"
+    dirty = False
+    target: Path | None = None
+    """Where the site goes; the build writes into a staging folder beside it, swapped in at the end."""
+    config_site_dir: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config: Any) -> Any:
         from kadossier.errors import Severity
@@ -94,7 +110,14 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         history = read_history(self.workspace.dossiers_dir)
         if not history.available:
             log.info(f"no dossier history on the site: {history.note}")
-        site = Site(presenter, self.workspace.root, config.use_directory_urls, pdf=self.builds_pdf, history=history)
+        site = Site(
+            presenter,
+            self.workspace.root,
+            config.use_directory_urls,
+            pdf=self.builds_pdf,
+            history=history,
+            redact=self.redacts,
+        )
         self.site = site
         started = time.perf_counter()
         generated = generate(self.workspace.dossier_files(), today, site)
@@ -121,7 +144,33 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             from pathspec.gitignore import GitIgnoreSpec
 
             config.not_in_nav = GitIgnoreSpec.from_lines([f"/{ACCOUNTS_DIR}/"])
+        self._stage(config)
         return config
+
+    def _stage(self, config: Any) -> None:
+        """Refuse a site_dir that would overwrite sources; build a real build into a staging folder."""
+        from kadossier import staging
+
+        target = Path(config.site_dir)
+        try:
+            staging.check_site_dir(target, self.workspace.root, Path(config.docs_dir), self.workspace.dossiers_dir)
+        except staging.UnsafeSiteDir as exc:
+            raise PluginError(str(exc)) from None
+        self.target = None
+        if self.command == "build" and not self.dirty:
+            self.target = target
+            config.site_dir = str(staging.start(target))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Throw the staging folder away: the previous site stays as it was."""
+        self._discard()
+
+    def _discard(self) -> None:
+        from kadossier import staging
+
+        if self.target is not None and self.config_site_dir is not None:
+            staging.discard(Path(self.config_site_dir))
+        self.target = None
 
     def on_files(self, files: Files, config: Any) -> Files:
         from kadossier.templating import default_templates_dir
@@ -164,11 +213,36 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         return context
 
     @property
+    def redacts(self) -> bool:
+        """Whether this build is the redacted edition."""
+        return bool(self.config.redact) or self.force_redact
+
+    @property
     def builds_pdf(self) -> bool:
         """Whether this build makes the PDFs."""
         return bool(self.config.pdf) and not self.no_pdf
 
     def on_post_build(self, config: Any) -> None:
+        """Render the PDFs, then swap the finished site in for the previous one (only if all went well)."""
+        self.config_site_dir = config.site_dir
+        try:
+            self._pdfs(config)
+        except BaseException:
+            self._discard()
+            raise
+        if self.target is None:
+            return
+        from kadossier import staging
+
+        if self.pdf_report is not None and self.pdf_report.failed:
+            log.error(f"the previous site in {self.target} is kept: not every PDF could be made")
+            self._discard()
+        else:
+            staging.swap(Path(config.site_dir), self.target)
+        config.site_dir = str(self.target)
+        self.target = None
+
+    def _pdfs(self, config: Any) -> None:
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
         if not self.builds_pdf:
             return
@@ -182,6 +256,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             marking=self.config.pdf_marking,
             history=self.site.history,
             blobs=self.site.blobs,
+            redact=self.redacts,
+            timeout=self.config.pdf_timeout,
+            memory_limit=self.config.pdf_memory * 2**20,
         )
         try:
             report = pdf.build(renderer, pdf.build_jobs(self.accounts), Path(config.site_dir) / pdf.PDF_DIR)

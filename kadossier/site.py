@@ -115,6 +115,8 @@ class Site:
     """The dossiers' git history (None: not looked up)."""
     blobs: dict[tuple[str, Path], bytes | None] = field(default_factory=dict)
     """Old versions of dossiers fetched from git for "changed since the last visit"."""
+    redact: bool = False
+    """The shareable edition: no personal profiles or private contact details (see kadossier.privacy)."""
 
     def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
         """Render the pages across accounts: {source path: page}."""
@@ -148,6 +150,7 @@ class Site:
             history=self.history,
             last_change=self.last_change,
             since_last_visit=self.since_last_visit,
+            redacted=self.redact,
         )
         return env
 
@@ -157,7 +160,7 @@ class Site:
 
     def since_last_visit(self, account: portfolio.Account) -> Since | None:
         """What changed in the dossier since the day of its last done visit (None: no visit, no history)."""
-        return changed_since_last_visit(self.history, self.blobs, account, self.presenter.today)
+        return changed_since_last_visit(self.history, self.blobs, account, self.presenter.today, redact=self.redact)
 
     def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
@@ -170,13 +173,18 @@ class Site:
 
 
 def changed_since_last_visit(
-    history: History | None, blobs: dict[tuple[str, Path], bytes | None], account: portfolio.Account, today: date
+    history: History | None,
+    blobs: dict[tuple[str, Path], bytes | None],
+    account: portfolio.Account,
+    today: date,
+    *,
+    redact: bool = False,
 ) -> Since | None:
     """What changed in an account's dossier since its last done visit, commit by commit."""
     last = account.dossier.last_visit(today)
     if history is None or last is None:
         return None
-    return since_day(history, account.path, last.day, account.path.read_bytes(), blobs)
+    return since_day(history, account.path, last.day, account.path.read_bytes(), blobs, redact=redact)
 
 
 @cache

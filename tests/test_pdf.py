@@ -272,24 +272,31 @@ def test_fetcher_allows_only_its_folders_and_data(tmp_path: Path, listener: tupl
 
 def test_one_failing_account_does_not_stop_the_others(workspace: Path, listener: tuple[str, list[str]]) -> None:
     url, hits = listener
+    build_output(workspace)  # a good site first
+    before = {p: p.read_bytes() for p in (workspace / "site").rglob("*") if p.is_file()}
     own = workspace / "templates" / "pdf"
     own.mkdir(parents=True)
     pack = (ROOT / "templates" / "pdf" / "pack.html").read_text(encoding="utf-8")
     trap = (
-        '{% if account.id == "northwind-grid" %}<img src="' + url + '/beacon.png">'
+        '{% if "trap" in d.tags %}<img src="' + url + '/beacon.png">'
         '<a rel="attachment" href="file:///etc/passwd">x</a>{% endif %}</body>'
     )
     (own / "pack.html").write_text(pack.replace("</body>", trap), encoding="utf-8")
+    dossier = workspace / "dossiers" / "northwind-grid.yaml"
+    original = dossier.read_text(encoding="utf-8")
+    dossier.write_text(original.replace("\ntags: [", "\ntags: [trap, ", 1), encoding="utf-8")
+    assert "tags: [trap, " in dossier.read_text(encoding="utf-8")
     result = CliRunner().invoke(main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build"])
     assert result.exit_code == 1, result.output
     assert "PDF of 'northwind-grid' not made: refused to fetch" in result.output
     assert "1 PDFs were not made: northwind-grid" in result.output
-    pdfs = workspace / "site" / "pdf"
-    assert not (pdfs / "northwind-grid.pdf").exists()
-    assert (pdfs / "shenyang-daily.pdf").stat().st_size > 10_000
-    assert (pdfs / "northwind-grid" / "2026-12-03-treasury.pdf").is_file()  # its brief uses another template
-    assert not [p for p in workspace.rglob("*.tmp")]
+    # the build did not succeed as a whole: the previous site is kept, byte for byte
+    assert {p: p.read_bytes() for p in (workspace / "site").rglob("*") if p.is_file()} == before
+    assert not [p for p in workspace.rglob("*") if p.name.endswith(".tmp") or "kadossier-staging" in p.name]
     assert hits == []
+    # ... but every other PDF was made: with the dossier fixed, only its own PDFs are rendered
+    dossier.write_text(original, encoding="utf-8")
+    assert summary(build_output(workspace)) == (2, 5)
 
 
 def test_css_string_cannot_break_out() -> None:
