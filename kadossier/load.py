@@ -27,6 +27,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 4 * 1024 * 1024
 """Largest dossier file accepted; a real dossier is a few kilobytes."""
+MAX_SCALAR = 100_000
+"""Longest single value accepted, in characters: a few pages of notes are a few thousand."""
 MAX_DEPTH = 24
 """Deepest nesting of mappings and lists accepted; the format itself needs five."""
 
@@ -132,6 +134,9 @@ class _Reader:
         """Build the value that starts with `event`; return it and its position (a Mark or `Located`)."""
         cls = event.__class__
         mark = event.start_mark
+        if cls is _Scalar and len(event.value) > MAX_SCALAR:
+            self.fail(mark, f"value of {len(event.value):,} characters; a value may have at most {MAX_SCALAR:,}")
+            return None, mark
         if cls is _Scalar and event.anchor is None and event.tag is None:
             value = event.value
             if not event.style:  # plain: '' from libyaml, None from the Python parser

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from pydantic import Field
+
 from kadossier.fields import IsoDate, Text
 from kadossier.parts import (
     Background,
@@ -26,6 +28,9 @@ from kadossier.parts import (
 from kadossier.vocab import Grade, Role, Tier, VisitStatus
 
 SCHEMA_VERSION = 1
+MAX_ITEMS = 1000
+"""Most people, projects, competitors, visits or sources one dossier may list: a key account has dozens;
+thousands are a mistake (or an attack) that would make every page and PDF of it unusable."""
 
 
 class Dossier(Part):
@@ -59,19 +64,19 @@ class Dossier(Part):
     """The account in a few sentences: the first thing a reader sees."""
     background: Background | None = None
     """Who the account is."""
-    people: list[Person] = []
+    people: list[Person] = Field(default=[], max_length=MAX_ITEMS)
     """The key people and the decision chain."""
-    projects: list[Project] = []
+    projects: list[Project] = Field(default=[], max_length=MAX_ITEMS)
     """Projects and opportunities."""
-    competitors: list[Competitor] = []
+    competitors: list[Competitor] = Field(default=[], max_length=MAX_ITEMS)
     """Competitors at the account."""
     swot: Swot | None = None
     """Our SWOT at the account."""
     value: ValueAssessment | None = None
     """Value assessment."""
-    visits: list[Visit] = []
+    visits: list[Visit] = Field(default=[], max_length=MAX_ITEMS)
     """Visits: plans and records."""
-    sources: list[Source] = []
+    sources: list[Source] = Field(default=[], max_length=MAX_ITEMS)
     """Where the important facts came from."""
     notes: Text | None = None
     """Anything else."""

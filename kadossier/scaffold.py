@@ -18,7 +18,7 @@ from kadossier.load import LoadError, parse
 from kadossier.model import Dossier
 from kadossier.schema import SCHEMA_FILE, json_schema_text
 from kadossier.templating import environment
-from kadossier.validate import ACCOUNT_ID
+from kadossier.validate import ACCOUNT_ID, RESERVED_NAMES
 
 MAX_SLUG = 60
 
@@ -36,6 +36,8 @@ def check_slug(slug: str) -> str:
         raise ScaffoldError(
             f"slug '{slug}' must be lowercase ASCII letters and digits joined by - or _ (like 'shenyang-daily')"
         )
+    if slug in RESERVED_NAMES:
+        raise ScaffoldError(f"slug '{slug}' is a reserved device name on Windows; choose another --slug")
     return slug
 
 

@@ -58,7 +58,9 @@ class GeneratedPage:
     @property
     def markdown(self) -> str:
         """The stub MkDocs reads: only front matter (title, hidden sidebars), so Markdown has nothing to do."""
-        return "---\n" + json.dumps({"title": self.title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
+        # MkDocs and Material put a page's title into the HTML as it is (<title>, the header): escape it here.
+        title = str(escape(self.title))
+        return "---\n" + json.dumps({"title": title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
 
     def toc_tokens(self) -> list[dict[str, Any]]:
         """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents."""

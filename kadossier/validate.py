@@ -29,6 +29,10 @@ from kadossier.parallel import parallel_map
 
 ACCOUNT_ID = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 """What a dossier's file name (its account id, used in URLs) may be."""
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))]
+)
+"""Names Windows cannot have as files: an account page named so breaks a checkout of the site there."""
 
 
 @dataclass(slots=True)
@@ -82,6 +86,8 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
             f"file name '{path.name}' must be a lowercase ASCII slug (letters, digits, - or _) "
             "because it is the account's id in links",
         )
+    elif path.stem in RESERVED_NAMES:
+        report(1, 1, f"file name '{path.name}' is a reserved device name on Windows; the site could not be checked out")
     try:
         loaded = load_bytes(path.read_bytes())
     except OSError as exc:
