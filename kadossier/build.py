@@ -64,7 +64,9 @@ def build_site(
     report = config.plugins["kadossier"].pdf_report
     if report is not None and report.failed:
         names = ", ".join(name for name, _ in report.failed)
-        raise KadossierError(f"site built in {config.site_dir}, but {len(report.failed)} PDFs were not made: {names}")
+        raise KadossierError(
+            f"{len(report.failed)} PDFs were not made: {names}; the site in {config.site_dir} was not replaced"
+        )
     return Path(config.site_dir), report
 
 

@@ -450,6 +450,9 @@ def _render(job: Job) -> PdfFailure | None:
     html, target, fontset = _work[job.name]
     try:
         _renderer.write(html, target, fontset)
+    except MemoryError:
+        limit = _renderer.memory_limit or 0
+        return PdfFailure(f"over the memory limit for one PDF ({limit // 2**20} MiB)")
     except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
         return PdfFailure(_describe(exc))
     return None

@@ -230,16 +230,17 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         except BaseException:
             self._discard()
             raise
-        if self.target is None:
+        target = self.target
+        if target is None:
             return
         from kadossier import staging
 
         if self.pdf_report is not None and self.pdf_report.failed:
-            log.error(f"the previous site in {self.target} is kept: not every PDF could be made")
+            log.error(f"the previous site in {target} is kept: not every PDF could be made")
             self._discard()
         else:
-            staging.swap(Path(config.site_dir), self.target)
-        config.site_dir = str(self.target)
+            staging.swap(Path(config.site_dir), target)
+        config.site_dir = str(target)
         self.target = None
 
     def _pdfs(self, config: Any) -> None:

@@ -349,3 +349,19 @@ def test_a_site_dir_that_would_overwrite_sources_is_refused(tmp_path: Path, site
     run = kadossier(workspace, "build", "-d", site_dir)
     assert run.code == 1 and "Traceback" not in run.output, run.output
     assert snapshot(workspace) == before
+
+
+def test_a_pdf_over_its_memory_limit_fails_alone(tmp_path: Path) -> None:
+    people = "".join(f"  - {{id: p{i}, name: 人物{i}, title: 经理, notes: {'很长的备注' * 30}}}\n" for i in range(300))
+    big = MINIMAL.replace("Acme", "Big") + "people:\n" + people
+    workspace = make_workspace(tmp_path, {"acme.yaml": big, "bravo.yaml": big.replace("Big", "Bravo")})
+    config = workspace / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("currency: CNY\n", "currency: CNY\n      pdf_memory: 1\n")
+    )
+    run = kadossier(workspace, "build")
+    assert run.code == 1, run.output[-2000:]
+    assert re.search(
+        r"PDF of '(acme|bravo)' not made: (over the memory limit for one PDF \(1 MiB\)|the renderer died)", run.output
+    ), run.output
+    assert "Traceback" not in run.output and not (workspace / "site").exists()
