@@ -325,6 +325,68 @@ def _checked_dossier(path: Path, today: date) -> Any:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["ics", "csv", "json"]), required=True, help="What to write.")
+@click.option(
+    "--table",
+    type=click.Choice(["accounts", "projects", "people", "visits", "competitors"]),
+    default="accounts",
+    show_default=True,
+    help="For csv: which table.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
+@click.pass_obj
+def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool) -> None:
+    """Export every account: a calendar of the visits (ics), a table for Excel (csv), or JSON for tools."""
+    from kadossier import export as exports
+    from kadossier.portfolio import Account
+    from kadossier.present import Presenter, load_labels
+    from kadossier.privacy import redact as redact_dossier
+    from kadossier.validate import check_files
+
+    workspace = obj.workspace
+    options = workspace.options
+    results = check_files(workspace.dossier_files(), obj.today)
+    errors = [p for r in results for p in r.errors]
+    if errors:
+        for problem in errors:
+            _echo_problem(problem)
+        click.secho(f"nothing exported: {_count(len(errors), 'error')} in the dossiers", fg="red", err=True)
+        sys.exit(1)
+    redact = redact or bool(options.redact)
+    accounts = [
+        Account(r.account, redact_dossier(r.dossier) if redact else r.dossier, r.warnings, r.path)
+        for r in results
+        if r.dossier is not None
+    ]
+    presenter = Presenter(options.language, options.currency, obj.today, load_labels(options.language, workspace.root))
+    if fmt == "ics":
+        data = exports.calendar(accounts, presenter, timezone=options.timezone)
+    elif fmt == "csv":
+        data = exports.table(table, accounts, presenter)
+    else:
+        data = exports.json_export(accounts, presenter, redacted=redact)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    _write_atomic(output, data)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
+        out.write(data)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(out.name, 0o666 & ~mask)
+    os.replace(out.name, path)
+
+
+@main.command()
 @click.argument("name")
 @click.option("--slug", help="File name (account id) to use; default: made from NAME (pinyin for Chinese).")
 @click.option("--owner", help="Account manager; default: your git user.name.")
