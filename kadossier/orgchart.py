@@ -24,8 +24,8 @@ BOX_STYLE = {  # attitude -> (fill, stroke, stroke width): drawn as SVG attribut
     "opponent": ("#ffebee", "#e57373", 2),
     "unknown": ("#fafafa", "#78909c", 1),
 }
-"""How a person's box looks, by attitude. The chart carries its colours itself: the PDFs' SVG renderer
-does not apply the page's stylesheet to inline SVG."""
+"""How a person's box looks in the PDFs, by attitude: WeasyPrint does not apply the page's stylesheet to
+inline SVG, so the PDFs' chart carries its colours as attributes (the site's CSS has the same ones)."""
 
 
 @dataclass(slots=True)

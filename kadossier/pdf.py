@@ -227,6 +227,7 @@ class Renderer:
         env.filters.update(css_string=css_string, page_counter=self.page_counter)
         env.globals.update(
             chart_font=f"{fonts.FAMILY}, {self.font_family}, sans-serif",
+            chart_attributes=True,
             pdf_font=self.font_family,
             marking=self.marking,
             items=items,
