@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -62,3 +66,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for path in EXAMPLES.glob("*.yaml"):
         (workspace / "dossiers" / path.name).write_bytes(path.read_bytes())
     return build(workspace, "--strict", pdf=True)
+
+
+@contextmanager
+def http_listener() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server on 127.0.0.1 that records the path of every request: (its URL, the paths)."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", hits
+    finally:
+        server.shutdown()

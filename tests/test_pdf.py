@@ -3,12 +3,10 @@ pdftoppm) and pypdf: text, outline, fonts, pages, metadata, the cache, the fetch
 
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from click.testing import CliRunner
 from kadossier.cli import main
 from kadossier.pdf import FetchRefused, LocalFetcher, css_string
 
-from .conftest import ROOT, TODAY, build
+from .conftest import ROOT, TODAY, build, http_listener
 
 ARTIFACTS = ROOT / "tests" / "artifacts" / "pdf"
 PACKS = {"shenyang-daily": ["沈阳晨光日报社", "万国利", "李振华", "辽东纸业"], "northwind-grid": ["Northwind"]}
@@ -239,21 +237,8 @@ def test_dossier_text_is_escaped(workspace: Path) -> None:
 @pytest.fixture
 def listener() -> Iterator[tuple[str, list[str]]]:
     """An HTTP server on 127.0.0.1 that records every request."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", hits
-    server.shutdown()
+    with http_listener() as served:
+        yield served
 
 
 def test_fetcher_allows_only_its_folders_and_data(tmp_path: Path, listener: tuple[str, list[str]]) -> None:

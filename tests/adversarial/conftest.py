@@ -4,12 +4,10 @@ the workspace, an HTML checker, and commands run as real processes with time and
 from __future__ import annotations
 
 import gzip
-import http.server
 import os
 import resource
 import subprocess
 import sys
-import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -19,7 +17,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from ..conftest import ROOT, TODAY
+from ..conftest import ROOT, TODAY, http_listener
 from ..test_site import Page
 
 MEMORY_LIMIT = 3 * 2**30
@@ -35,21 +33,8 @@ class Listener:
 @pytest.fixture
 def listener() -> Iterator[Listener]:
     """An HTTP server on 127.0.0.1 that records every request; dossiers point at it."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Listener(f"http://127.0.0.1:{server.server_port}", hits)
-    server.shutdown()
+    with http_listener() as (url, hits):
+        yield Listener(url, hits)
 
 
 @pytest.fixture

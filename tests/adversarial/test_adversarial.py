@@ -14,11 +14,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ..conftest import EXAMPLES, ROOT, TODAY
+from ..conftest import EXAMPLES, ROOT, TODAY, http_listener
 from .conftest import Listener, assert_html_is_inert, every_byte, kadossier, make_workspace, pdf_text
 
 MINIMAL = "schema_version: 1\nname: Acme\nowner: Ann\n"
@@ -182,30 +183,15 @@ visits:
 
 
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Listener, Path, str]:
-    import http.server
-    import threading
-
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    listener = Listener(f"http://127.0.0.1:{server.server_port}", hits)
-    canary = tmp_path_factory.mktemp("outside") / "secret.txt"
-    canary.write_text("CANARY-7f3a9c-outside-the-workspace\n", encoding="utf-8")
-    workspace = make_workspace(tmp_path_factory.mktemp("hostile"), {"hostile.yaml": hostile_dossier(listener, canary)})
-    run = kadossier(workspace, "build")
-    yield workspace, listener, canary, run.output + f"\nexit {run.code}"
-    server.shutdown()
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Listener, Path, str]]:
+    with http_listener() as (url, hits):
+        listener = Listener(url, hits)
+        canary = tmp_path_factory.mktemp("outside") / "secret.txt"
+        canary.write_text("CANARY-7f3a9c-outside-the-workspace\n", encoding="utf-8")
+        dossier = hostile_dossier(listener, canary)
+        workspace = make_workspace(tmp_path_factory.mktemp("hostile"), {"hostile.yaml": dossier})
+        run = kadossier(workspace, "build")
+        yield workspace, listener, canary, run.output + f"\nexit {run.code}"
 
 
 def test_hostile_build_succeeds_without_traceback(hostile_build: tuple[Path, Listener, Path, str]) -> None:
