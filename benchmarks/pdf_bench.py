@@ -57,7 +57,7 @@ def job(folder: Path, account: str = "shenyang-daily-000"):  # type: ignore[no-u
 
     checked = check_file(folder / "dossiers" / f"{account}.yaml", TODAY)
     assert checked.dossier is not None
-    return Job(Account(checked.account, checked.dossier, checked.warnings, checked.path))
+    return Job(Account.of(checked))
 
 
 def child(mode: str, folder: Path, renders: int, harfbuzz: bool) -> dict[str, object]:

@@ -154,8 +154,6 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     from kadossier.diff import wanted
     from kadossier.history import read as read_history
     from kadossier.portfolio import Account
-    from kadossier.present import Presenter, load_labels
-    from kadossier.privacy import redact as redact_dossier
     from kadossier.validate import check_file
 
     workspace = obj.workspace
@@ -170,23 +168,17 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
         hint = did_you_mean(visit_id, {v.id for v in dossier.visits})
         raise click.BadParameter(f"{checked.account} has no visit '{visit_id}'{hint}", param_hint="--visit")
     options = workspace.options
-    presenter = Presenter(options.language, options.currency, obj.today, load_labels(options.language, workspace.root))
     history = read_history(workspace.dossiers_dir)
     last = dossier.last_visit(obj.today)
-    renderer = pdfs.Renderer(
-        presenter,
+    renderer = pdfs.Renderer.for_options(
+        workspace.presenter(obj.today),
         workspace.root,
-        font_family=options.pdf_font,
-        marking=options.pdf_marking,
+        options,
         history=history,
         blobs=history.blobs(wanted(history, path, last.day)) if last and history.available else {},
         redact=redact or bool(options.redact),
-        timeout=options.pdf_timeout,
-        memory_limit=options.pdf_memory * 2**20,
     )
-    if renderer.redact:
-        dossier = redact_dossier(dossier)
-    job = pdfs.Job(Account(checked.account, dossier, checked.warnings, path), visit_id)
+    job = pdfs.Job(Account.of(checked, redact=renderer.redact), visit_id)
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
     for problem in pdfs.render_file(renderer, job, target):
         _echo_problem(problem)
@@ -217,7 +209,7 @@ def history(obj: Context, account: str) -> None:
     if not found.available:
         click.echo(f"no history: {found.note}")
         return
-    if path.resolve() in found.modified:
+    if found.is_modified(path):
         click.echo("(changes not committed yet)")
     commits = found.of(path)
     for c in commits:
@@ -265,7 +257,7 @@ def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bo
             blobs.get((sha, path)),
             [(c, blobs.get((c.sha, path))) for c in versions],
             current,
-            modified=path.resolve() in found.modified,
+            modified=found.is_modified(path),
         )
     for step in steps:
         c = step.commit
@@ -339,9 +331,8 @@ def _checked_dossier(path: Path, today: date) -> Any:
 def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool) -> None:
     """Export every account: a calendar of the visits (ics), a table for Excel (csv), or JSON for tools."""
     from kadossier import export as exports
+    from kadossier.files import write
     from kadossier.portfolio import Account
-    from kadossier.present import Presenter, load_labels
-    from kadossier.privacy import redact as redact_dossier
     from kadossier.validate import check_files
 
     workspace = obj.workspace
@@ -354,12 +345,8 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
         click.secho(f"nothing exported: {_count(len(errors), 'error')} in the dossiers", fg="red", err=True)
         sys.exit(1)
     redact = redact or bool(options.redact)
-    accounts = [
-        Account(r.account, redact_dossier(r.dossier) if redact else r.dossier, r.warnings, r.path)
-        for r in results
-        if r.dossier is not None
-    ]
-    presenter = Presenter(options.language, options.currency, obj.today, load_labels(options.language, workspace.root))
+    accounts = [Account.of(r, redact=redact) for r in results if r.dossier is not None]
+    presenter = workspace.presenter(obj.today)
     if fmt == "ics":
         data = exports.calendar(accounts, presenter, timezone=options.timezone)
     elif fmt == "csv":
@@ -370,20 +357,8 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write_atomic(output, data)
+    write(output, data)
     click.echo(f"wrote {output}", err=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
-        out.write(data)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(out.name, 0o666 & ~mask)
-    os.replace(out.name, path)
 
 
 @main.command()

@@ -152,7 +152,7 @@ def wanted(history: History, path: Path, day: dt.date) -> list[tuple[str, Path]]
     """The (commit, file) versions `since_day` needs, to fetch them all in one `History.blobs`."""
     base = history.at(path, day)
     after = history.since(path, base)
-    if base is None and len(after) == 1 and path.resolve() not in history.modified:
+    if base is None and len(after) == 1 and not history.is_modified(path):
         return []  # created since that day and not changed since: nothing to compare
     return [(c.sha, path) for c in ([base] if base else []) + after]
 
@@ -171,11 +171,11 @@ def since_day(
         return Since(day, None, note=history.note)
     base = history.at(path, day)
     after = history.since(path, base)
-    if base is None and len(after) == 1 and path.resolve() not in history.modified:
+    if base is None and len(after) == 1 and not history.is_modified(path):
         return Since(day, None, [Step(after[0], [Change("", added="dossier created")])])
     versions = [(c, blobs.get((c.sha, path))) for c in after]
     base_bytes = blobs.get((base.sha, path)) if base else None
-    modified = path.resolve() in history.modified
+    modified = history.is_modified(path)
     return Since(day, base, walk(base_bytes, versions, current, modified=modified, redact=redact))
 
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from kadossier.model import Dossier, Visit
 from kadossier.portfolio import Account
-from kadossier.present import Presenter
+from kadossier.present import Presenter, items
 from kadossier.vocab import VisitStatus
 
 TABLES = ("accounts", "projects", "people", "visits", "competitors")
@@ -107,7 +107,7 @@ def _description(d: Dossier, visit: Visit, presenter: Presenter) -> str:
         lines.append(f"{ui['their_attendees']}: {', '.join(names)}")
     if visit.agenda:
         lines.append(f"{field('agenda')}:")
-        lines += [f"- {item}" for item in _items(visit.agenda)]
+        lines += [f"- {item}" for item in items(visit.agenda)]
     return "\n".join(lines)
 
 
@@ -115,12 +115,6 @@ def _text(value: str | list[str] | None) -> str:
     if value is None:
         return ""
     return "; ".join(value) if isinstance(value, list) else value.strip()
-
-
-def _items(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [line.strip() for line in value.splitlines() if line.strip()]
 
 
 def table(name: str, accounts: Iterable[Account], presenter: Presenter) -> bytes:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kadossier.errors import KadossierError
+from kadossier.files import atomic, write
 from kadossier.parallel import parallel_map
 
 FAMILY = "Kadossier Sans"
@@ -149,7 +148,7 @@ class FontCache:
         jobs = [(s, self.folder / f"{self.slug}-{WEIGHTS[w]}-{key}.ttf", chars) for w, s in self.sources.items()]
         parallel_map(_subset, jobs, at_least=2)  # the faces are cut side by side
         files = {s.weight: target for s, target, _ in jobs}
-        _write_atomic(
+        write(
             self._manifest,
             json.dumps(
                 {
@@ -192,9 +191,8 @@ def _subset(job: tuple[FontSource, Path, frozenset[str]]) -> None:
         subsetter.subset(font)
         if "CFF " in font:
             _to_truetype(font)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", suffix=".ttf", delete=False) as out:
-            font.save(out)
-    os.replace(out.name, target)
+        with atomic(target) as temporary:
+            font.save(temporary)
 
 
 def _to_truetype(font: Any) -> None:
@@ -230,9 +228,3 @@ def _to_truetype(font: Any) -> None:
         if table in font:
             del font[table]
     font.sfntVersion = "\0\1\0\0"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as out:
-        out.write(data)
-    os.replace(out.name, path)

@@ -15,7 +15,6 @@ from pathlib import Path
 from kadossier.diff import wanted
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
-from kadossier.privacy import redact as redact_dossier
 from kadossier.site import GeneratedPage, Site, account_uri
 from kadossier.validate import Checked, check_file
 
@@ -45,7 +44,7 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
     try:
         if site.history is not None and site.history.has_old_versions:
             checked = parallel_map(partial(_check, today=today, redact=site.redact), paths, jobs=jobs)
-            accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
+            accounts = [Account.of(c) for c in checked if c.dossier is not None]
             site.blobs = site.history.blobs(
                 w
                 for a in accounts
@@ -69,7 +68,7 @@ def _gather(
     results: list[tuple[Checked, GeneratedPage | None]],
 ) -> tuple[list[Checked], list[Account], dict[str, GeneratedPage]]:
     checked = [c for c, _ in results]
-    accounts = [Account(c.account, c.dossier, c.warnings, c.path) for c in checked if c.dossier is not None]
+    accounts = [Account.of(c) for c in checked if c.dossier is not None]
     pages = {account_uri(c.account): page for c, page in results if page is not None}
     return checked, accounts, pages
 
@@ -86,9 +85,10 @@ def _overview(uri: str) -> tuple[str, GeneratedPage]:
 
 
 def _check(path: Path, today: date, redact: bool) -> Checked:
+    """Check a file; in a redacted build the personal data never leaves the worker."""
     checked = check_file(path, today)
     if redact and checked.dossier is not None:
-        checked.dossier = redact_dossier(checked.dossier)
+        checked.dossier = Account.of(checked, redact=True).dossier
     return checked
 
 
@@ -96,4 +96,4 @@ def _one(path: Path, today: date, redact: bool) -> tuple[Checked, GeneratedPage 
     checked = _check(path, today, redact)
     if checked.dossier is None or _site is None:
         return checked, None
-    return checked, _site.account_page(Account(checked.account, checked.dossier, checked.warnings, checked.path))
+    return checked, _site.account_page(Account.of(checked))

@@ -65,6 +65,10 @@ class History:
         """Whether some dossier has a version to compare with (two commits, or a commit and local changes)."""
         return any(len(c) > 1 for c in self.commits.values()) or any(p in self.commits for p in self.modified)
 
+    def is_modified(self, path: Path) -> bool:
+        """Whether `path` has changes not committed yet (or is not committed at all)."""
+        return path.resolve() in self.modified
+
     def of(self, path: Path) -> list[Commit]:
         """The commits that changed `path`, newest first."""
         return self.commits.get(path.resolve(), [])

@@ -21,14 +21,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-import os
+import re
 import shutil
 import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,19 +41,20 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from kadossier import fonts
+from kadossier.diff import Since
 from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.files import atomic
 from kadossier.history import History
 from kadossier.parallel import isolated_imap, parallel_map
 from kadossier.portfolio import Account
-from kadossier.present import Presenter
-from kadossier.site import changed_since_last_visit, pdf_uri
+from kadossier.present import Presenter, items
+from kadossier.site import PDF_DIR, changed_since_last_visit, pdf_uri
 from kadossier.templating import default_templates_dir
 from kadossier.validate import display_path
 from kadossier.vocab import VisitStatus
 
 log = logging.getLogger("kadossier.pdf")
 
-PDF_DIR = "pdf"
 CACHE_DIR = ".kadossier-cache"
 CACHE_VERSION = 1
 """Bump when a change to this module changes the PDFs, so cached ones are rendered again."""
@@ -185,6 +184,7 @@ class Renderer:
     ) -> None:
         self.presenter = presenter
         self.redact = redact
+        self._since: dict[str, Since | None] = {}
         self.timeout = timeout
         """Seconds one PDF may take to render before it is stopped (None: no limit)."""
         self.memory_limit = memory_limit
@@ -196,6 +196,20 @@ class Renderer:
         self.marking = marking if marking is not None else presenter.ui["confidential"]
         root = workspace_root if workspace_root is not None else Path.cwd()
         self.cache_dir = cache_dir if cache_dir is not None else root / CACHE_DIR
+
+    @classmethod
+    def for_options(cls, presenter: Presenter, workspace_root: Path, options: Any, **kwargs: Any) -> Renderer:
+        """A renderer with the workspace's PDF options (font, marking, limits, redaction)."""
+        kwargs.setdefault("redact", bool(options.redact))
+        return cls(
+            presenter,
+            workspace_root,
+            font_family=options.pdf_font,
+            marking=options.pdf_marking,
+            timeout=options.pdf_timeout,
+            memory_limit=options.pdf_memory * 2**20,
+            **kwargs,
+        )
 
     @cached_property
     def template_dirs(self) -> list[Path]:
@@ -236,19 +250,17 @@ class Renderer:
 
     def page_counter(self, text: str) -> Markup:
         """Turn 'Page {page} of {pages}' into CSS content: "Page " counter(page) " of " counter(pages)."""
-        parts: list[str] = []
-        rest = text
-        while rest:
-            at = min((i for i in (rest.find("{page}"), rest.find("{pages}")) if i >= 0), default=-1)
-            if at < 0:
-                parts.append(css_string(rest))
-                break
-            if at:
-                parts.append(css_string(rest[:at]))
-            name = "pages" if rest.startswith("{pages}", at) else "page"
-            parts.append(f"counter({name})")
-            rest = rest[at + len(name) + 2 :]
-        return Markup(" ".join(parts) or '""')
+        parts = re.split(r"\{(pages?)\}", text)  # text, name, text, name, ..., text
+        content = [f"counter({part})" if i % 2 else css_string(part) for i, part in enumerate(parts) if part]
+        return Markup(" ".join(content) or '""')
+
+    def since_last_visit(self, account: Account) -> Since | None:
+        """What changed since the account's last visit: computed once for its pack and all its briefs."""
+        if account.id not in self._since:
+            self._since[account.id] = changed_since_last_visit(
+                self.history, self.blobs, account, self.presenter.today, redact=self.redact
+            )
+        return self._since[account.id]
 
     def html(self, job: Job) -> str:
         """The HTML of one PDF."""
@@ -262,9 +274,7 @@ class Renderer:
             "visit": visit,
             "revision": self.revision(job.account.path),
             "generator": f"kadossier {_version()}",
-            "since": changed_since_last_visit(
-                self.history, self.blobs, job.account, self.presenter.today, redact=self.redact
-            ),
+            "since": self.since_last_visit(job.account),
             "redacted": self.redact,
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
@@ -295,14 +305,14 @@ class Renderer:
             last = job.account.dossier.last_visit(self.presenter.today)
             base = history.at(path, last.day) if last else None
             shas = [c.sha for c in ([base] if base else []) + (history.since(path, base) if last else [])]
-            h.update(f"\0{history.note}\0{','.join(shas)}\0{path.resolve() in history.modified}".encode())
+            h.update(f"\0{history.note}\0{','.join(shas)}\0{history.is_modified(path)}".encode())
             h.update(f"\0{self.revision(path)}".encode())
         return h.hexdigest()
 
     def revision(self, path: Path) -> str:
         """The dossier's revision: its last commit if the file is committed as it is, else a fingerprint."""
         history = self.history
-        if history is not None and history.available and path.resolve() not in history.modified:
+        if history is not None and history.available and not history.is_modified(path):
             commit = history.last_change(path)
             if commit is not None:
                 return f"{commit.short} ({self.presenter.date(commit.day)}, {commit.author})"
@@ -315,7 +325,7 @@ class Renderer:
         document = HTML(string=html, base_url=self.template_dirs[0].as_uri() + "/", url_fetcher=self.fetcher)
         stylesheet = CSS(string=fontset.css, font_config=font_config, url_fetcher=self.fetcher)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _atomic(target) as temporary:
+        with atomic(target) as temporary:
             document.write_pdf(temporary, stylesheets=[stylesheet], font_config=font_config)
 
     def missing_glyphs(self, job: Job, html: str, fontset: fonts.FontSet) -> list[Problem]:
@@ -481,30 +491,8 @@ def _with_progress(
 
 def _copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _atomic(target) as temporary:
+    with atomic(target) as temporary:
         shutil.copyfile(source, temporary)
-
-
-@contextmanager
-def _atomic(target: Path) -> Iterator[str]:
-    """A temporary file beside `target`, renamed to it when written whole, removed on any failure."""
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield temporary
-        if os.path.getsize(temporary) == 0:
-            raise PdfError(f"{target.name}: nothing was written")
-        os.chmod(temporary, 0o666 & ~_umask())  # as open() would create it: readable by the web server
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _version() -> str:
@@ -527,12 +515,3 @@ def render_file(renderer: Renderer, job: Job, output: Path) -> list[Problem]:
         raise
     except (Exception, FatalURLFetchingError) as exc:
         raise PdfError(f"PDF of '{job.name}' not made: {_describe(exc)}") from None
-
-
-def items(value: str | list[str] | None) -> list[str]:
-    """The entries of a text field as a list: a list as it is, a text by its non-empty lines."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    return [line.strip() for line in value.splitlines() if line.strip()]

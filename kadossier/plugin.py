@@ -108,8 +108,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     command = "build"
     dirty = False
     target: Path | None = None
-    """Where the site goes; the build writes into a staging folder beside it, swapped in at the end."""
-    config_site_dir: str | None = None
+    """Where the site goes; the build writes into `staging` beside it, swapped in at the end."""
+    staging: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -177,10 +177,10 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             staging.check_site_dir(target, self.workspace.root, Path(config.docs_dir), self.workspace.dossiers_dir)
         except staging.UnsafeSiteDir as exc:
             raise PluginError(str(exc)) from None
-        self.target = None
+        self.target = self.staging = None
         if self.command == "build" and not self.dirty:
-            self.target = target
-            config.site_dir = str(staging.start(target))
+            self.target, self.staging = target, staging.start(target)
+            config.site_dir = str(self.staging)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Throw the staging folder away: the previous site stays as it was."""
@@ -189,9 +189,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def _discard(self) -> None:
         from kadossier import staging
 
-        if self.target is not None and self.config_site_dir is not None:
-            staging.discard(Path(self.config_site_dir))
-        self.target = None
+        if self.staging is not None:
+            staging.discard(self.staging)
+        self.target = self.staging = None
 
     def on_files(self, files: Files, config: Any) -> Files:
         from kadossier.templating import default_templates_dir
@@ -263,14 +263,13 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     def on_post_build(self, config: Any) -> None:
         """Render the PDFs, then swap the finished site in for the previous one (only if all went well)."""
-        self.config_site_dir = config.site_dir
         try:
             self._pdfs(config)
         except BaseException:
             self._discard()
             raise
-        target = self.target
-        if target is None:
+        target, staged = self.target, self.staging
+        if target is None or staged is None:
             return
         from kadossier import staging
 
@@ -278,9 +277,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             log.error(f"the previous site in {target} is kept: not every PDF could be made")
             self._discard()
         else:
-            staging.swap(Path(config.site_dir), target)
+            staging.swap(staged, target)
+            self.target = self.staging = None
         config.site_dir = str(target)
-        self.target = None
 
     def _pdfs(self, config: Any) -> None:
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
@@ -288,20 +287,18 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             return
         from kadossier import pdf
         from kadossier.errors import KadossierError
+        from kadossier.site import PDF_DIR
 
-        renderer = pdf.Renderer(
+        renderer = pdf.Renderer.for_options(
             self.presenter,
             self.workspace.root,
-            font_family=self.config.pdf_font,
-            marking=self.config.pdf_marking,
+            self.config,
             history=self.site.history,
             blobs=self.site.blobs,
             redact=self.redacts,
-            timeout=self.config.pdf_timeout,
-            memory_limit=self.config.pdf_memory * 2**20,
         )
         try:
-            report = pdf.build(renderer, pdf.build_jobs(self.accounts), Path(config.site_dir) / pdf.PDF_DIR)
+            report = pdf.build(renderer, pdf.build_jobs(self.accounts), Path(config.site_dir) / PDF_DIR)
         except KadossierError as exc:
             raise PluginError(f"PDFs not built: {exc}") from None
         for problem in report.warnings:

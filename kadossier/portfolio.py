@@ -9,10 +9,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kadossier.errors import Problem
 from kadossier.model import Competitor, Dossier, Project, Visit
+from kadossier.privacy import redact as redact_dossier
 from kadossier.vocab import Grade, Stage, Tier, VisitStatus
+
+if TYPE_CHECKING:
+    from kadossier.validate import Checked
 
 UPCOMING_DAYS = 14
 RECENT_RECORDS = 30
@@ -26,6 +31,13 @@ class Account:
     dossier: Dossier
     flags: list[Problem]
     path: Path
+
+    @classmethod
+    def of(cls, checked: Checked, *, redact: bool = False) -> Account:
+        """The account of a valid checked file; with `redact`, without personal data (kadossier.privacy)."""
+        assert checked.dossier is not None
+        dossier = redact_dossier(checked.dossier) if redact else checked.dossier
+        return cls(checked.account, dossier, checked.warnings, checked.path)
 
 
 @dataclass(slots=True)

@@ -210,3 +210,12 @@ def text_html(value: str | list[str] | None) -> Markup:
 
 def _lines(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in text.strip().split("\n"))
+
+
+def items(value: str | list[str] | None) -> list[str]:
+    """The entries of a text field as a list: a list as it is, a text by its non-empty lines."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [line.strip() for line in value.splitlines() if line.strip()]

@@ -38,6 +38,8 @@ OVERVIEW = {
 }
 """Overview pages: file, interface label (its title in the navigation), template."""
 ACCOUNTS_DIR = "accounts"
+PDF_DIR = "pdf"
+"""Where the briefing PDFs go in the site."""
 
 
 _HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
@@ -96,7 +98,7 @@ def _with_heading_ids(html: str) -> tuple[str, list[tuple[int, str, str]]]:
 
 def pdf_uri(account_id: str, visit_id: str | None = None) -> str:
     """The site path of an account pack (`pdf/ACCOUNT.pdf`) or a visit brief (`pdf/ACCOUNT/VISIT.pdf`)."""
-    return f"pdf/{account_id}.pdf" if visit_id is None else f"pdf/{account_id}/{visit_id}.pdf"
+    return f"{PDF_DIR}/{account_id}.pdf" if visit_id is None else f"{PDF_DIR}/{account_id}/{visit_id}.pdf"
 
 
 def account_uri(account_id: str) -> str:

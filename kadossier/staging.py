@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from kadossier.errors import KadossierError
+from kadossier.files import umask
 
 _STAGING = ".kadossier-staging-"
 _OLD = ".kadossier-old-"
@@ -64,7 +65,7 @@ def start(target: Path) -> Path:
 
 def swap(staged: Path, target: Path) -> None:
     """Put the staged site in place of the target, then delete the old one."""
-    os.chmod(staged, 0o777 & ~_umask())  # mkdtemp made it private; a site folder is not
+    os.chmod(staged, 0o777 & ~umask())  # mkdtemp made it private; a site folder is not
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{_OLD}"))
@@ -79,9 +80,3 @@ def discard(staged: Path) -> None:
     """Remove a staging folder."""
     if _STAGING in staged.name:
         shutil.rmtree(staged, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

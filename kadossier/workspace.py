@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kadossier.checks import did_you_mean
 from kadossier.errors import WorkspaceError
@@ -17,6 +18,9 @@ from kadossier.errors import WorkspaceError
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 DOSSIER_SUFFIXES = (".yaml", ".yml")
 PLUGIN = "kadossier"
+
+if TYPE_CHECKING:
+    from kadossier.present import Presenter
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,13 @@ class Workspace:
     def dossiers_dir(self) -> Path:
         """The folder that holds one YAML file per account."""
         return self.root / str(self.options.dossiers_dir)
+
+    def presenter(self, today: date) -> Presenter:
+        """The presenter for this workspace's language and currency (and its own labels), as of `today`."""
+        from kadossier.present import Presenter, load_labels
+
+        language = self.options.language
+        return Presenter(language, self.options.currency, today, load_labels(language, self.root))
 
     def dossier_files(self) -> list[Path]:
         """Every dossier file, sorted by account id."""
