@@ -1,7 +1,10 @@
 """Generate N realistic dossiers from the reference ones, for benchmarks.
 
-Each account is a reference dossier (Chinese or English) with its names, people, amounts and dates
-varied, and some optional sections dropped or repeated, so sizes spread around the reference's size.
+Each account is a reference dossier (Chinese or English) with its names, people, amounts and dates varied;
+optional sections dropped, people, projects, visits and competitors added, so sizes spread from a third to
+about three times the reference's. Chinese free text gets phrases drawn from the 3,755 common characters
+(GB 2312 level 1) with Zipf-like frequencies, and names from the 100 common surnames: a thousand Chinese
+accounts then use a few thousand distinct characters, as real ones do — the corpus a PDF font must cover.
 Usage: python benchmarks/generate.py OUT_DIR --accounts 1000 [--seed 1]
 """
 
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import random
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,10 @@ from kadossier.load import load_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = [ROOT / "dossiers" / "shenyang-daily.yaml", ROOT / "dossiers" / "northwind-grid.yaml"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞宇浩然子涵欣怡梓轩雨泽晨阳思远嘉怡佳琪"
 CITIES = [
     "沈阳",
@@ -81,6 +88,36 @@ EN_SURNAMES = ["Keller", "Okafor", "Mehta", "Brandt", "Weber", "Lowe", "Bello", 
 EN_TRADES = ["Grid", "Logistics", "Steel", "Pharma", "Airport", "Water", "Ports", "Chemicals", "Rail", "Foods"]
 
 
+def _level1_hanzi() -> str:
+    """The 3,755 common characters of GB 2312 (rows 16-55), in the standard's (pinyin) order."""
+    chars = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes((row, cell)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue  # the five unused cells at the end of row 55
+    return "".join(chars)
+
+
+class Hanzi:
+    """Chinese text with a Zipf-like character frequency (rank r has weight 1/r), ranks shuffled by seed."""
+
+    def __init__(self, seed: int) -> None:
+        chars = list(_level1_hanzi())
+        random.Random(seed).shuffle(chars)
+        self.chars = chars
+        self.cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(chars) + 1)))
+
+    def text(self, rng: random.Random, low: int, high: int) -> str:
+        return "".join(rng.choices(self.chars, cum_weights=self.cumulative, k=rng.randint(low, high)))
+
+    def phrase(self, rng: random.Random) -> str:
+        """A clause or two of 6-40 characters, with Chinese punctuation."""
+        parts = [self.text(rng, 3, 14) for _ in range(rng.randint(1, 3))]
+        return ",".join(parts) + rng.choice("。;")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -89,26 +126,78 @@ def _plain(value: Any) -> Any:
     return None if value is None else str(value)
 
 
-def _person_name(rng: random.Random, chinese: bool) -> str:
-    if chinese:
-        return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+def _has_hanzi(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _person_name(rng: random.Random, hanzi: Hanzi | None) -> str:
+    if hanzi is not None:
+        given = hanzi.text(rng, 1, 2) if rng.random() < 0.6 else "".join(rng.sample(GIVEN, rng.choice((1, 2))))
+        return rng.choice(SURNAMES) + given
     return f"{rng.choice(EN_NAMES)} {rng.choice(EN_SURNAMES)}"
 
 
-def vary(template: dict[str, Any], index: int, rng: random.Random) -> dict[str, Any]:
-    """Return a new account made from a reference dossier."""
+def _enrich(value: Any, rng: random.Random, hanzi: Hanzi, keys: tuple[str, ...] = ()) -> Any:
+    """Append a new Chinese phrase to about a third of the free-text values that are Chinese already."""
+    if isinstance(value, dict):
+        return {k: _enrich(v, rng, hanzi, (*keys, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_enrich(v, rng, hanzi, keys) for v in value]
+    name_like = bool(keys) and keys[-1] in {"name", "short_name", "owner", "vendor", "parent"}
+    if isinstance(value, str) and _has_hanzi(value) and not name_like and len(value) > 4 and rng.random() < 0.3:
+        return value.rstrip("\n").rstrip("。") + "。" + hanzi.phrase(rng) + ("\n" if value.endswith("\n") else "")
+    return value
+
+
+def _grow(data: dict[str, Any], rng: random.Random, hanzi: Hanzi | None, index: int) -> None:
+    """Add people, projects, past visits and competitors: accounts range from small to large."""
+    size = rng.choices([0, 1, 2, 3], weights=[5, 3, 1, 1])[0]  # none, some, many, a lot more
+    people = data.get("people", [])
+    for k in range(rng.randint(0, 5) * size):
+        person = copy.deepcopy(rng.choice(people))
+        person.update(id=f"extra-{k}", name=_person_name(rng, hanzi), reports_to=rng.choice(people)["id"])
+        person["roles"] = [role for role in person.get("roles", []) if role != "decision_maker"] or ["user"]
+        people.append(person)
+    projects = data.get("projects", [])
+    for k in range(rng.randint(0, 1) * size):
+        project = copy.deepcopy(projects[0])
+        project["id"] = f"{project['id']}-{k + 2}"
+        project["name"] = f"{project['name']} ({k + 2})"
+        projects.append(project)
+    visits = data.get("visits", [])
+    done = [visit for visit in visits if visit.get("status") == "done"]
+    for k in range(rng.randint(0, 4) * size if done else 0):
+        visit = copy.deepcopy(rng.choice(done))
+        day = f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
+        visit.update(id=f"{day}-call-{k}", date=day, theirs=[p["id"] for p in rng.sample(people, 2)])
+        if hanzi is not None:
+            visit["objective"] = hanzi.phrase(rng)
+            visit.setdefault("record", {})["outcome"] = hanzi.phrase(rng)
+        visits.append(visit)
+    if size >= 2 and data.get("competitors"):
+        extra = copy.deepcopy(data["competitors"])
+        for competitor in extra:
+            competitor["id"] += f"-{index}"
+            competitor["name"] = (f"{hanzi.text(rng, 2, 4)}公司" if hanzi else competitor["name"] + " Group")
+        data["competitors"] += extra
+
+
+def vary(template: dict[str, Any], index: int, rng: random.Random, hanzi: Hanzi | None = None) -> dict[str, Any]:
+    """Return a new account made from a reference dossier (`hanzi`: the Chinese text source)."""
     data = _plain(template)
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in data["name"])
-    if chinese:
-        data["name"] = f"{rng.choice(CITIES)}{rng.choice(TRADES)}{index}"
+    chinese = _has_hanzi(data["name"])
+    zh = (hanzi or Hanzi(0)) if chinese else None
+    if zh is not None:
+        data = _enrich(data, rng, zh)
+        data["name"] = f"{rng.choice(CITIES)}{zh.text(rng, 2, 4)}{rng.choice(TRADES)}{index}"
         data["short_name"] = data["name"][:6]
     else:
         data["name"] = f"{rng.choice(EN_SURNAMES)} {rng.choice(EN_TRADES)} {index} Ltd."
         data["short_name"] = data["name"].removesuffix(" Ltd.")
-    data["owner"] = _person_name(rng, chinese)
+    data["owner"] = _person_name(rng, zh)
     data["grade"] = rng.choice("ABC")
     for person in data.get("people", []):
-        person["name"] = _person_name(rng, chinese)
+        person["name"] = _person_name(rng, zh)
     for project in data.get("projects", []):
         project["stage"] = rng.choice(["interest", "trust", "design", "compare", "commit", "use"])
         project["value"] = {
@@ -120,21 +209,19 @@ def vary(template: dict[str, Any], index: int, rng: random.Random) -> dict[str, 
     for section in ("sources", "swot", "value", "notes"):
         if rng.random() < 0.3:
             data.pop(section, None)
-    if rng.random() < 0.3 and data.get("competitors"):
-        data["competitors"] = data["competitors"] + copy.deepcopy(data["competitors"])
-        for i, competitor in enumerate(data["competitors"]):
-            competitor["id"] = f"{competitor['id']}-{i}" if i >= len(data["competitors"]) // 2 else competitor["id"]
+    _grow(data, rng, zh, index)
     return data
 
 
 def generate(out: Path, accounts: int, seed: int = 1) -> list[Path]:
     """Write `accounts` dossiers into `out` and return their paths."""
     rng = random.Random(seed)
+    hanzi = Hanzi(seed)
     templates = [load_bytes(path.read_bytes()).data for path in TEMPLATES]
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(accounts):
-        data = vary(templates[i % len(templates)], i, rng)
+        data = vary(templates[i % len(templates)], i, rng, hanzi)
         path = out / f"account-{i:05d}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
         paths.append(path)
