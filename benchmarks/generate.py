@@ -178,7 +178,7 @@ def _grow(data: dict[str, Any], rng: random.Random, hanzi: Hanzi | None, index: 
         extra = copy.deepcopy(data["competitors"])
         for competitor in extra:
             competitor["id"] += f"-{index}"
-            competitor["name"] = (f"{hanzi.text(rng, 2, 4)}公司" if hanzi else competitor["name"] + " Group")
+            competitor["name"] = f"{hanzi.text(rng, 2, 4)}公司" if hanzi else competitor["name"] + " Group"
         data["competitors"] += extra
 
 

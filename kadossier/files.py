@@ -14,6 +14,9 @@ from pathlib import Path
 
 from kadossier.errors import KadossierError
 
+CACHE_DIR = ".kadossier-cache"
+"""The workspace's cache folder (PDFs, cut fonts, account pages); safe to delete, never committed."""
+
 
 def umask() -> int:
     """The process's umask (reading it means setting it; it is set back at once)."""

@@ -7,12 +7,14 @@ the rendered page. The overview pages are rendered afterwards, in this process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 from kadossier.diff import wanted
+from kadossier.pagecache import PageCache
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
 from kadossier.site import GeneratedPage, Site, account_uri
@@ -32,18 +34,23 @@ _site: Site | None = None  # the Site a forked worker renders with, set before t
 _accounts: list[Account] = []  # every valid account, for the overview pages rendered in workers
 
 
-def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = None) -> Generated:
+def generate(
+    paths: list[Path], today: date, site: Site, *, jobs: int | None = None, cache: PageCache | None = None
+) -> Generated:
     """Check `paths` and render the pages; invalid files get no page (their problems say why).
 
-    With git history, the accounts are checked first, then the old versions that "changed since the last
-    visit" needs are fetched in one git process, then the pages are rendered; without, both in one pass.
+    Accounts whose page is in `cache` are taken from it. With git history, the other accounts are checked
+    first, then the old versions that "changed since the last visit" needs are fetched in one git process,
+    then the pages are rendered; without, both in one pass. The overview pages are always rendered.
     """
     global _site, _accounts
     site.prepare()  # compile the templates once, before the workers are forked
+    cached = cache.load(paths) if cache is not None else {}
+    todo = [path for path in paths if path not in cached]
     _site = site
     try:
-        if site.history is not None and site.history.has_old_versions:
-            checked = parallel_map(partial(_check, today=today, redact=site.redact), paths, jobs=jobs)
+        if todo and site.history is not None and site.history.has_old_versions:
+            checked = parallel_map(partial(_check, today=today, redact=site.redact), todo, jobs=jobs)
             accounts = [Account.of(c) for c in checked if c.dossier is not None]
             site.blobs = site.history.blobs(
                 w
@@ -53,9 +60,13 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
             )
             _accounts = accounts
             pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))
+            fresh = [(c, pages.get(account_uri(c.account)) if c.dossier is not None else None) for c in checked]
         else:
-            one = partial(_one, today=today, redact=site.redact)
-            checked, accounts, pages = _gather(parallel_map(one, paths, jobs=jobs))
+            fresh = parallel_map(partial(_one, today=today, redact=site.redact), todo, jobs=jobs)
+        if cache is not None:
+            cache.save({path: (c, page) for path, (c, page) in zip(todo, fresh, strict=True) if page is not None})
+        made = dict(zip(todo, fresh, strict=True))
+        checked, accounts, pages = _gather([cached[path] if path in cached else made[path] for path in paths])
         _accounts = accounts  # the overview pages, too, are rendered by the workers, one page each
         large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
         pages.update(parallel_map(_overview, site.overview_uris(), jobs=jobs if large else 1, at_least=1))
@@ -65,7 +76,7 @@ def generate(paths: list[Path], today: date, site: Site, *, jobs: int | None = N
 
 
 def _gather(
-    results: list[tuple[Checked, GeneratedPage | None]],
+    results: Sequence[tuple[Checked, GeneratedPage | None]],
 ) -> tuple[list[Checked], list[Account], dict[str, GeneratedPage]]:
     checked = [c for c, _ in results]
     accounts = [Account.of(c) for c in checked if c.dossier is not None]

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 _FIELD, _RECORD = "\x1f", "\x1e"
@@ -67,11 +68,11 @@ class History:
 
     def is_modified(self, path: Path) -> bool:
         """Whether `path` has changes not committed yet (or is not committed at all)."""
-        return path.resolve() in self.modified
+        return _real(path) in self.modified
 
     def of(self, path: Path) -> list[Commit]:
         """The commits that changed `path`, newest first."""
-        return self.commits.get(path.resolve(), [])
+        return self.commits.get(_real(path), [])
 
     def last_change(self, path: Path) -> Commit | None:
         """The newest commit that changed `path`."""
@@ -173,3 +174,9 @@ def rev_list(root: Path, since: str, path: Path) -> list[str]:
 def resolve(root: Path, revision: str) -> str:
     """The full commit id of `revision`; raises GitError with git's message."""
     return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+
+
+@lru_cache(maxsize=65536)
+def _real(path: Path) -> Path:
+    """`path.resolve()`, memoized: the history is asked about each dossier many times per build."""
+    return path.resolve()

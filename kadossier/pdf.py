@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import os
 import re
 import shutil
 import sys
@@ -41,9 +42,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from kadossier import fonts
-from kadossier.diff import Since
+from kadossier.diff import Since, wanted
 from kadossier.errors import KadossierError, Problem, Severity
-from kadossier.files import atomic
+from kadossier.files import CACHE_DIR, atomic
 from kadossier.history import History
 from kadossier.parallel import isolated_imap, parallel_map
 from kadossier.portfolio import Account
@@ -55,7 +56,6 @@ from kadossier.vocab import VisitStatus
 
 log = logging.getLogger("kadossier.pdf")
 
-CACHE_DIR = ".kadossier-cache"
 CACHE_VERSION = 1
 """Bump when a change to this module changes the PDFs, so cached ones are rendered again."""
 TEMPLATES = {"pack": "pdf/pack.html", "brief": "pdf/brief.html"}
@@ -270,6 +270,25 @@ class Renderer:
             )
         return self._since[account.id]
 
+    def fetch_old_versions(self, accounts: Iterable[Account]) -> None:
+        """Fetch, in one git process, the old versions that "changed since the last visit" needs and lacks.
+
+        The site fetches them only for the accounts it renders; those it took from its page cache may
+        still need a new PDF.
+        """
+        history, today = self.history, self.presenter.today
+        if history is None or not history.has_old_versions:
+            return
+        need = [
+            w
+            for a in accounts
+            if (last := a.dossier.last_visit(today)) is not None
+            for w in wanted(history, a.path, last.day)
+            if w not in self.blobs
+        ]
+        if need:
+            self.blobs.update(history.blobs(need))
+
     def html(self, job: Job) -> str:
         """The HTML of one PDF."""
         dossier = job.account.dossier
@@ -442,6 +461,7 @@ def build(
             todo.append(job)
     if todo:
         _renderer = renderer
+        renderer.fetch_old_versions({id(j.account): j.account for j in todo}.values())
         try:
             htmls = dict(zip([j.name for j in todo], parallel_map(_html_or_error, todo, jobs=workers), strict=True))
             ready = [j for j in todo if not isinstance(htmls[j.name], PdfFailure)]
@@ -526,9 +546,16 @@ def _with_progress(
 
 
 def _copy(source: Path, target: Path) -> None:
+    """Put a cached PDF into the site: a hard link where the file system allows (a thousand accounts' PDFs
+    are hundreds of MB to copy), else a copy. Cache files are only ever replaced, never written into, so
+    the link cannot change under the site."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic(target) as temporary:
-        shutil.copyfile(source, temporary)
+        try:
+            os.unlink(temporary)
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
 
 
 def _version() -> str:

@@ -116,13 +116,16 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     def on_config(self, config: Any) -> Any:
         from kadossier.errors import Severity
+        from kadossier.files import CACHE_DIR
         from kadossier.generate import generate
         from kadossier.history import read as read_history
+        from kadossier.pagecache import PageCache
         from kadossier.present import Presenter, load_labels
         from kadossier.site import ACCOUNTS_DIR, OVERVIEW, Site
         from kadossier.workspace import Workspace
 
         self.workspace = Workspace(Path(config.config_file_path).parent, Path(config.config_file_path), self.config)
+        self._check_site_dir(config)
         today = self.today or date.today()
         labels = load_labels(self.config.language, self.workspace.root)
         presenter = Presenter(self.config.language, self.config.currency, today, labels)
@@ -141,7 +144,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         )
         self.site = site
         started = time.perf_counter()
-        generated = generate(self.workspace.dossier_files(), today, site)
+        cache = PageCache(self.workspace.root / CACHE_DIR / "site", site)
+        generated = generate(self.workspace.dossier_files(), today, site, cache=cache)
         log.debug(
             f"checked {len(generated.checked)} dossiers and rendered {len(generated.pages)} pages "
             f"in {time.perf_counter() - started:.2f} s"
@@ -168,8 +172,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self._stage(config)
         return config
 
-    def _stage(self, config: Any) -> None:
-        """Refuse a site_dir that would overwrite sources; build a real build into a staging folder."""
+    def _check_site_dir(self, config: Any) -> None:
+        """Refuse a site_dir that would overwrite sources, before anything is written."""
         from kadossier import staging
 
         target = Path(config.site_dir)
@@ -177,6 +181,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             staging.check_site_dir(target, self.workspace.root, Path(config.docs_dir), self.workspace.dossiers_dir)
         except staging.UnsafeSiteDir as exc:
             raise PluginError(str(exc)) from None
+
+    def _stage(self, config: Any) -> None:
+        """Build a real build into a staging folder beside the site, swapped in when all went well."""
+        from kadossier import staging
+
+        target = Path(config.site_dir)
         self.target = self.staging = None
         if self.command == "build" and not self.dirty:
             self.target, self.staging = target, staging.start(target)

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import Enum
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,33 @@ def _read_labels(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+@cache
+def _locale(identifier: str) -> Locale:
+    """A parsed Babel locale (Babel parses a locale given by name on every call)."""
+    return Locale.parse(identifier)
+
+
+@lru_cache(maxsize=8192)
+def _date(value: dt.date, locale: str) -> str:
+    """A date (and time) formatted for `locale`; memoized: a build formats the same days many times over."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    text = str(format_date(day, "medium", locale=_locale(locale)))
+    if isinstance(value, dt.datetime):
+        text += " " + str(format_time(value, "HH:mm", locale=_locale(locale)))
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _amount(amount: float, currency: str, locale: str, compact: bool) -> str:
+    """An amount of money formatted for `locale` (memoized like `_date`)."""
+    if compact:
+        return str(format_compact_currency(amount, currency, locale=_locale(locale), fraction_digits=1))
+    if float(amount).is_integer():  # whole amounts without ".00": ¥21,000,000
+        pattern = re.sub(r"\.0+", "", _locale(locale).currency_formats["standard"].pattern)
+        return str(format_currency(amount, currency, format=pattern, locale=_locale(locale), currency_digits=False))
+    return str(format_currency(amount, currency, locale=_locale(locale)))
+
+
 @dataclass(frozen=True)
 class Presenter:
     """Formats values for one language and workspace currency, as of one day."""
@@ -96,18 +123,7 @@ class Presenter:
 
     def amount(self, amount: float, currency: str, *, compact: bool = False) -> str:
         """Format a number as money in `currency`."""
-        if compact:
-            return str(format_compact_currency(amount, currency, locale=self.locale, fraction_digits=1))
-        if float(amount).is_integer():  # whole amounts without ".00": ¥21,000,000
-            return str(
-                format_currency(amount, currency, format=self._whole_pattern, locale=self.locale, currency_digits=False)
-            )
-        return str(format_currency(amount, currency, locale=self.locale))
-
-    @cached_property
-    def _whole_pattern(self) -> str:
-        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
-        return re.sub(r"\.0+", "", pattern)
+        return _amount(amount, currency, self.locale, compact)
 
     def amounts(self, totals: dict[str, float], *, compact: bool = True) -> str:
         """Format sums per currency as one line: ¥21M · €2.4M."""
@@ -117,21 +133,17 @@ class Presenter:
 
     def number(self, value: float) -> str:
         """Format a plain number with the language's grouping."""
-        return str(format_decimal(value, locale=self.locale))
+        return str(format_decimal(value, locale=_locale(self.locale)))
 
     def date(self, value: dt.date | None) -> str:
         """Format a date: 28 Nov 2026 / 2026年11月28日."""
         if value is None:
             return ""
-        day = value.date() if isinstance(value, dt.datetime) else value
-        text = str(format_date(day, "medium", locale=self.locale))
-        if isinstance(value, dt.datetime):
-            text += " " + str(format_time(value, "HH:mm", locale=self.locale))
-        return text
+        return _date(value, self.locale)
 
     def month(self, value: dt.date) -> str:
         """Format a month: Jan 2027 / 2027年1月."""
-        return str(format_skeleton("yMMM", value, locale=self.locale))
+        return str(format_skeleton("yMMM", value, locale=_locale(self.locale)))
 
     def show(self, value: object) -> Markup:
         """Format any field value as HTML by its type: money, dates, vocabularies, text, numbers."""

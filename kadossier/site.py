@@ -56,6 +56,9 @@ class GeneratedPage:
     hide: list[str]
     html: str
     headings: list[tuple[int, str, str]]  # (level, id, text)
+    search_html: str = ""
+    """The body as headings and text only: what the search index needs, quick to parse (made with the page,
+    in the worker that renders it)."""
 
     @property
     def markdown(self) -> str:
@@ -75,11 +78,6 @@ class GeneratedPage:
             stack[-1][1].append({"level": level, "id": ident, "name": str(escape(text)), "children": children})
             stack.append((level, children))
         return root
-
-    @property
-    def search_html(self) -> str:
-        """The body as headings and text only: what the search index needs, quick to parse."""
-        return _NOT_HEADING_TAG.sub(" ", self.html)
 
 
 def _with_heading_ids(html: str) -> tuple[str, list[tuple[int, str, str]]]:
@@ -169,7 +167,8 @@ class Site:
     def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
         html, headings = _with_heading_ids(str(module))
-        return GeneratedPage(str(getattr(module, "title", "")), list(getattr(module, "hide", [])), html, headings)
+        title, hide = str(getattr(module, "title", "")), list(getattr(module, "hide", []))
+        return GeneratedPage(title, hide, html, headings, _NOT_HEADING_TAG.sub(" ", html))
 
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)

@@ -1,0 +1,116 @@
+"""Account pages cached across builds: an unchanged dossier is neither checked nor rendered again.
+
+An entry is one account's check and page, pickled under `.kadossier-cache/site/`, named by a key over
+everything that page is made of: the dossier's bytes, the commits that changed it and whether it has
+changes not committed yet, the site templates and labels (the workspace's and kadossier's), kadossier's
+own code and the versions of the libraries that format the page, the options (language, currency,
+redaction, PDF links, URL scheme) and the day (flags, next visits and ages depend on it). A rebuild after
+one dossier changed renders one account page instead of a thousand; a build keeps the entries it used and
+removes the others. An entry that cannot be read is rendered again; one that cannot be written is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+from kadossier.files import write
+from kadossier.site import GeneratedPage, Site
+from kadossier.templating import default_templates_dir
+from kadossier.validate import Checked
+
+log = logging.getLogger("mkdocs.plugins.kadossier")
+
+CACHE_VERSION = 1
+TEMPLATE_PARTS = ("site", "shared", "labels")
+LIBRARIES = ("kadossier", "mkdocs", "jinja2", "markupsafe", "babel", "pydantic", "ruamel.yaml", "pyyaml")
+
+Entry = tuple[Checked, GeneratedPage]
+
+
+class PageCache:
+    """The cached account pages of one site configuration."""
+
+    def __init__(self, folder: Path, site: Site) -> None:
+        self.folder = folder
+        self.site = site
+        self.used: set[str] = set()
+        self._keys: dict[Path, str] = {}
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of everything but the dossier and its history that an account page is made of."""
+        site, p = self.site, self.site.presenter
+        h = hashlib.sha256()
+        options = (CACHE_VERSION, p.language, p.currency, p.today, site.redact, site.pdf, site.use_directory_urls)
+        h.update(repr(options).encode())
+        h.update(repr(site.history.note if site.history is not None else None).encode())
+        for name in LIBRARIES:
+            try:
+                h.update(f"{name}={metadata.version(name)}\0".encode())
+            except metadata.PackageNotFoundError:
+                h.update(f"{name}=-\0".encode())
+        for source in sorted(Path(__file__).parent.glob("*.py")):  # kadossier's code, also between releases
+            stat = source.stat()
+            h.update(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+        folders = [default_templates_dir()]
+        if site.workspace_root is not None:
+            folders.insert(0, site.workspace_root / "templates")
+        for folder in folders:
+            for part in TEMPLATE_PARTS:
+                for path in sorted((folder / part).rglob("*")) if (folder / part).is_dir() else []:
+                    if path.is_file():
+                        h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes() + b"\0")
+        return h.hexdigest()
+
+    def key(self, path: Path) -> str:
+        """The key of one dossier's entry (computed once per build: a file edited meanwhile is a miss next time)."""
+        if path in self._keys:
+            return self._keys[path]
+        h = hashlib.sha256(f"{self.digest}\0{path.resolve()}\0".encode())
+        h.update(path.read_bytes())
+        history = self.site.history
+        if history is not None:
+            shas = ",".join(c.sha for c in history.of(path))
+            h.update(f"\0{shas}\0{history.is_modified(path)}".encode())
+        self._keys[path] = key = h.hexdigest()
+        return key
+
+    def load(self, paths: list[Path]) -> dict[Path, Entry]:
+        """The cached entries of `paths` (those that have one)."""
+        found: dict[Path, Entry] = {}
+        for path in paths:
+            try:
+                key = self.key(path)
+            except OSError:
+                continue  # unreadable: the check reports it
+            self.used.add(key)
+            try:
+                with (self.folder / f"{key}.pickle").open("rb") as stream:
+                    entry = pickle.load(stream)
+            except FileNotFoundError:
+                continue
+            except Exception as exc:  # a damaged entry is made again
+                log.debug(f"page cache: entry of {path} not read ({exc})")
+                continue
+            if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], GeneratedPage):
+                found[path] = entry
+        return found
+
+    def save(self, entries: dict[Path, Entry]) -> None:
+        """Store new entries; then remove those this build did not use."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path, entry in entries.items():
+                key = self.key(path)
+                self.used.add(key)
+                write(self.folder / f"{key}.pickle", pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            for old in self.folder.glob("*.pickle"):
+                if old.stem not in self.used:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug(f"page cache not written: {exc}")
