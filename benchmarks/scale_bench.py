@@ -15,11 +15,11 @@ Reference points, measured side by side in the same run:
   accounts (`--pdf-sample`, as rendering N accounts' PDFs twice more would take an hour).
 Each stage runs `--runs` times (the full builds `--full-runs` times), alternated, and reports the median.
 Peak memory is the whole process tree's: the sum of its processes' proportional set size (PSS: shared
-pages counted once), sampled every 50 ms; and the largest single process (exact, from wait4).
+pages counted once), sampled twice a second; and the largest single process (exact, from wait4).
 Targets (issue 8), 1,000 accounts: validate <= 1.5 s; site <= 8 s; full <= 6 min; rebuild, nothing
 changed <= 5 s; rebuild, one changed <= 10 s; memory <= 1 GiB; 10,000 accounts: site <= 11x the 1,000 time.
 Usage: python benchmarks/scale_bench.py [--accounts 1000] [--runs 3] [--full-runs 1] [--pdf-sample 40]
-       python benchmarks/scale_bench.py --accounts 10000 --runs 1 --full-runs 0 --pdf-sample 0 --no-plain-mkdocs
+       python benchmarks/scale_bench.py --scale-to 10000 --runs 2 --full-runs 0 --pdf-sample 0 --no-plain-mkdocs
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def run(argv: list[str], cwd: Path) -> tuple[float, int, int]:
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], _tree_pss(process.pid))
-            done.wait(0.05)
+            done.wait(0.5)  # reading smaps_rollup costs the kernel time: twice a second is enough
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -191,6 +191,7 @@ def main() -> None:
     parser.add_argument("--full-runs", type=int, default=1, help="cold full builds (each with its two rebuilds)")
     parser.add_argument("--pdf-sample", type=int, default=40, help="accounts for the plain WeasyPrint reference")
     parser.add_argument("--plain-mkdocs", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--scale-to", type=int, default=0, help="also build the site of this many accounts, each round")
     args = parser.parse_args()
     results: dict[str, list[tuple[float, int, int]]] = {}
 
@@ -201,6 +202,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kadossier-scale-") as tmp:
         ours = workspace(Path(tmp) / "workspace", args.accounts)
         plain = plain_mkdocs(Path(tmp), ours) if args.plain_mkdocs else None
+        large = workspace(Path(tmp) / "large", args.scale_to) if args.scale_to else None
         for i in range(args.runs):
             print(f"round {i + 1}/{args.runs}", file=sys.stderr)
             record("validate", run([*KADOSSIER, "validate"], ours))
@@ -208,6 +210,9 @@ def main() -> None:
             record("site, cold", run([*KADOSSIER, "build", "--no-pdf"], ours))
             if plain is not None:
                 record("plain mkdocs, same pages", run([PYTHON, "-m", "mkdocs", "build", "-q"], plain))
+            if large is not None:
+                fresh(large)
+                record(f"site, cold, {args.scale_to} accounts", run([*KADOSSIER, "build", "--no-pdf"], large))
         for i in range(args.full_runs):
             print(f"full build {i + 1}/{args.full_runs}", file=sys.stderr)
             fresh(ours)
@@ -238,6 +243,10 @@ def main() -> None:
         n = name.split(", ")[-1] if "accounts" in name or "PDFs" in name else f"{args.accounts} accounts"
         print(f"| {name} | {n} | {medians[name]:.2f} s | {runs} | {max(o[1] for o in outcomes) / 1024:.0f} MiB "
               f"| {max(o[2] for o in outcomes) / 1024:.0f} MiB |")  # fmt: skip
+    if args.scale_to and "site, cold" in medians:
+        growth = medians[f"site, cold, {args.scale_to} accounts"] / medians["site, cold"]
+        print(f"growth of the cold site build, {args.accounts} -> {args.scale_to} accounts: {growth:.2f}x the time "
+              f"({args.scale_to / args.accounts:.0f}x the accounts)")  # fmt: skip
     if "site, cold" in medians and "plain mkdocs, same pages" in medians:
         print(f"ratio site, cold / plain mkdocs: {medians['site, cold'] / medians['plain mkdocs, same pages']:.2f}")
     sample_names = [n for n in medians if n.startswith("full, cold, ")]

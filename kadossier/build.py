@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kadossier import uptodate
 from kadossier.errors import KadossierError
 from kadossier.workspace import Workspace
 
@@ -32,6 +34,16 @@ def _config(workspace: Workspace, today: date | None, **options: Any) -> Any:
     return config
 
 
+@dataclass
+class Built:
+    """What `build_site` did: the site's folder, the PDF report (None without PDFs), and whether it built."""
+
+    folder: Path
+    report: Any = None
+    up_to_date: bool = False
+    """Nothing changed since the last build: the site was left as it was."""
+
+
 def build_site(
     workspace: Workspace,
     *,
@@ -40,11 +52,13 @@ def build_site(
     site_dir: Path | None = None,
     pdf: bool = True,
     redact: bool = False,
-) -> tuple[Path, Any]:
-    """Build the site (and the PDFs unless `pdf` is false); return its folder and the PDF report (or None).
+    force: bool = False,
+) -> Built:
+    """Build the site (and the PDFs unless `pdf` is false), unless nothing changed since the last build.
 
     Invalid dossiers (and warnings with `strict`) fail the build; PDFs that cannot be made are reported
-    by name after the others are built, and fail it too.
+    by name after the others are built, and fail it too. Without `force`, a build whose inputs and site are
+    as the last successful build left them only shows that build's warnings again (see kadossier.uptodate).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -54,6 +68,25 @@ def build_site(
         options["site_dir"] = str(site_dir.resolve())
     try:
         config = _config(workspace, today, **options)
+    except (Abort, ConfigurationError) as exc:
+        raise KadossierError(f"site not built: {exc}") from None
+    target = Path(config.site_dir)
+    day = (today or date.today()).isoformat()
+    read = {"today": day, "strict": strict, "pdf": pdf, "redact": redact, "site_dir": str(target.resolve())}
+    inputs = uptodate.inputs(workspace.root, target, read)  # before building: an edit meanwhile is seen next time
+    stamp = None if force else uptodate.read(workspace.root)
+    if (
+        stamp is not None
+        and stamp.inputs == inputs
+        and not (strict and stamp.warnings)
+        and stamp.outputs == uptodate.outputs(target)
+    ):
+        for name, level, message in stamp.warnings:
+            logging.getLogger(name).log(level, message)
+        return Built(target, up_to_date=True)
+    recorder = uptodate.Recorder()
+    logging.getLogger("mkdocs").addHandler(recorder)
+    try:
         config.plugins["kadossier"].no_pdf = not pdf
         config.plugins["kadossier"].force_redact = redact
         build(config)
@@ -61,13 +94,17 @@ def build_site(
         raise KadossierError(str(exc)) from None
     except (Abort, ConfigurationError) as exc:
         raise KadossierError(f"site not built: {exc}") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(recorder)
     report = config.plugins["kadossier"].pdf_report
     if report is not None and report.failed:
         names = ", ".join(name for name, _ in report.failed)
         raise KadossierError(
             f"{len(report.failed)} PDFs were not made: {names}; the site in {config.site_dir} was not replaced"
         )
-    return Path(config.site_dir), report
+    folder = Path(config.site_dir)
+    uptodate.save(workspace.root, uptodate.Stamp(inputs, uptodate.outputs(folder), recorder.warnings))
+    return Built(folder, report)
 
 
 def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_browser: bool = False) -> None:

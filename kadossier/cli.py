@@ -119,15 +119,30 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Build into DIR.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF briefings (account packs and visit briefs).")
 @click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
+@click.option("--force", is_flag=True, help="Build even if nothing changed since the last build.")
 @click.pass_obj
-def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool, redact: bool) -> None:
-    """Build the team wiki and the PDF briefings (the same as `mkdocs build` in the workspace)."""
+def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool, redact: bool, force: bool) -> None:
+    """Build the team wiki and the PDF briefings (the same as `mkdocs build` in the workspace).
+
+    When nothing changed since the last build (dossiers, templates, mkdocs.yml, options, the day, the git
+    commit) and its site is as it left it, the build says so and stops; --force builds anyway.
+    """
     from kadossier.build import build_site
 
     with _mkdocs_messages(obj.verbose):
-        folder, report = build_site(
-            obj.workspace, today=obj.today, strict=strict, site_dir=site_dir, pdf=not no_pdf, redact=redact
+        built = build_site(
+            obj.workspace,
+            today=obj.today,
+            strict=strict,
+            site_dir=site_dir,
+            pdf=not no_pdf,
+            redact=redact,
+            force=force,
         )
+    folder, report = built.folder, built.report
+    if built.up_to_date:
+        click.echo(f"site in {os.path.relpath(folder)} is up to date: nothing changed since the last build")
+        return
     click.echo(f"site built in {os.path.relpath(folder)}")
     if report is not None:
         click.echo(

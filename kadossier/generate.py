@@ -32,6 +32,8 @@ class Generated:
 
 _site: Site | None = None  # the Site a forked worker renders with, set before the pool forks
 _accounts: list[Account] = []  # every valid account, for the overview pages rendered in workers
+_valid: list[Checked] = []  # the checks of `_accounts` while their pages are rendered
+_cache: PageCache | None = None  # where workers store the pages they render
 
 
 def generate(
@@ -43,11 +45,11 @@ def generate(
     first, then the old versions that "changed since the last visit" needs are fetched in one git process,
     then the pages are rendered; without, both in one pass. The overview pages are always rendered.
     """
-    global _site, _accounts
+    global _site, _accounts, _cache
     site.prepare()  # compile the templates once, before the workers are forked
-    cached = cache.load(paths) if cache is not None else {}
+    cached = cache.load(paths) if cache is not None else {}  # also computes every key, before the fork
     todo = [path for path in paths if path not in cached]
-    _site = site
+    _site, _cache = site, cache
     try:
         if todo and site.history is not None and site.history.has_old_versions:
             checked = parallel_map(partial(_check, today=today, redact=site.redact), todo, jobs=jobs)
@@ -59,19 +61,21 @@ def generate(
                 for w in wanted(site.history, a.path, last.day)
             )
             _accounts = accounts
+            _valid[:] = [c for c in checked if c.dossier is not None]
             pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))
             fresh = [(c, pages.get(account_uri(c.account)) if c.dossier is not None else None) for c in checked]
         else:
             fresh = parallel_map(partial(_one, today=today, redact=site.redact), todo, jobs=jobs)
         if cache is not None:
-            cache.save({path: (c, page) for path, (c, page) in zip(todo, fresh, strict=True) if page is not None})
+            cache.prune()
         made = dict(zip(todo, fresh, strict=True))
         checked, accounts, pages = _gather([cached[path] if path in cached else made[path] for path in paths])
         _accounts = accounts  # the overview pages, too, are rendered by the workers, one page each
         large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
         pages.update(parallel_map(_overview, site.overview_uris(), jobs=jobs if large else 1, at_least=1))
     finally:
-        _site, _accounts = None, []
+        _site, _accounts, _cache = None, [], None
+        _valid.clear()
     return Generated(checked, accounts, pages)
 
 
@@ -87,7 +91,10 @@ def _gather(
 def _account_page(index: int) -> tuple[str, GeneratedPage]:
     assert _site is not None
     account = _accounts[index]
-    return account_uri(account.id), _site.account_page(account)
+    page = _site.account_page(account)
+    if _cache is not None:
+        _cache.store(_valid[index].path, (_valid[index], page))
+    return account_uri(account.id), page
 
 
 def _overview(uri: str) -> tuple[str, GeneratedPage]:
@@ -107,4 +114,7 @@ def _one(path: Path, today: date, redact: bool) -> tuple[Checked, GeneratedPage 
     checked = _check(path, today, redact)
     if checked.dossier is None or _site is None:
         return checked, None
-    return checked, _site.account_page(Account.of(checked))
+    page = _site.account_page(Account.of(checked))
+    if _cache is not None:
+        _cache.store(path, (checked, page))
+    return checked, page

@@ -101,16 +101,16 @@ class PageCache:
                 found[path] = entry
         return found
 
-    def save(self, entries: dict[Path, Entry]) -> None:
-        """Store new entries; then remove those this build did not use."""
+    def store(self, path: Path, entry: Entry) -> None:
+        """Store a new entry (called in the worker that made it: the pickling is spread over the workers)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for path, entry in entries.items():
-                key = self.key(path)
-                self.used.add(key)
-                write(self.folder / f"{key}.pickle", pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            for old in self.folder.glob("*.pickle"):
-                if old.stem not in self.used:
-                    old.unlink(missing_ok=True)
+            write(self.folder / f"{self.key(path)}.pickle", pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
-            log.debug(f"page cache not written: {exc}")
+            log.debug(f"page cache: entry of {path} not written ({exc})")
+
+    def prune(self) -> None:
+        """Remove the entries this build did not ask for."""
+        for old in self.folder.glob("*.pickle") if self.folder.is_dir() else []:
+            if old.stem not in self.used:
+                old.unlink(missing_ok=True)

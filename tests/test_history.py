@@ -176,7 +176,7 @@ def test_a_build_runs_a_fixed_number_of_git_processes(repo: Path, tmp_path_facto
     finally:
         os.environ["PATH"] = path
     calls = log.read_text(encoding="utf-8").strip().split("\n")
-    assert len(calls) <= 4, calls  # rev-parse, log, status, cat-file --batch
+    assert len(calls) <= 5, calls  # rev-parse HEAD (is the build up to date?), rev-parse, log, status, cat-file
 
 
 # --- recording and planning visits, byte for byte --------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -344,3 +345,92 @@ def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
     site = build(workspace)
     assert "Key account board" in page(site, "").visible
     assert "Our own flag page 3 accounts" in page(site, "red-flags").visible
+
+
+def test_account_pages_come_from_the_cache_until_their_dossier_changes(workspace: Path) -> None:
+    cache = workspace / ".kadossier-cache" / "site"
+    build(workspace)
+    entries = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pickle")}
+    assert len(entries) == len(list((workspace / "dossiers").glob("*.yaml")))
+
+    build(workspace, "--force")  # nothing changed: every page from the cache, none written again
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pickle")} == entries
+
+    dossier = workspace / "dossiers" / "northwind-grid.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("name: Northwind", "name: Southwind"), encoding="utf-8"
+    )
+    site = build(workspace)
+    after = {p.name for p in cache.glob("*.pickle")}
+    assert len(after) == len(entries) and len(after - set(entries)) == 1  # one new entry, the old one removed
+    page = (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
+    assert "Southwind" in page
+
+    for entry in cache.glob("*.pickle"):  # a damaged cache is rendered again, not shown
+        entry.write_bytes(b"not a pickle")
+    site = build(workspace, "--force")
+    assert "Southwind" in (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
+    assert all(p.read_bytes() != b"not a pickle" for p in cache.glob("*.pickle"))
+
+    templates = workspace / "templates" / "labels"  # a label changed: every page is made again
+    templates.mkdir(parents=True)
+    (templates / "en.yaml").write_text("ui: {visits: Besuche}\n", encoding="utf-8")
+    build(workspace)
+    assert not {p.name for p in cache.glob("*.pickle")} & after
+
+
+def _warn_on_weak_decision_makers(workspace: Path) -> None:
+    """Make a red flag of the example a warning (the example builds without any)."""
+    config = workspace / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("warn: [no-decision-maker,", "warn: [weak-decision-maker, no-decision-maker,"))
+
+
+def test_a_build_with_nothing_changed_only_says_so(workspace: Path) -> None:
+    _warn_on_weak_decision_makers(workspace)
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first = run("--no-pdf")
+    assert "site built in" in first and "weak-decision-maker" in first  # a red flag the workspace warns on
+    page = workspace / "site" / "index.html"
+    built = page.stat().st_mtime_ns
+    again = run("--no-pdf")
+    assert "is up to date" in again and page.stat().st_mtime_ns == built
+    assert "weak-decision-maker" in again  # the last build's warnings are shown again
+
+    assert "site built in" in run("--no-pdf", "--force")
+    assert "site built in" in run()  # other options: with PDFs
+    assert "site built in" in run("--no-pdf", "--redact")
+    assert "site built in" in run("--no-pdf")  # and back: the stamp is the last build's
+    assert "is up to date" in run("--no-pdf")
+
+    dossier = workspace / "dossiers" / "kestrel-robotics.yaml"  # an edited dossier
+    dossier.write_text(dossier.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert "site built in" in run("--no-pdf")
+    (workspace / "site" / "index.html").unlink()  # a damaged site
+    assert "site built in" in run("--no-pdf") and page.is_file()
+    (workspace / "templates" / "labels").mkdir(parents=True)  # a new template file
+    (workspace / "templates" / "labels" / "en.yaml").write_text("ui: {visits: Besuche}\n", encoding="utf-8")
+    assert "site built in" in run("--no-pdf")
+    assert (
+        "site built in"
+        in CliRunner().invoke(main, ["-C", str(workspace), "--today", "2026-11-24", "build", "--no-pdf"]).output
+    )  # another day: dates, flags and ages change
+    subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], cwd=workspace, check=True)
+    assert "site built in" in run("--no-pdf")  # git history appeared (HEAD: no commit yet)
+    subprocess.run([*git, "commit", "-qm", "accounts"], cwd=workspace, check=True)
+    assert "site built in" in run("--no-pdf")  # a commit: the pages show it
+
+
+def test_a_strict_build_with_warnings_is_never_skipped(workspace: Path) -> None:
+    _warn_on_weak_decision_makers(workspace)
+    args = ["-C", str(workspace), "--today", TODAY.isoformat(), "build", "--no-pdf", "--strict"]
+    for _ in range(2):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code != 0 and "is up to date" not in result.output, result.output

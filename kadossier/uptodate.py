@@ -1,0 +1,127 @@
+"""Whether `kadossier build` has anything to do: the inputs of the last build, and what it made.
+
+After a successful build, `.kadossier-cache/build.json` records a fingerprint of everything the build
+read and one of everything it wrote. The next `kadossier build` compares: when neither the inputs nor the
+site changed, it says so and stops, as `make` does, instead of running MkDocs over every page again.
+
+The inputs are the build's options and day; kadossier's code and the versions of the libraries it builds
+with; every file of the workspace (name, size, modification time), outside hidden folders and the site
+itself, so mkdocs.yml, the dossiers, templates, theme overrides and anything a configuration might read are
+covered; and the commit git has checked out (the pages show the history). The output is every file of the
+site folder with its size and modification time: a site that was edited or deleted is built again. The
+warnings of the recorded build are shown again; with `--strict` a build that had warnings is run again
+(and fails again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import subprocess
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kadossier.files import CACHE_DIR, write
+from kadossier.templating import default_templates_dir
+
+STAMP = "build.json"
+STAMP_VERSION = 1
+LIBRARIES = ("kadossier", "mkdocs", "mkdocs-material", "weasyprint", "jinja2", "babel", "pydantic", "fonttools")
+SKIPPED_DIRS = {"__pycache__", "node_modules"}
+
+
+@dataclass
+class Stamp:
+    """What one build read (`inputs`), what it made (`outputs`), and the warnings it gave."""
+
+    inputs: str
+    outputs: str
+    warnings: list[tuple[str, int, str]] = field(default_factory=list)  # (logger, level, message)
+
+
+def inputs(root: Path, site_dir: Path, options: dict[str, Any]) -> str:
+    """The fingerprint of everything a build of the workspace at `root` into `site_dir` reads."""
+    h = hashlib.sha256(json.dumps([STAMP_VERSION, options], sort_keys=True, default=str).encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-\0".encode())
+    _listing(h, Path(__file__).parent, skip=set())
+    _listing(h, default_templates_dir(), skip=set())
+    _listing(h, root, skip={site_dir.resolve()})
+    h.update(_git_head(root).encode())
+    return h.hexdigest()
+
+
+def outputs(site_dir: Path) -> str:
+    """The fingerprint of the built site: every file's name, size and modification time."""
+    h = hashlib.sha256()
+    _listing(h, site_dir, skip=set(), hidden=True)
+    return h.hexdigest()
+
+
+def _listing(h: Any, top: Path, *, skip: set[Path], hidden: bool = False) -> None:
+    if not top.is_dir():
+        h.update(f"{top}:absent\0".encode())
+        return
+    for folder, dirs, files in os.walk(top):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if (hidden or not d.startswith(".")) and d not in SKIPPED_DIRS and (here / d).resolve() not in skip
+        )
+        for name in sorted(files):
+            try:
+                stat = (here / name).stat()
+            except OSError:
+                continue
+            h.update(f"{(here / name).relative_to(top)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+
+
+def _git_head(root: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "no git"
+    return done.stdout.strip() if done.returncode == 0 else "no commit"
+
+
+def stamp_path(root: Path) -> Path:
+    return root / CACHE_DIR / STAMP
+
+
+def read(root: Path) -> Stamp | None:
+    """The stamp of the last successful build, or None (none yet, or unreadable)."""
+    try:
+        data = json.loads(stamp_path(root).read_text(encoding="utf-8"))
+        return Stamp(str(data["inputs"]), str(data["outputs"]), [tuple(w) for w in data.get("warnings", [])])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(root: Path, stamp: Stamp) -> None:
+    """Record a successful build (a cache that cannot be written only costs the next build its shortcut)."""
+    try:
+        data = {"inputs": stamp.inputs, "outputs": stamp.outputs, "warnings": stamp.warnings}
+        write(stamp_path(root), json.dumps(data, ensure_ascii=False).encode())
+    except OSError:
+        pass
+
+
+class Recorder(logging.Handler):
+    """Keeps the warnings a build logs, to show them again when a later build has nothing to do."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.warnings: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.warnings.append((record.name, record.levelno, record.getMessage()))
