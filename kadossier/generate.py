@@ -7,6 +7,7 @@ the rendered page. The overview pages are rendered afterwards, in this process.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from kadossier.diff import wanted
-from kadossier.pagecache import PageCache
+from kadossier.pagecache import PageCache, dumps
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
 from kadossier.site import GeneratedPage, Site, account_uri
@@ -65,7 +66,8 @@ def generate(
             pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))
             fresh = [(c, pages.get(account_uri(c.account)) if c.dossier is not None else None) for c in checked]
         else:
-            fresh = parallel_map(partial(_one, today=today, redact=site.redact), todo, jobs=jobs)
+            raw = parallel_map(partial(_one, today=today, redact=site.redact), todo, jobs=jobs)
+            fresh = [pickle.loads(r) if isinstance(r, bytes) else r for r in raw]
         if cache is not None:
             cache.prune()
         made = dict(zip(todo, fresh, strict=True))
@@ -93,7 +95,7 @@ def _account_page(index: int) -> tuple[str, GeneratedPage]:
     account = _accounts[index]
     page = _site.account_page(account)
     if _cache is not None:
-        _cache.store(_valid[index].path, (_valid[index], page))
+        _cache.store(_valid[index].path, dumps((_valid[index], page)))
     return account_uri(account.id), page
 
 
@@ -110,11 +112,14 @@ def _check(path: Path, today: date, redact: bool) -> Checked:
     return checked
 
 
-def _one(path: Path, today: date, redact: bool) -> tuple[Checked, GeneratedPage | None]:
+def _one(path: Path, today: date, redact: bool) -> tuple[Checked, GeneratedPage | None] | bytes:
+    """Check and render one account; with a cache, return the entry as the pickled bytes it stored."""
     checked = _check(path, today, redact)
     if checked.dossier is None or _site is None:
         return checked, None
     page = _site.account_page(Account.of(checked))
-    if _cache is not None:
-        _cache.store(path, (checked, page))
-    return checked, page
+    if _cache is None:
+        return checked, page
+    data = dumps((checked, page))
+    _cache.store(path, data)
+    return data

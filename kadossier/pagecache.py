@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
-from kadossier.files import write
 from kadossier.site import GeneratedPage, Site
 from kadossier.templating import default_templates_dir
 from kadossier.validate import Checked
@@ -30,6 +30,11 @@ TEMPLATE_PARTS = ("site", "shared", "labels")
 LIBRARIES = ("kadossier", "mkdocs", "jinja2", "markupsafe", "babel", "pydantic", "ruamel.yaml", "pyyaml")
 
 Entry = tuple[Checked, GeneratedPage]
+
+
+def dumps(entry: Entry) -> bytes:
+    """An entry, pickled."""
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class PageCache:
@@ -101,12 +106,17 @@ class PageCache:
                 found[path] = entry
         return found
 
-    def store(self, path: Path, entry: Entry) -> None:
-        """Store a new entry (called in the worker that made it: the pickling is spread over the workers)."""
+    def store(self, path: Path, data: bytes) -> None:
+        """Store a new entry, pickled (`dumps`); called in the worker that made it, so the pickling is spread
+        over the workers and the same bytes carry the entry to the parent process."""
+        target = self.folder / f"{self.key(path)}.pickle"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write(self.folder / f"{self.key(path)}.pickle", pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(data)
+            os.replace(temporary, target)  # whole or not at all (a damaged entry would be rendered again anyway)
         except OSError as exc:
+            temporary.unlink(missing_ok=True)
             log.debug(f"page cache: entry of {path} not written ({exc})")
 
     def prune(self) -> None:
