@@ -61,7 +61,7 @@ CACHE_VERSION = 1
 TEMPLATES = {"pack": "pdf/pack.html", "brief": "pdf/brief.html"}
 STYLESHEET = "pdf/print.css"
 WARM_UP = (
-    '<h1>预热 <b>Warm-up</b></h1><p>文字 <i>text</i> <a href="#x">link</a></p>'
+    '<h1 id="x">预热 <b>Warm-up</b></h1><p>文字 <i>text</i> <a href="#x">link</a></p>'
     "<table><tr><th>表</th><td>1</td></tr></table><ul><li>项</li></ul>"
     '<svg width="40" height="20"><rect width="30" height="10" fill="#ccc"/><text x="1" y="8">字</text></svg>'
 )
@@ -204,6 +204,7 @@ class Renderer:
         root = workspace_root if workspace_root is not None else Path.cwd()
         self.cache_dir = cache_dir if cache_dir is not None else root / CACHE_DIR
         self._style: tuple[fonts.FontSet, FontConfiguration, list[CSS]] | None = None
+        self._revisions: dict[Path, str] = {}
 
     @classmethod
     def for_options(cls, presenter: Presenter, workspace_root: Path, options: Any, **kwargs: Any) -> Renderer:
@@ -338,6 +339,11 @@ class Renderer:
 
     def revision(self, path: Path) -> str:
         """The dossier's revision: its last commit if the file is committed as it is, else a fingerprint."""
+        if path not in self._revisions:  # asked for the pack's and every brief's key and HTML
+            self._revisions[path] = self._revision(path)
+        return self._revisions[path]
+
+    def _revision(self, path: Path) -> str:
         history = self.history
         if history is not None and history.available and not history.is_modified(path):
             commit = history.last_change(path)

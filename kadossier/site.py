@@ -133,9 +133,11 @@ class Site:
         return self._render(OVERVIEW[uri][1], uri, {"accounts": accounts})
 
     def prepare(self) -> None:
-        """Load and compile every template now (worker processes then share them)."""
+        """Load and compile every template, and Babel's locale data, now (worker processes then share them)."""
         for template in ["site/account.html", *(t for _, t in OVERVIEW.values())]:
             self.env.get_template(template)
+        self.presenter.date(self.presenter.today)
+        self.presenter.amount(1, self.presenter.currency)
 
     def account_page(self, account: portfolio.Account) -> GeneratedPage:
         """Render one account's page."""
