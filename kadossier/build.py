@@ -73,7 +73,10 @@ def build_site(
     target = Path(config.site_dir)
     day = (today or date.today()).isoformat()
     read = {"today": day, "strict": strict, "pdf": pdf, "redact": redact, "site_dir": str(target.resolve())}
-    inputs = uptodate.inputs(workspace.root, target, read)  # before building: an edit meanwhile is seen next time
+    sources = [Path(config.docs_dir), workspace.dossiers_dir]
+    if config.theme.custom_dir:
+        sources.append(Path(config.theme.custom_dir))
+    inputs = uptodate.inputs(workspace.root, target, read, sources)  # before building: later edits count next time
     stamp = None if force else uptodate.read(workspace.root)
     if (
         stamp is not None

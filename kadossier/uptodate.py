@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -43,8 +44,10 @@ class Stamp:
     warnings: list[tuple[str, int, str]] = field(default_factory=list)  # (logger, level, message)
 
 
-def inputs(root: Path, site_dir: Path, options: dict[str, Any]) -> str:
-    """The fingerprint of everything a build of the workspace at `root` into `site_dir` reads."""
+def inputs(root: Path, site_dir: Path, options: dict[str, Any], sources: Iterable[Path] = ()) -> str:
+    """The fingerprint of everything a build of the workspace at `root` into `site_dir` reads; `sources`
+    are folders it reads that might be hidden or outside `root` (docs_dir, the dossiers, a theme's custom_dir).
+    """
     h = hashlib.sha256(json.dumps([STAMP_VERSION, options], sort_keys=True, default=str).encode())
     for name in LIBRARIES:
         try:
@@ -54,6 +57,8 @@ def inputs(root: Path, site_dir: Path, options: dict[str, Any]) -> str:
     _listing(h, Path(__file__).parent, skip=set())
     _listing(h, default_templates_dir(), skip=set())
     _listing(h, root, skip={site_dir.resolve()})
+    for folder in sources:
+        _listing(h, folder, skip={site_dir.resolve()}, hidden=True)
     h.update(_git_head(root).encode())
     return h.hexdigest()
 
