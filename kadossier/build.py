@@ -73,6 +73,7 @@ def build_site(
     target = Path(config.site_dir)
     day = (today or date.today()).isoformat()
     read = {"today": day, "strict": strict, "pdf": pdf, "redact": redact, "site_dir": str(target.resolve())}
+    read["cwd"] = str(Path.cwd())  # the warnings shown again name files relative to it
     sources = [Path(config.docs_dir), workspace.dossiers_dir]
     if config.theme.custom_dir:
         sources.append(Path(config.theme.custom_dir))

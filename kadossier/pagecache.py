@@ -52,6 +52,7 @@ class PageCache:
         site, p = self.site, self.site.presenter
         h = hashlib.sha256()
         options = (CACHE_VERSION, p.language, p.currency, p.today, site.redact, site.pdf, site.use_directory_urls)
+        h.update(f"{Path.cwd()}\0".encode())  # the checks' messages name files relative to it
         h.update(repr(options).encode())
         h.update(repr(site.history.note if site.history is not None else None).encode())
         for name in LIBRARIES:
