@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kadossier.history import Commit, History
 from kadossier.load import LoadError, load_bytes
 from kadossier.privacy import redact_data
+
+if TYPE_CHECKING:
+    from kadossier.portfolio import Account
 
 MAX_VALUE = 60
 """Longest value shown in a change line, in characters."""
@@ -155,6 +158,22 @@ def wanted(history: History, path: Path, day: dt.date) -> list[tuple[str, Path]]
     if base is None and len(after) == 1 and not history.is_modified(path):
         return []  # created since that day and not changed since: nothing to compare
     return [(c.sha, path) for c in ([base] if base else []) + after]
+
+
+def fetch_old_versions(
+    history: History, accounts: Iterable[Account], today: dt.date, blobs: dict[tuple[str, Path], bytes | None]
+) -> None:
+    """Add to `blobs`, in one git process, the old versions that `since_day` needs for each account's last
+    visit and `blobs` lacks."""
+    need = [
+        w
+        for a in accounts
+        if (last := a.dossier.last_visit(today)) is not None
+        for w in wanted(history, a.path, last.day)
+        if w not in blobs
+    ]
+    if need:
+        blobs.update(history.blobs(need))
 
 
 def since_day(

@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from kadossier.diff import wanted
+from kadossier.diff import fetch_old_versions
 from kadossier.pagecache import PageCache, dumps
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
@@ -55,12 +55,7 @@ def generate(
         if todo and site.history is not None and site.history.has_old_versions:
             checked = parallel_map(partial(_check, today=today, redact=site.redact), todo, jobs=jobs)
             accounts = [Account.of(c) for c in checked if c.dossier is not None]
-            site.blobs = site.history.blobs(
-                w
-                for a in accounts
-                if (last := a.dossier.last_visit(today)) is not None
-                for w in wanted(site.history, a.path, last.day)
-            )
+            fetch_old_versions(site.history, accounts, today, site.blobs)
             _accounts = accounts
             _valid[:] = [c for c in checked if c.dossier is not None]
             pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))

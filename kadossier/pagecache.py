@@ -16,18 +16,17 @@ import logging
 import os
 import pickle
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 
+from kadossier import fingerprint
 from kadossier.site import GeneratedPage, Site
-from kadossier.templating import default_templates_dir
+from kadossier.templating import template_dirs
 from kadossier.validate import Checked
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
 CACHE_VERSION = 1
 TEMPLATE_PARTS = ("site", "shared", "labels")
-LIBRARIES = ("kadossier", "mkdocs", "jinja2", "markupsafe", "babel", "pydantic", "ruamel.yaml", "pyyaml")
 
 Entry = tuple[Checked, GeneratedPage]
 
@@ -55,22 +54,8 @@ class PageCache:
         h.update(f"{Path.cwd()}\0".encode())  # the checks' messages name files relative to it
         h.update(repr(options).encode())
         h.update(repr(site.history.note if site.history is not None else None).encode())
-        for name in LIBRARIES:
-            try:
-                h.update(f"{name}={metadata.version(name)}\0".encode())
-            except metadata.PackageNotFoundError:
-                h.update(f"{name}=-\0".encode())
-        for source in sorted(Path(__file__).parent.glob("*.py")):  # kadossier's code, also between releases
-            stat = source.stat()
-            h.update(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
-        folders = [default_templates_dir()]
-        if site.workspace_root is not None:
-            folders.insert(0, site.workspace_root / "templates")
-        for folder in folders:
-            for part in TEMPLATE_PARTS:
-                for path in sorted((folder / part).rglob("*")) if (folder / part).is_dir() else []:
-                    if path.is_file():
-                        h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes() + b"\0")
+        fingerprint.add_libraries(h)
+        fingerprint.add_templates(h, template_dirs(site.workspace_root), TEMPLATE_PARTS)
         return h.hexdigest()
 
     def key(self, path: Path) -> str:

@@ -58,47 +58,35 @@ def isolated_imap(
     # (No gc.collect() first: on a thousand accounts' heap it costs a third of a second.)
     gc.freeze()
     try:
-        yield from _isolated_loop(func, pending, running, ctx, jobs, timeout, memory)
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                item = pending.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_isolated, args=(func, item, send, memory), daemon=True)
+                process.start()
+                send.close()
+                deadline = time.monotonic() + timeout if timeout else float("inf")
+                running[process.sentinel] = (item, process, receive, deadline)
+            soonest = min(d for _, _, _, d in running.values())
+            wait(list(running), timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
+            now = time.monotonic()
+            for sentinel, (item, process, receive, deadline) in list(running.items()):
+                if process.exitcode is None and now < deadline:
+                    continue
+                del running[sentinel]
+                if process.exitcode is None:  # over time: stop it, whatever it is doing
+                    process.kill()
+                    process.join()
+                    receive.close()
+                    yield item, f"stopped after {timeout:g} s (the time limit for one PDF)"
+                    continue
+                process.join()
+                died = f"the renderer died (exit status {process.exitcode})"
+                result: R | str = receive.recv() if receive.poll() else died
+                receive.close()
+                yield item, result
     finally:
         gc.unfreeze()
-
-
-def _isolated_loop(
-    func: Callable[[T], R],
-    pending: list[T],
-    running: dict[Any, tuple[T, Any, Any, float]],
-    ctx: Any,
-    jobs: int,
-    timeout: float | None,
-    memory: int | None,
-) -> Iterator[tuple[T, R | str]]:
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            item = pending.pop(0)
-            receive, send = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_isolated, args=(func, item, send, memory), daemon=True)
-            process.start()
-            send.close()
-            deadline = time.monotonic() + timeout if timeout else float("inf")
-            running[process.sentinel] = (item, process, receive, deadline)
-        soonest = min(d for _, _, _, d in running.values())
-        wait(list(running), timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
-        now = time.monotonic()
-        for sentinel, (item, process, receive, deadline) in list(running.items()):
-            if process.exitcode is None and now < deadline:
-                continue
-            del running[sentinel]
-            if process.exitcode is None:  # over time: stop it, whatever it is doing
-                process.kill()
-                process.join()
-                receive.close()
-                yield item, f"stopped after {timeout:g} s (the time limit for one PDF)"
-                continue
-            process.join()
-            died = f"the renderer died (exit status {process.exitcode})"
-            result: R | str = receive.recv() if receive.poll() else died
-            receive.close()
-            yield item, result
 
 
 def _isolated(func: Callable[[Any], Any], item: Any, send: Any, memory: int | None) -> None:

@@ -41,8 +41,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from kadossier import fonts
-from kadossier.diff import Since, wanted
+from kadossier import fingerprint, fonts
+from kadossier.diff import Since, fetch_old_versions
 from kadossier.errors import KadossierError, Problem, Severity
 from kadossier.files import CACHE_DIR, atomic
 from kadossier.history import History
@@ -50,7 +50,7 @@ from kadossier.parallel import isolated_imap, parallel_map
 from kadossier.portfolio import Account
 from kadossier.present import Presenter, items
 from kadossier.site import PDF_DIR, changed_since_last_visit, pdf_uri
-from kadossier.templating import default_templates_dir
+from kadossier.templating import template_dirs
 from kadossier.validate import display_path
 from kadossier.vocab import VisitStatus
 
@@ -223,10 +223,7 @@ class Renderer:
     @cached_property
     def template_dirs(self) -> list[Path]:
         """The template folders, the workspace's own first."""
-        folders = [default_templates_dir().resolve()]
-        if self.workspace_root is not None and (self.workspace_root / "templates").is_dir():
-            folders.insert(0, (self.workspace_root / "templates").resolve())
-        return folders
+        return [folder.resolve() for folder in template_dirs(self.workspace_root)]
 
     @cached_property
     def font_sources(self) -> dict[int, fonts.FontSource]:
@@ -277,18 +274,8 @@ class Renderer:
         The site fetches them only for the accounts it renders; those it took from its page cache may
         still need a new PDF.
         """
-        history, today = self.history, self.presenter.today
-        if history is None or not history.has_old_versions:
-            return
-        need = [
-            w
-            for a in accounts
-            if (last := a.dossier.last_visit(today)) is not None
-            for w in wanted(history, a.path, last.day)
-            if w not in self.blobs
-        ]
-        if need:
-            self.blobs.update(history.blobs(need))
+        if self.history is not None and self.history.has_old_versions:
+            fetch_old_versions(self.history, accounts, self.presenter.today, self.blobs)
 
     def html(self, job: Job) -> str:
         """The HTML of one PDF."""
@@ -312,16 +299,13 @@ class Renderer:
         """A digest of everything but the dossier that a PDF is made of."""
         h = hashlib.sha256()
         p = self.presenter
-        for part in (CACHE_VERSION, _version(), _weasyprint_version(), p.language, p.currency, p.today.isoformat()):
+        for part in (CACHE_VERSION, p.language, p.currency, p.today.isoformat()):
             h.update(f"{part}\0".encode())
         h.update(f"{self.font_family}\0{self.marking}\0{self.redact}\0".encode())
         for source in self.font_sources.values():
             h.update(source.identity.encode() + b"\0")
-        for folder in self.template_dirs:
-            for part in TEMPLATE_PARTS:
-                for path in sorted((folder / part).rglob("*")) if (folder / part).is_dir() else []:
-                    if path.is_file():
-                        h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes() + b"\0")
+        fingerprint.add_libraries(h)
+        fingerprint.add_templates(h, self.template_dirs, TEMPLATE_PARTS)
         return h.hexdigest()
 
     def key(self, job: Job) -> str:
@@ -568,12 +552,6 @@ def _version() -> str:
     from kadossier import __version__
 
     return str(__version__)
-
-
-def _weasyprint_version() -> str:
-    import weasyprint
-
-    return str(weasyprint.__version__)
 
 
 def render_file(renderer: Renderer, job: Job, output: Path) -> list[Problem]:

@@ -20,6 +20,14 @@ def default_templates_dir() -> Path:
     return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
+def template_dirs(workspace_root: Path | None = None) -> list[Path]:
+    """The template folders: a workspace's own `templates/` (if it has one) first, then the defaults."""
+    folders = [default_templates_dir()]
+    if workspace_root is not None and (workspace_root / "templates").is_dir():
+        folders.insert(0, workspace_root / "templates")
+    return folders
+
+
 def yaml_string(value: object) -> str:
     """Quote a value as a YAML double-quoted scalar, so no text can change the file's structure."""
     return json.dumps(str(value), ensure_ascii=False)
@@ -27,11 +35,8 @@ def yaml_string(value: object) -> str:
 
 def environment(workspace_root: Path | None = None, *, html: bool = False) -> jinja2.Environment:
     """Return an environment that finds a workspace's own templates before the defaults."""
-    folders = [default_templates_dir()]
-    if workspace_root is not None and (workspace_root / "templates").is_dir():
-        folders.insert(0, workspace_root / "templates")
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in template_dirs(workspace_root)]),
         undefined=jinja2.StrictUndefined,
         autoescape=html,
         keep_trailing_newline=True,

@@ -18,21 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from kadossier import fingerprint
 from kadossier.files import CACHE_DIR, write
 from kadossier.templating import default_templates_dir
 
 STAMP = "build.json"
 STAMP_VERSION = 1
-LIBRARIES = ("kadossier", "mkdocs", "mkdocs-material", "weasyprint", "jinja2", "babel", "pydantic", "fonttools")
-SKIPPED_DIRS = {"__pycache__", "node_modules"}
 
 
 @dataclass
@@ -49,16 +46,11 @@ def inputs(root: Path, site_dir: Path, options: dict[str, Any], sources: Iterabl
     are folders it reads that might be hidden or outside `root` (docs_dir, the dossiers, a theme's custom_dir).
     """
     h = hashlib.sha256(json.dumps([STAMP_VERSION, options], sort_keys=True, default=str).encode())
-    for name in LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-\0".encode())
-    _listing(h, Path(__file__).parent, skip=set())
-    _listing(h, default_templates_dir(), skip=set())
-    _listing(h, root, skip={site_dir.resolve()})
+    fingerprint.add_libraries(h)
+    fingerprint.add_listing(h, default_templates_dir())
+    fingerprint.add_listing(h, root, skip=[site_dir])
     for folder in sources:
-        _listing(h, folder, skip={site_dir.resolve()}, hidden=True)
+        fingerprint.add_listing(h, folder, skip=[site_dir], hidden=True)
     h.update(_git_head(root).encode())
     return h.hexdigest()
 
@@ -66,27 +58,8 @@ def inputs(root: Path, site_dir: Path, options: dict[str, Any], sources: Iterabl
 def outputs(site_dir: Path) -> str:
     """The fingerprint of the built site: every file's name, size and modification time."""
     h = hashlib.sha256()
-    _listing(h, site_dir, skip=set(), hidden=True)
+    fingerprint.add_listing(h, site_dir, hidden=True)
     return h.hexdigest()
-
-
-def _listing(h: Any, top: Path, *, skip: set[Path], hidden: bool = False) -> None:
-    if not top.is_dir():
-        h.update(f"{top}:absent\0".encode())
-        return
-    for folder, dirs, files in os.walk(top):
-        here = Path(folder)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if (hidden or not d.startswith(".")) and d not in SKIPPED_DIRS and (here / d).resolve() not in skip
-        )
-        for name in sorted(files):
-            try:
-                stat = (here / name).stat()
-            except OSError:
-                continue
-            h.update(f"{(here / name).relative_to(top)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
 
 
 def _git_head(root: Path) -> str:
