@@ -103,6 +103,10 @@ class LoadError(Exception):
         super().__init__("; ".join(m for _, _, m in errors))
 
 
+class _TooDeep(LoadError):
+    """Nesting past MAX_DEPTH: raised at once, since reading on would only go deeper."""
+
+
 class _Reader:
     """Build data from parser events, collecting the errors that do not stop reading."""
 
@@ -153,7 +157,7 @@ class _Reader:
         if cls is _Scalar:
             return event.value, mark
         if depth >= MAX_DEPTH:
-            raise LoadError([(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")])
+            raise _TooDeep([(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")])
         if cls is yaml.SequenceStartEvent:
             return self.sequence(event, depth)
         return self.mapping(event, depth)
@@ -273,7 +277,7 @@ def parse(text: str) -> Loaded:
             line, col = extra.start_mark.line + 1, extra.start_mark.column + 1
             raise LoadError([(line, col, "a dossier file holds one YAML document; remove the second one (after ---)")])
     except yaml.MarkedYAMLError as exc:
-        raise LoadError([*errors, _syntax_error(exc, text)]) from None
+        raise LoadError([*errors, *(_too_deep(text) or [_syntax_error(exc, text)])]) from None
     except yaml.reader.ReaderError as exc:
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         message = f"control character U+{ord(character):04X} is not allowed in a dossier"
@@ -291,6 +295,27 @@ def parse(text: str) -> Loaded:
     if errors:
         raise LoadError(sorted(errors))
     return Loaded(data, positions, text)
+
+
+def _too_deep(text: str) -> list[tuple[int, int, str]] | None:
+    """Where `text` passes kadossier's nesting limit, if it does, found with the pure-Python parser.
+
+    libyaml scans a flow collection's tokens ahead of its events, so with thousands of `[` it stops at its own
+    nesting limit (and its own message) before kadossier sees the 25th level; the pure-Python parser has no such
+    limit and is only run for a file libyaml refused.
+    """
+    parser: Any = yaml.SafeLoader(text)
+    try:
+        parser.get_event()  # stream start
+        parser.get_event()  # document start
+        _Reader(parser, text).node(parser.get_event(), 0)
+    except _TooDeep as exc:
+        return exc.errors
+    except (yaml.YAMLError, LoadError, RecursionError):
+        return None
+    finally:
+        parser.dispose()
+    return None
 
 
 def load_bytes(raw: bytes) -> Loaded:

@@ -8,13 +8,17 @@ collector; `isolated_imap` forks one process per item, for long jobs that need l
 from __future__ import annotations
 
 import gc
+import math
 import os
+import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import get_context
-from multiprocessing.connection import wait
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
 
 PARALLEL_FROM = 64
 """Below this many items, starting workers costs more than it saves."""
@@ -45,51 +49,118 @@ def isolated_imap(
 ) -> Iterator[tuple[T, R | str]]:
     """Yield `(item, func(item))` as each finishes, each item in a process of its own forked for it.
 
-    At most `jobs` run at once. A process that runs longer than `timeout` seconds is killed, one that asks
-    for more than `memory` bytes (beyond what it inherited) gets a MemoryError, and one that dies: each
-    fails its own item only, reported as a message string instead of a result.
+    At most `jobs` run at once. Whatever happens to a process fails its own item only, reported as a message
+    string instead of a result: it runs longer than `timeout` seconds (it is killed), asks for more than
+    `memory` bytes beyond what it inherited (a MemoryError, or death in a C library that cannot get it),
+    raises, or dies (killed by a signal, a crash, an exit without a result).
     """
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     ctx = get_context("fork")
-    pending = list(items)
-    running: dict[Any, tuple[T, Any, Any, float]] = {}
+    pending = deque(items)
+    running: list[_Child[T]] = []
     # Everything this process holds now is frozen out of the cyclic collector: a child's collections then
     # scan only what the child made, instead of walking (and copying, page by page) the inherited heap.
     # (No gc.collect() first: on a thousand accounts' heap it costs a third of a second.)
     gc.freeze()
     try:
         while pending or running:
-            while pending and len(running) < max(1, jobs):
-                item = pending.pop(0)
-                receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_isolated, args=(func, item, send, memory), daemon=True)
-                process.start()
-                send.close()
-                deadline = time.monotonic() + timeout if timeout else float("inf")
-                running[process.sentinel] = (item, process, receive, deadline)
-            soonest = min(d for _, _, _, d in running.values())
-            wait(list(running), timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
+            while pending and len(running) < jobs:
+                running.append(_Child.start(ctx, func, pending.popleft(), timeout, memory))
+            soonest = min(child.deadline for child in running)
+            ready = wait(
+                [c.process.sentinel for c in running] + [c.receive for c in running if not c.received],
+                timeout=None if soonest == math.inf else max(0.0, soonest - time.monotonic()),
+            )
+            for child in running:
+                if child.receive in ready:
+                    child.read()
             now = time.monotonic()
-            for sentinel, (item, process, receive, deadline) in list(running.items()):
-                if process.exitcode is None and now < deadline:
-                    continue
-                del running[sentinel]
-                if process.exitcode is None:  # over time: stop it, whatever it is doing
-                    process.kill()
-                    process.join()
-                    receive.close()
-                    yield item, f"stopped after {timeout:g} s (the time limit for one PDF)"
-                    continue
-                process.join()
-                died = f"the renderer died (exit status {process.exitcode})"
-                result: R | str = receive.recv() if receive.poll() else died
-                receive.close()
-                yield item, result
+            for child in [c for c in running if c.process.exitcode is not None or now >= c.deadline]:
+                running.remove(child)
+                yield child.item, child.finish(timeout)
     finally:
+        for child in running:  # the consumer stopped early: leave no process behind
+            child.stop()
         gc.unfreeze()
 
 
-def _isolated(func: Callable[[Any], Any], item: Any, send: Any, memory: int | None) -> None:
+@dataclass
+class _Child(Generic[T]):
+    """One item's process and the pipe its result comes back on."""
+
+    item: T
+    process: Any
+    receive: Connection
+    deadline: float
+    received: bool = False
+    result: Any = None
+
+    @classmethod
+    def start(cls, ctx: Any, func: Callable[[T], Any], item: T, timeout: float | None, memory: int | None) -> _Child[T]:
+        receive, send = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_isolated, args=(func, item, send, memory), daemon=True)
+        process.start()
+        send.close()
+        return cls(item, process, receive, time.monotonic() + timeout if timeout else math.inf)
+
+    def read(self) -> None:
+        """Take the result off the pipe; at end of file (the process died first) there is none."""
+        self.received = True
+        try:
+            self.result = _Result(self.receive.recv())
+        except (EOFError, OSError):
+            self.result = None
+        except Exception as exc:  # a result that cannot be unpickled is the item's failure, not the caller's
+            self.result = _Result(f"the result could not be read ({type(exc).__name__}: {exc})")
+
+    def stop(self) -> None:
+        """Kill the process, whatever it is doing, and release its pipe."""
+        self.process.kill()
+        self.process.join()
+        self.receive.close()
+
+    def finish(self, timeout: float | None) -> Any:
+        """The item's result, or the message that says why there is none."""
+        if self.process.exitcode is None:  # over time
+            self.stop()
+            return f"stopped after {timeout:g} s (the time limit for one PDF)"
+        self.process.join()
+        if not self.received and self.receive.poll():
+            self.read()
+        self.receive.close()
+        if isinstance(self.result, _Result):
+            return self.result.value
+        return _death(self.process.exitcode)
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    """What a process sent back (a wrapper, since the result itself may be None)."""
+
+    value: Any
+
+
+def _death(exitcode: int) -> str:
+    """Say how a process that sent no result ended."""
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        why = _SIGNALS.get(name, "")
+        return f"the renderer was killed by {name}{why}"
+    return f"the renderer exited with status {exitcode} without a result"
+
+
+_SIGNALS = {
+    "SIGKILL": " (the system's out-of-memory killer, or another process)",
+    "SIGSEGV": " (a crash in a C library)",
+    "SIGBUS": " (a crash in a C library)",
+    "SIGABRT": " (a C library gave up, often for want of memory)",
+}
+
+
+def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: int | None) -> None:
     if memory:
         import resource
 
@@ -100,5 +171,7 @@ def _isolated(func: Callable[[Any], Any], item: Any, send: Any, memory: int | No
         result = func(item)
     except MemoryError:
         result = f"over the memory limit for one PDF ({memory // 2**20 if memory else 0} MiB)"
+    except BaseException as exc:  # whatever it is, it is this item's failure, said in one line
+        result = f"the renderer failed: {type(exc).__name__}: {exc}"
     send.send(result)
     send.close()

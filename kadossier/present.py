@@ -19,7 +19,7 @@ import jinja2
 import yaml
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_compact_currency, format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
 from kadossier import orgchart, portfolio
@@ -29,6 +29,13 @@ from kadossier.templating import default_templates_dir, environment
 from kadossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
 
 LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
+COMPACT_UNITS: dict[str, tuple[tuple[int, str], ...]] = {
+    "en_GB": ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")),
+    "zh_Hans_CN": ((10**12, "万亿"), (10**8, "亿"), (10**4, "万")),
+}
+"""Abbreviations of large amounts in tables and totals (CN¥22.2M, ¥2220万), one decimal at most: kadossier's
+own, so that they do not change with the CLDR release Babel ships (CLDR 49 changed M to m in English)."""
+_NUMBER = re.compile(r"[#,0.]+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _VOCABS: dict[type[Enum], str] = {
     Organization: "organization",
@@ -78,11 +85,23 @@ def _date(value: dt.date, locale: str) -> str:
 def _amount(amount: float, currency: str, locale: str, compact: bool) -> str:
     """An amount of money formatted for `locale` (memoized like `_date`)."""
     if compact:
-        return str(format_compact_currency(amount, currency, locale=_locale(locale), fraction_digits=1))
+        return _compact(amount, currency, locale)
     if float(amount).is_integer():  # whole amounts without ".00": ¥21,000,000
         pattern = re.sub(r"\.0+", "", _locale(locale).currency_formats["standard"].pattern)
         return str(format_currency(amount, currency, format=pattern, locale=_locale(locale), currency_digits=False))
     return str(format_currency(amount, currency, locale=_locale(locale)))
+
+
+def _compact(amount: float, currency: str, locale: str) -> str:
+    """An amount abbreviated with the largest unit of COMPACT_UNITS it reaches once rounded (999,960 is 1M)."""
+    scaled, suffix = amount, ""
+    for unit, name in COMPACT_UNITS[locale]:
+        if round(abs(amount) / unit, 1) >= 1:
+            scaled, suffix = amount / unit, name
+            break
+    standard = _locale(locale).currency_formats["standard"].pattern.split(";")[0]
+    pattern = _NUMBER.sub(f"#,##0.#'{suffix}'" if suffix else "#,##0.#", standard, count=1)
+    return str(format_currency(scaled, currency, format=pattern, locale=_locale(locale), currency_digits=False))
 
 
 @dataclass(frozen=True)
