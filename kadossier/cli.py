@@ -92,15 +92,24 @@ def main(ctx: click.Context, directory: Path | None, today: datetime | None, ver
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings (red flags) too.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option(
+    "--only-dossiers",
+    is_flag=True,
+    help="Skip the PATHS that are not in a workspace's dossiers folder (for pre-commit, which passes every YAML file).",
+)
 @click.pass_obj
-def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | None) -> None:
+def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | None, only_dossiers: bool) -> None:
     """Check dossiers and print every problem as path:line:col: severity: message.
 
     PATHS are dossier files or folders of them; without any, every dossier of the workspace.
     """
     from kadossier.validate import check_files, display_path
+    from kadossier.workspace import dossiers_among
 
-    files = _expand(paths) if paths else obj.workspace.dossier_files()
+    if only_dossiers:
+        files = dossiers_among(_expand(paths))
+    else:
+        files = _expand(paths) if paths else obj.workspace.dossier_files()
     results = check_files(files, obj.today, jobs=jobs, models=False)
     problems = [p for r in results for p in r.problems] + _duplicate_accounts(files, display_path)
     for problem in problems:
@@ -332,7 +341,9 @@ def _checked_dossier(path: Path, today: date) -> Any:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["ics", "csv", "json"]), required=True, help="What to write.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["ics", "csv", "xlsx", "json"]), required=True, help="What to write."
+)
 @click.option(
     "--table",
     type=click.Choice(["accounts", "projects", "people", "visits", "competitors"]),
@@ -344,12 +355,15 @@ def _checked_dossier(path: Path, today: date) -> Any:
 @click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
 @click.pass_obj
 def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool) -> None:
-    """Export every account: a calendar of the visits (ics), a table for Excel (csv), or JSON for tools."""
+    """Export every account: a calendar of the visits (ics), an Excel workbook of every table (xlsx), one table
+    for scripts (csv), or JSON for tools."""
     from kadossier import export as exports
     from kadossier.files import write
     from kadossier.portfolio import Account
     from kadossier.validate import check_files
 
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx")
     workspace = obj.workspace
     options = workspace.options
     results = check_files(workspace.dossier_files(), obj.today)
@@ -366,6 +380,8 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
         data = exports.calendar(accounts, presenter, timezone=options.timezone)
     elif fmt == "csv":
         data = exports.table(table, accounts, presenter)
+    elif fmt == "xlsx":
+        data = exports.workbook(accounts, presenter)
     else:
         data = exports.json_export(accounts, presenter, redacted=redact)
     if output is None:

@@ -4,9 +4,12 @@
   visits would delete them from people's calendars), with a stable UID per account and visit so that a
   re-import updates instead of duplicating; times in the workspace's time zone (with its VTIMEZONE), or
   floating local times when none is set; a visit without a time is an all-day event.
-- `table`: CSV for Excel: UTF-8 with a byte-order mark (so Excel reads Chinese right), one row per
+- `table`: CSV for scripts: UTF-8 with a byte-order mark (so Excel reads Chinese right), one row per
   account, project, person, visit or competitor; numbers as numbers; text cells that a spreadsheet would
   take for a formula are prefixed with an apostrophe (CSV injection).
+- `workbook`: the same tables as one .xlsx for people, written with openpyxl: a sheet per table, text as
+  text cells (a phone number keeps its leading zero, `=1+1` stays text), numbers as numbers, the header row
+  frozen and filtered, columns as wide as their content.
 - `json_export`: the validated, normalised dossiers with their derived values.
 
 Redaction is the caller's: pass redacted accounts (`kadossier.privacy.redact`) for the shareable edition.
@@ -19,6 +22,7 @@ import datetime as dt
 import io
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -165,6 +169,50 @@ def table(name: str, accounts: Iterable[Account], presenter: Presenter) -> bytes
     for row in rows:
         writer.writerow([_cell(v) for v in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def workbook(accounts: Iterable[Account], presenter: Presenter) -> bytes:
+    """Every table (see TABLES) as a sheet of one Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    ordered = sorted(accounts, key=lambda a: a.id)
+    book = Workbook()
+    book.remove(book.active)
+    for name in TABLES:
+        sheet = book.create_sheet(presenter.ui.get(name, name)[:31])  # Excel's limit on a sheet name
+        widths: dict[int, int] = {}
+        for row in _ROWS[name](ordered, presenter):
+            sheet.append([_xlsx_value(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type, cell.number_format = "s", "@"  # text, never a formula or a number
+                widths[cell.column] = max(widths.get(cell.column, 0), _width(cell.value))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column, width in widths.items():
+            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = min(max(width + 2, 8), 60)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "✓" if value else None
+    if isinstance(value, int | float):
+        return value
+    return str(getattr(value, "value", value))
+
+
+def _width(value: Any) -> int:
+    """How many columns a value takes on screen: CJK characters are two wide."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text.split("\n", 1)[0])
 
 
 def _cell(value: Any) -> Any:

@@ -7,6 +7,7 @@ and validator, so `kadossier` commands and `mkdocs build` see the same settings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,26 @@ def find(start: Path) -> Workspace:
         f"no kadossier workspace in {start} or any parent folder (a workspace is a folder whose "
         "mkdocs.yml lists the kadossier plugin); run 'kadossier init' or pass -C DIR"
     )
+
+
+def dossiers_among(paths: Iterable[Path]) -> list[Path]:
+    """Keep the files that are dossiers of some workspace: in its dossiers folder, with a dossier's suffix.
+
+    pre-commit passes every changed YAML file of a repository, which may hold workspaces in subfolders
+    (`sales/dossiers/acme.yaml`) beside YAML that is not a dossier (mkdocs.yml, CI files).
+    """
+    folders: dict[Path, bool] = {}
+    kept = []
+    for path in paths:
+        folder = path.resolve().parent
+        if folder not in folders:
+            try:
+                folders[folder] = find(folder).dossiers_dir.resolve() == folder
+            except WorkspaceError:
+                folders[folder] = False
+        if folders[folder] and path.suffix in DOSSIER_SUFFIXES:
+            kept.append(path)
+    return kept
 
 
 def open_workspace(config_file: Path) -> Workspace:

@@ -169,3 +169,43 @@ def test_invalid_dossiers_export_nothing(workspace: Path) -> None:
     result = CliRunner().invoke(main, ["-C", str(workspace), "export", "--format", "csv"])
     assert result.exit_code == 1
     assert "broken.yaml:1:1: error:" in result.output and "nothing exported" in result.output
+
+
+def test_xlsx_keeps_text_as_text_with_a_sheet_per_table(workspace: Path) -> None:
+    import openpyxl
+
+    dossier = workspace / "dossiers" / "kestrel-robotics.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    changed = text.replace('contact: {office: "0755-86001288",', 'contact: {office: "0755123456", mobile: "=1+1",')
+    assert changed != text
+    dossier.write_text(changed, encoding="utf-8")
+    target = workspace / "accounts.xlsx"
+    code, _, _ = export(workspace, "--format", "xlsx", "-o", str(target))
+    assert code == 0
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Accounts", "Projects", "People", "Visits", "Competitors"]
+    people = book["People"]
+    header = [c.value for c in people[1]]
+    chen = next(row for row in people.iter_rows(min_row=2) if row[1].value == "chen-li")
+    office, mobile = chen[header.index("Office")], chen[header.index("Mobile")]
+    assert (office.value, office.data_type) == ("0755123456", "s")  # the leading zero is kept
+    assert (mobile.value, mobile.data_type) == ("=1+1", "s")  # text, not a formula, and no apostrophe
+    assert people.freeze_panes == "A2" and all(c.font.b for c in people[1])
+    assert people.column_dimensions["C"].width >= 8
+    accounts = book["Accounts"]
+    columns = [c.value for c in accounts[1]]
+    shenyang = next(row for row in accounts.iter_rows(min_row=2) if row[0].value == "shenyang-daily")
+    assert shenyang[columns.index("Open pipeline")].data_type == "n"  # amounts stay numbers
+
+
+def test_xlsx_speaks_the_workspace_language_and_respects_redaction(workspace: Path) -> None:
+    import openpyxl
+
+    config = workspace / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: zh"), encoding="utf-8")
+    target = workspace / "accounts.xlsx"
+    assert export(workspace, "--format", "xlsx", "--redact", "-o", str(target))[0] == 0
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[0] == "客户"
+    values = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "13904000000" not in " ".join(values)  # 万国利's mobile in the reference dossier
