@@ -21,7 +21,11 @@ from kadossier.workspace import Workspace
 log = logging.getLogger("kadossier")
 
 
-def _config(workspace: Workspace, today: date | None, **options: Any) -> Any:
+OFFLINE_SITE_DIR = "site-offline"
+"""Where `kadossier build --offline` puts the edition that opens from disk, beside the served site."""
+
+
+def _config(workspace: Workspace, today: date | None, *, offline: bool = False, **options: Any) -> Any:
     from mkdocs.config import load_config
 
     # Material prints a notice about MkDocs 2 on every build; kadossier users did not pick MkDocs themselves.
@@ -31,6 +35,12 @@ def _config(workspace: Workspace, today: date | None, **options: Any) -> Any:
     if plugin is None:  # pragma: no cover - a workspace lists the plugin by definition
         raise KadossierError(f"{workspace.config_file} does not list the kadossier plugin")
     plugin.today = today
+    if offline and not any(name.endswith("offline") for name in config.plugins):
+        from material.plugins.offline.plugin import OfflinePlugin
+
+        offline_plugin = OfflinePlugin()
+        offline_plugin.load_config({})
+        config.plugins["material/offline"] = offline_plugin
     return config
 
 
@@ -53,26 +63,32 @@ def build_site(
     pdf: bool = True,
     redact: bool = False,
     force: bool = False,
+    offline: bool = False,
 ) -> Built:
     """Build the site (and the PDFs unless `pdf` is false), unless nothing changed since the last build.
 
     Invalid dossiers (and warnings with `strict`) fail the build; PDFs that cannot be made are reported
     by name after the others are built, and fail it too. Without `force`, a build whose inputs and site are
     as the last successful build left them only shows that build's warnings again (see kadossier.uptodate).
+    `offline` builds the edition that opens from disk (Material's offline plugin: page URLs end in .html,
+    search works from file://), by default into OFFLINE_SITE_DIR so that the served site's URLs stay as they are.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     options: dict[str, Any] = {"strict": strict}
+    if site_dir is None and offline:
+        site_dir = workspace.root / OFFLINE_SITE_DIR
     if site_dir is not None:
         options["site_dir"] = str(site_dir.resolve())
     try:
-        config = _config(workspace, today, **options)
+        config = _config(workspace, today, offline=offline, **options)
     except (Abort, ConfigurationError) as exc:
         raise KadossierError(f"site not built: {exc}") from None
     target = Path(config.site_dir)
     day = (today or date.today()).isoformat()
-    read = {"today": day, "strict": strict, "pdf": pdf, "redact": redact, "site_dir": str(target.resolve())}
+    read = {"today": day, "strict": strict, "pdf": pdf, "redact": redact, "offline": offline}
+    read["site_dir"] = str(target.resolve())
     read["cwd"] = str(Path.cwd())  # the warnings shown again name files relative to it
     sources = [Path(config.docs_dir), workspace.dossiers_dir]
     if config.theme.custom_dir:

@@ -129,8 +129,15 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF briefings (account packs and visit briefs).")
 @click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
 @click.option("--force", is_flag=True, help="Build even if nothing changed since the last build.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="The edition that opens from disk (file://), into site-offline/: pages end in .html, search needs no server.",
+)
 @click.pass_obj
-def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool, redact: bool, force: bool) -> None:
+def build(
+    obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool, redact: bool, force: bool, offline: bool
+) -> None:
     """Build the team wiki and the PDF briefings (the same as `mkdocs build` in the workspace).
 
     When nothing changed since the last build (dossiers, templates, mkdocs.yml, options, the day, the git
@@ -147,6 +154,7 @@ def build(obj: Context, strict: bool, site_dir: Path | None, no_pdf: bool, redac
             pdf=not no_pdf,
             redact=redact,
             force=force,
+            offline=offline,
         )
     folder, report = built.folder, built.report
     if built.up_to_date:

@@ -28,7 +28,10 @@ ASSETS = [
     "kadossier.js",
     "vendor/tablesort/tablesort.min.js",
     "vendor/tablesort/tablesort.number.min.js",
+    "vendor/iframe-worker/shim.js",
 ]
+WORKER_SHIM = "vendor/iframe-worker/shim.js"
+"""Material's offline plugin loads this Web Worker shim (search from file://) from a CDN: we bundle it."""
 ASSETS_URI = "assets/kadossier"
 UNPUBLISHED = (".yaml", ".yml", ".json")
 CALENDAR = "visits.ics"
@@ -126,6 +129,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
         self.workspace = Workspace(Path(config.config_file_path).parent, Path(config.config_file_path), self.config)
         self._check_site_dir(config)
+        _offline_edition(config)
         today = self.today or date.today()
         labels = load_labels(self.config.language, self.workspace.root)
         presenter = Presenter(self.config.language, self.config.currency, today, labels)
@@ -161,7 +165,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self.accounts = generated.accounts
         config.theme["font"] = False  # no Google Fonts: dossiers are confidential, wikis run offline
         config.extra_css.append(f"{ASSETS_URI}/kadossier.css")
-        config.extra_javascript.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if a.endswith(".js") and "vendor" in a)
+        config.extra_javascript.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if "vendor/tablesort/" in a)
         config.extra_javascript.append(f"{ASSETS_URI}/kadossier.js")
         if config.nav is None:
             config.nav = [{labels["ui"][label]: uri} for uri, (label, _) in OVERVIEW.items()]
@@ -271,6 +275,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         """Whether this build makes the PDFs."""
         return bool(self.config.pdf) and not self.no_pdf
 
+    @event_priority(-150)  # last, after every plugin (Material's offline plugin among them) wrote into the staging
     def on_post_build(self, config: Any) -> None:
         """Render the PDFs, then swap the finished site in for the previous one (only if all went well)."""
         try:
@@ -328,3 +333,18 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _offline_edition(config: Any) -> None:
+    """With Material's offline plugin: links to .html files, and the Web Worker shim from our assets, not a CDN.
+
+    The offline plugin turns directory URLs off in its own on_config, which may run after ours: the account
+    pages are rendered here, so we turn them off first.
+    """
+    if not any(
+        type(p).__module__.startswith("material.plugins.offline") and p.config.enabled for p in config.plugins.values()
+    ):
+        return
+    config.use_directory_urls = False
+    polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+    config.extra["polyfills"] = [*polyfills, f"{ASSETS_URI}/{WORKER_SHIM}"]

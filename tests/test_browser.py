@@ -14,6 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from .conftest import EXAMPLES, ROOT, build
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,15 +52,13 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def open_page(browser: Browser, url: str, errors: list[str]) -> Page:
+def open_page(browser: Browser, url: str, errors: list[str], inside: str = "http://127.0.0.1") -> Page:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on(
         "request",
-        lambda r: (
-            errors.append(f"outside request {r.url}") if not r.url.startswith(("http://127.0.0.1", "data:")) else None
-        ),
+        lambda r: errors.append(f"outside request {r.url}") if not r.url.startswith((inside, "data:")) else None,
     )
     page.goto(url, wait_until="networkidle")
     return page
@@ -99,16 +99,14 @@ def test_account_page_has_chart_tables_and_profile(browser: Browser, server: str
     assert errors == []
 
 
-def test_typing_a_chinese_name_finds_the_account(browser: Browser, server: str) -> None:
-    errors: list[str] = []
-    page = open_page(browser, server, errors)
-    results = page.locator(".md-search-result__item", has_text="万国利")
-    search = page.locator("input.md-search__input")
-    search.click()
+def search(page: Page, query: str, expect: str) -> str:
+    """Type `query` into the search box as an input method would; the href of the first result that has `expect`."""
+    results = page.locator(".md-search-result__item", has_text=expect)
+    page.locator("input.md-search__input").click()
     for _attempt in range(20):  # a query typed before the search worker has its index is dropped: retype
         page.keyboard.press("Control+A")
         page.keyboard.press("Backspace")
-        page.keyboard.insert_text("万国利")  # as an input method commits it: no key events for the characters
+        page.keyboard.insert_text(query)  # as an input method commits it: no key events for the characters
         page.keyboard.press("End")  # a key release, on which the search reads the box
         try:
             results.first.wait_for(timeout=1_500)
@@ -118,7 +116,40 @@ def test_typing_a_chinese_name_finds_the_account(browser: Browser, server: str) 
     meta = page.locator(".md-search-result__meta").inner_text()
     value = page.locator("input.md-search__input").input_value()
     assert results.count() > 0, f"no search results for {value!r}; the search box says: {meta}"
-    first = results.first.locator("a").first.get_attribute("href", timeout=5_000) or ""
+    return results.first.locator("a").first.get_attribute("href", timeout=5_000) or ""
+
+
+def test_typing_a_chinese_name_finds_the_account(browser: Browser, server: str) -> None:
+    errors: list[str] = []
+    page = open_page(browser, server, errors)
+    first = search(page, "万国利", "万国利")
     shoot(page, "site-search-chinese")
     assert "accounts/shenyang-daily/" in first
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example workspace's offline edition (`kadossier build --offline`), which opens from disk."""
+    workspace = tmp_path_factory.mktemp("offline")
+    (workspace / "dossiers").mkdir()
+    (workspace / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
+    for path in EXAMPLES.glob("*.yaml"):
+        (workspace / "dossiers" / path.name).write_bytes(path.read_bytes())
+    build(workspace, "--offline")
+    assert not (workspace / "site").exists()  # the served site, and its URLs, are left alone
+    return workspace / "site-offline"
+
+
+def test_the_offline_edition_opens_from_disk(browser: Browser, offline_site: Path) -> None:
+    errors: list[str] = []
+    page = open_page(browser, (offline_site / "index.html").as_uri(), errors, inside="file://")
+    page.locator("table.kad-accounts a", has_text="晨光日报").click()
+    page.wait_for_load_state()
+    assert page.url == (offline_site / "accounts" / "shenyang-daily.html").as_uri()
+    assert page.locator("svg.kad-chart g.kad-node").count() == 5  # the account page itself, not a folder listing
+    page.goto((offline_site / "index.html").as_uri(), wait_until="networkidle")
+    first = search(page, "万国利", "万国利")
+    shoot(page, "site-offline-search")
+    assert first.startswith("file://") and "/accounts/shenyang-daily.html" in first
     assert errors == []

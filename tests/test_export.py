@@ -45,7 +45,7 @@ def test_calendar_has_every_visit_with_stable_uids_and_zoned_times(workspace: Pa
     found = events(data)
     assert set(found) == {f"{account}.{v['id']}@kadossier" for account, v in example_visits()}
     workshop = found["shenyang-daily.2026-11-28-workshop@kadossier"]
-    assert str(workshop["summary"]) == "晨光日报: 向技术质量科提交化验对比报告,争取 20 吨试用订单"
+    assert str(workshop["summary"]) == "晨光日报: 向技术质量科提交化验对比报告，争取 20 吨试用订单"
     start, end = workshop.decoded("dtstart"), workshop.decoded("dtend")
     assert start == dt.datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
     assert start.astimezone(dt.UTC) == dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)

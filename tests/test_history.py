@@ -8,6 +8,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -270,6 +271,53 @@ def test_pre_commit_hook_is_declared() -> None:
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "kadossier-validate")
-    assert hook["entry"] == "kadossier validate" and hook["language"] == "python"
-    assert re.search(hook["files"], "dossiers/shenyang-daily.yaml")
-    assert not re.search(hook["files"], "mkdocs.yml")
+    assert hook["entry"] == "kadossier validate --only-dossiers" and hook["language"] == "python"
+    for changed in ("dossiers/shenyang-daily.yaml", "sales/dossiers/acme.yml", "mkdocs.yml"):
+        assert re.search(hook["files"], changed)  # every YAML file; kadossier keeps the dossiers among them
+
+
+def _sales_repository(tmp_path: Path) -> Path:
+    """A repository whose workspace is in sales/, with a broken dossier, a good one and other YAML files."""
+    repo = tmp_path / "repo"
+    (repo / "sales" / "dossiers").mkdir(parents=True)
+    (repo / "sales" / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
+    (repo / "sales" / "dossiers" / "kestrel-robotics.yaml").write_bytes(
+        (EXAMPLES / "kestrel-robotics.yaml").read_bytes()
+    )
+    (repo / "sales" / "dossiers" / "broken.yaml").write_text("schema_version: 1\nname: Broken\nownr: M\n")
+    (repo / "ci.yml").write_text("jobs: {}\n")
+    (repo / "sales" / "notes.yaml").write_text("not: a dossier\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    return repo
+
+
+def test_only_dossiers_keeps_the_dossiers_of_workspaces_in_subfolders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _sales_repository(tmp_path)
+    monkeypatch.chdir(repo)
+    files = ["ci.yml", "sales/mkdocs.yml", "sales/notes.yaml", "sales/dossiers/broken.yaml",
+             "sales/dossiers/kestrel-robotics.yaml"]  # fmt: skip
+    result = CliRunner().invoke(main, ["--today", TODAY.isoformat(), "validate", "--only-dossiers", *files])
+    assert result.exit_code == 1
+    assert "sales/dossiers/broken.yaml:3:1: error: unknown field 'ownr'" in result.output
+    assert "checked 2 dossiers: 2 errors" in result.output  # 'ownr' unknown, 'owner' missing
+    result = CliRunner().invoke(main, ["validate", "--only-dossiers", "ci.yml", "sales/notes.yaml"])
+    assert result.exit_code == 0 and "checked 0 dossiers" in result.output
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_pre_commit_hook_refuses_a_broken_dossier_in_a_subfolder(tmp_path: Path) -> None:
+    """pre-commit itself, with this repository as the hook repository (try-repo takes the working tree)."""
+    repo = _sales_repository(tmp_path)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    pre_commit = [str(Path(sys.executable).parent / "pre-commit"), "try-repo", str(ROOT), "kadossier-validate"]
+    run = subprocess.run([*pre_commit, "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "sales/dossiers/broken.yaml:3:1: error: unknown field 'ownr'" in run.stdout, run.stdout
+    (repo / "sales" / "dossiers" / "broken.yaml").unlink()
+    git(repo, "add", "-A")
+    run = subprocess.run([*pre_commit, "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Passed" in run.stdout
