@@ -337,6 +337,52 @@ def test_a_site_dir_that_would_overwrite_sources_is_refused(tmp_path: Path, site
     assert snapshot(workspace) == before
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, git's excepted (the history is read with git)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:  # the process ended meanwhile
+            continue
+        if fields.get("PPid", "").strip() == str(pid) and fields.get("Name", "").strip() != "git":
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_a_render_process_killed_mid_build_fails_its_pdf_alone(tmp_path: Path) -> None:
+    """SIGKILL from outside (the out-of-memory killer, an operator) to one render process of a real build."""
+    people = "".join(f"  - {{id: p{i}, name: 人物{i}, title: 经理, notes: {'很长的备注' * 20}}}\n" for i in range(150))
+    dossiers = {f"{name}.yaml": MINIMAL.replace("Acme", name.title()) + "people:\n" + people for name in ("aa", "bb")}
+    workspace = make_workspace(tmp_path, dossiers)
+    first = kadossier(workspace, "build")  # cuts the font and fills the caches: the next build only renders
+    assert first.code == 0, first.output[-2000:]
+    before = (workspace / "site" / "index.html").read_bytes()
+    for name in dossiers:  # new notes, no new character: both PDFs are rendered again, nothing else is forked
+        path = workspace / "dossiers" / name
+        path.write_text(path.read_text(encoding="utf-8") + "notes: 人物 2\n", encoding="utf-8")
+    command = [sys.executable, "-m", "kadossier", "--today", TODAY.isoformat(), "build"]
+    build = subprocess.Popen(command, cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    killed, seen = None, {}  # a child alive for half a second is a render process (git's forks exec at once)
+    deadline = time.monotonic() + 120
+    while killed is None and build.poll() is None and time.monotonic() < deadline:
+        now = time.monotonic()
+        for child in _children(build.pid):
+            if now - seen.setdefault(child, now) > 0.5:
+                os.kill(child, signal.SIGKILL)
+                killed = child
+                break
+        time.sleep(0.01)
+    output, _ = build.communicate(timeout=240)
+    assert killed is not None, "no render process was seen: " + output[-2000:]
+    assert build.returncode == 1, output[-2000:]
+    assert re.search(r"PDF of '(aa|bb)' not made: the renderer was killed by SIGKILL", output), output
+    assert "Traceback" not in output and "internal error" not in output
+    assert (workspace / "site" / "index.html").read_bytes() == before  # the previous site is kept
+    again = kadossier(workspace, "build")  # the PDF that was made is in the cache: one is rendered now
+    assert again.code == 0 and "1 rendered, 1 unchanged" in again.output, again.output
+
+
 def test_a_pdf_over_its_memory_limit_fails_alone(tmp_path: Path) -> None:
     people = "".join(f"  - {{id: p{i}, name: 人物{i}, title: 经理, notes: {'很长的备注' * 30}}}\n" for i in range(300))
     big = MINIMAL.replace("Acme", "Big") + "people:\n" + people
