@@ -23,15 +23,15 @@ from kadossier.checks import RED_FLAGS
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
+WORKER_SHIM = "vendor/iframe-worker/shim.js"
+"""Material's offline plugin loads this Web Worker shim (search from file://) from a CDN: we bundle it."""
 ASSETS = [
     "kadossier.css",
     "kadossier.js",
     "vendor/tablesort/tablesort.min.js",
     "vendor/tablesort/tablesort.number.min.js",
-    "vendor/iframe-worker/shim.js",
+    WORKER_SHIM,
 ]
-WORKER_SHIM = "vendor/iframe-worker/shim.js"
-"""Material's offline plugin loads this Web Worker shim (search from file://) from a CDN: we bundle it."""
 ASSETS_URI = "assets/kadossier"
 UNPUBLISHED = (".yaml", ".yml", ".json")
 CALENDAR = "visits.ics"

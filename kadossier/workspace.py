@@ -65,12 +65,9 @@ class Workspace:
 
 def find(start: Path) -> Workspace:
     """Return the workspace at `start` or the nearest parent folder that is one, as git finds its repo."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            config = folder / name
-            if config.is_file() and _lists_plugin(config):
-                return open_workspace(config)
+    config = _config_above(start.resolve())
+    if config is not None:
+        return open_workspace(config)
     raise WorkspaceError(
         f"no kadossier workspace in {start} or any parent folder (a workspace is a folder whose "
         "mkdocs.yml lists the kadossier plugin); run 'kadossier init' or pass -C DIR"
@@ -87,14 +84,22 @@ def dossiers_among(paths: Iterable[Path]) -> list[Path]:
     kept = []
     for path in paths:
         folder = path.resolve().parent
-        if folder not in folders:
-            try:
-                folders[folder] = find(folder).dossiers_dir.resolve() == folder
-            except WorkspaceError:
-                folders[folder] = False
+        if folder not in folders:  # a workspace whose mkdocs.yml is broken is an error, not a reason to skip
+            config = _config_above(folder)
+            folders[folder] = config is not None and open_workspace(config).dossiers_dir.resolve() == folder
         if folders[folder] and path.suffix in DOSSIER_SUFFIXES:
             kept.append(path)
     return kept
+
+
+def _config_above(start: Path) -> Path | None:
+    """The MkDocs configuration that lists the kadossier plugin in `start` or the nearest parent folder."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            config = folder / name
+            if config.is_file() and _lists_plugin(config):
+                return config
+    return None
 
 
 def open_workspace(config_file: Path) -> Workspace:
