@@ -77,7 +77,7 @@ def isolated_imap(
             now = time.monotonic()
             for child in [c for c in running if c.process.exitcode is not None or now >= c.deadline]:
                 running.remove(child)
-                yield child.item, child.finish(timeout)
+                yield child.item, child.finish(timeout, memory)
     finally:
         for child in running:  # the consumer stopped early: leave no process behind
             child.stop()
@@ -119,7 +119,7 @@ class _Child(Generic[T]):
         self.process.join()
         self.receive.close()
 
-    def finish(self, timeout: float | None) -> Any:
+    def finish(self, timeout: float | None, memory: int | None) -> Any:
         """The item's result, or the message that says why there is none."""
         if self.process.exitcode is None:  # over time
             self.stop()
@@ -130,6 +130,8 @@ class _Child(Generic[T]):
         self.receive.close()
         if isinstance(self.result, _Result):
             return self.result.value
+        if self.process.exitcode == _NO_MEMORY:
+            return _over_memory(memory)
         return _death(self.process.exitcode)
 
 
@@ -160,18 +162,36 @@ _SIGNALS = {
 }
 
 
-def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: int | None) -> None:
-    if memory:
-        import resource
+_NO_MEMORY = 86
+"""The exit status of a process that ran out of memory so badly that it could not even send that back."""
 
-        with open("/proc/self/status", encoding="ascii") as status:
-            used = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:")), 0)
-        resource.setrlimit(resource.RLIMIT_DATA, (used + memory, resource.RLIM_INFINITY))
+
+def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: int | None) -> None:
+    over = _over_memory(memory)  # made before the limit: there may be no memory for it after
+    status = 0
     try:
-        result = func(item)
+        if memory:
+            import resource
+
+            with open("/proc/self/status", encoding="ascii") as proc:
+                used = next((int(line.split()[1]) * 1024 for line in proc if line.startswith("VmData:")), 0)
+            resource.setrlimit(resource.RLIMIT_DATA, (used + memory, resource.RLIM_INFINITY))
+        try:
+            result = func(item)
+        except MemoryError:
+            result = over
+        except BaseException as exc:  # whatever it is, it is this item's failure, said in one line
+            result = f"the renderer failed: {type(exc).__name__}: {exc}"
+        send.send(result)
     except MemoryError:
-        result = f"over the memory limit for one PDF ({memory // 2**20 if memory else 0} MiB)"
-    except BaseException as exc:  # whatever it is, it is this item's failure, said in one line
-        result = f"the renderer failed: {type(exc).__name__}: {exc}"
-    send.send(result)
-    send.close()
+        status = _NO_MEMORY
+    except BaseException:
+        status = 1
+    finally:
+        # No interpreter teardown (atexit, thread and executor shutdown, inherited from the parent): in a process
+        # at its memory limit it only fails again, printing pages of "Exception ignored" and a fatal error.
+        os._exit(status)
+
+
+def _over_memory(memory: int | None) -> str:
+    return f"over the memory limit for one PDF ({memory // 2**20 if memory else 0} MiB)"
