@@ -60,12 +60,16 @@ def build(workspace: Path, *args: str, pdf: bool = False) -> Path:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example workspace's site with its PDFs, built once with --strict."""
-    workspace = tmp_path_factory.mktemp("example")
-    (workspace / "dossiers").mkdir()
-    (workspace / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
+    return build(example_workspace(tmp_path_factory.mktemp("example")), "--strict", pdf=True)
+
+
+def example_workspace(folder: Path) -> Path:
+    """A copy of the example workspace's mkdocs.yml and dossiers in `folder`."""
+    (folder / "dossiers").mkdir()
+    (folder / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
     for path in EXAMPLES.glob("*.yaml"):
-        (workspace / "dossiers" / path.name).write_bytes(path.read_bytes())
-    return build(workspace, "--strict", pdf=True)
+        (folder / "dossiers" / path.name).write_bytes(path.read_bytes())
+    return folder
 
 
 @contextmanager

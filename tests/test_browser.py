@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import EXAMPLES, ROOT, build
+from .conftest import build, example_workspace
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = [
@@ -131,11 +131,7 @@ def test_typing_a_chinese_name_finds_the_account(browser: Browser, server: str) 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example workspace's offline edition (`kadossier build --offline`), which opens from disk."""
-    workspace = tmp_path_factory.mktemp("offline")
-    (workspace / "dossiers").mkdir()
-    (workspace / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
-    for path in EXAMPLES.glob("*.yaml"):
-        (workspace / "dossiers" / path.name).write_bytes(path.read_bytes())
+    workspace = example_workspace(tmp_path_factory.mktemp("offline"))
     build(workspace, "--offline")
     assert not (workspace / "site").exists()  # the served site, and its URLs, are left alone
     return workspace / "site-offline"
