@@ -16,6 +16,7 @@ from typing import Any
 
 from kadossier import uptodate
 from kadossier.errors import KadossierError
+from kadossier.plugin import offline_enabled
 from kadossier.workspace import Workspace
 
 log = logging.getLogger("kadossier")
@@ -35,7 +36,7 @@ def _config(workspace: Workspace, today: date | None, *, offline: bool = False, 
     if plugin is None:  # pragma: no cover - a workspace lists the plugin by definition
         raise KadossierError(f"{workspace.config_file} does not list the kadossier plugin")
     plugin.today = today
-    if offline and not any(name.endswith("offline") for name in config.plugins):
+    if offline and not offline_enabled(config):
         from material.plugins.offline.plugin import OfflinePlugin
 
         offline_plugin = OfflinePlugin()

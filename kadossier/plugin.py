@@ -341,10 +341,15 @@ def _offline_edition(config: Any) -> None:
     The offline plugin turns directory URLs off in its own on_config, which may run after ours: the account
     pages are rendered here, so we turn them off first.
     """
-    if not any(
-        type(p).__module__.startswith("material.plugins.offline") and p.config.enabled for p in config.plugins.values()
-    ):
+    if not offline_enabled(config):
         return
     config.use_directory_urls = False
     polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
     config.extra["polyfills"] = [*polyfills, f"{ASSETS_URI}/{WORKER_SHIM}"]
+
+
+def offline_enabled(config: Any) -> bool:
+    """Whether the configuration lists Material's offline plugin, enabled, under whatever name."""
+    return any(
+        type(p).__module__.startswith("material.plugins.offline") and p.config.enabled for p in config.plugins.values()
+    )
