@@ -5,6 +5,7 @@ Nothing here overwrites a file, and every dossier written is checked before it i
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
+from kadossier import files
 from kadossier.errors import ScaffoldError
 from kadossier.load import LoadError, parse
 from kadossier.model import Dossier
@@ -76,8 +78,7 @@ def new_dossier(
     _check_template_output(text)
     dossiers_dir.mkdir(parents=True, exist_ok=True)
     write_schema(dossiers_dir)
-    with path.open("x", encoding="utf-8") as stream:
-        stream.write(text)
+    _create(path, text)
     return path
 
 
@@ -86,29 +87,79 @@ def write_schema(dossiers_dir: Path) -> Path:
     path = dossiers_dir / SCHEMA_FILE
     text = json_schema_text()
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        files.write(path, text.encode("utf-8"))  # whole or not at all: editors read it while it changes
     return path
 
 
 def init_workspace(root: Path, *, language: str, currency: str, site_name: str, owner: str, today: date) -> list[Path]:
-    """Create a workspace in `root`: mkdocs.yml, .gitignore and dossiers/ with one example."""
+    """Create a workspace in `root`: mkdocs.yml, .gitignore and dossiers/ with one example; return what was written.
+
+    All or nothing: what is already there is never changed (an existing .gitignore is kept; a dossiers folder
+    that holds dossiers already gets no example), and if a step fails, the files this call created are removed.
+    """
     config = root / "mkdocs.yml"
     for existing in (config, root / "mkdocs.yaml"):
-        if existing.exists():
+        if existing.exists() or existing.is_symlink():
             raise ScaffoldError(f"{existing} already exists: {root} is a workspace already")
-    root.mkdir(parents=True, exist_ok=True)
+    if root.exists() and not root.is_dir():
+        raise ScaffoldError(f"{root} is a file, not a folder")
+    dossiers = root / "dossiers"
+    if dossiers.exists() and not dossiers.is_dir():
+        raise ScaffoldError(f"{dossiers} is a file; a workspace keeps its dossiers in a folder of that name")
+    has_dossiers = dossiers.is_dir() and any(p.suffix in (".yaml", ".yml") for p in dossiers.iterdir())
     env = environment()
-    config.write_text(
-        env.get_template("scaffold/mkdocs.yml").render(site_name=site_name, language=language, currency=currency),
-        encoding="utf-8",
-    )
-    written = [config]
-    gitignore = root / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text(env.get_template("scaffold/gitignore").render(), encoding="utf-8")
-        written.append(gitignore)
-    example = new_dossier(root / "dossiers", "Example Account", owner=owner, slug="example-account", today=today)
-    return [*written, root / "dossiers" / SCHEMA_FILE, example]
+    written: list[Path] = []
+    folders = [folder for folder in (dossiers, root, *root.parents) if not folder.exists()]
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        rendered = env.get_template("scaffold/mkdocs.yml").render(
+            site_name=site_name, language=language, currency=currency
+        )
+        _create(config, rendered)
+        written.append(config)
+        gitignore = root / ".gitignore"
+        if not (gitignore.exists() or gitignore.is_symlink()):
+            _create(gitignore, env.get_template("scaffold/gitignore").render())
+            written.append(gitignore)
+        schema = dossiers / SCHEMA_FILE
+        if not schema.exists():
+            written.append(schema)
+        if has_dossiers:
+            write_schema(dossiers)
+        else:
+            written.append(new_dossier(dossiers, "Example Account", owner=owner, slug="example-account", today=today))
+    except BaseException as exc:
+        _take_back(written, folders)
+        if isinstance(exc, OSError):
+            raise ScaffoldError(f"cannot create the workspace: {exc.filename or root}: {exc.strerror or exc}") from None
+        raise
+    return written
+
+
+def _take_back(written: list[Path], folders: list[Path]) -> None:
+    """Remove the files and the (still empty) folders a failed `init_workspace` made, innermost first."""
+    for path in reversed(written):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not empty (someone put something there), or never made
+            folder.rmdir()
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; never replace one (even one that appeared a moment ago), never leave a partial one."""
+    try:
+        with path.open("x", encoding="utf-8") as stream:
+            try:
+                stream.write(text)
+                stream.flush()
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; it was left as it is") from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _check_template_output(text: str) -> None:
