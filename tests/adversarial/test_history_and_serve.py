@@ -6,11 +6,20 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from ..conftest import TODAY
 from ..test_history import edit, git
 from .conftest import kadossier
 
@@ -196,3 +205,154 @@ def test_a_workspace_outside_git_an_untracked_dossiers_folder_and_a_shallow_clon
         run = kadossier(shallow, *args)
         assert not RAW_GIT.search(run.output), run.output
         assert "shallow clone" in run.output or "no dossier file" in run.output, run.output
+
+
+# --- item 15: `kadossier serve` while a dossier is invalid ------------------------------------------------------
+
+PAGE = "accounts/shenyang-daily/"
+INVALID = '"<img src=x onerror=alert(1)>": 1\n'
+"""An unknown field: a located error whose message repeats markup that must arrive escaped."""
+LOCATED = re.compile(r"dossiers/shenyang-daily\.yaml:\d+:\d+: error: unknown field &#39;&lt;img src=x")
+REQUEST_SECONDS = 15
+"""How long one request may take: a page that hangs fails the test instead of hanging it."""
+DEADLINE_SECONDS = 180
+"""How long a rebuild may take to show, on a loaded machine."""
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _serve(workspace: Path) -> Iterator[Served]:
+    """A real `kadossier serve` of `workspace` (PDFs off: they are not what is tested) on a free port."""
+    config = workspace / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("currency: CNY", "currency: CNY\n      pdf: false"))
+    port, log = _free_port(), workspace.parent / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kadossier", "--today", TODAY.isoformat(), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=workspace,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+    try:
+        yield Served(f"http://127.0.0.1:{port}/", process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _get(url: str) -> tuple[int, str]:
+    """Status and body of `url`; raises if no answer comes within REQUEST_SECONDS."""
+    try:
+        with urllib.request.urlopen(url, timeout=REQUEST_SECONDS) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _until(served: Served, path: str, wanted: Callable[[int, str], bool]) -> tuple[int, str]:
+    """Poll `path` until its answer is `wanted`, within DEADLINE_SECONDS; every answer must come promptly."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    last: tuple[int, str] = (0, "")
+    while time.monotonic() < deadline:
+        assert served.process.poll() is None, served.log.read_text(encoding="utf-8", errors="replace")
+        try:
+            last = _get(served.url + path)
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise AssertionError(f"{path} did not answer within {REQUEST_SECONDS} s") from None
+            time.sleep(0.2)  # not listening yet: the first build is under way
+            continue
+        except TimeoutError:
+            raise AssertionError(f"{path} did not answer within {REQUEST_SECONDS} s") from None
+        if wanted(*last):
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{path} never answered as wanted; last: {last[0]} {last[1][:500]}")
+
+
+def _is_page(status: int, body: str) -> bool:
+    return status == 200 and "沈阳晨光日报社" in body
+
+
+def _is_error_page(status: int, body: str) -> bool:
+    return status == 500 and LOCATED.search(body) is not None
+
+
+def _check_error_page(body: str) -> None:
+    assert "<img src=x" not in body  # escaped, never markup
+    assert "livereload(" in body  # MkDocs' reload script: the page turns back into the site by itself
+
+
+def test_serve_answers_an_invalid_edit_with_the_located_errors_and_recovers(workspace: Path) -> None:
+    dossier = workspace / DOSSIER
+    good = dossier.read_bytes()
+    with _serve(workspace) as served:
+        _until(served, PAGE, _is_page)
+        dossier.write_bytes(good.replace(b"grade: A\n", b"grade: A\n" + INVALID.encode()))
+        _, body = _until(served, PAGE, _is_error_page)
+        _check_error_page(body)
+        for other in ("", "accounts/northwind-grid/", "visits/"):  # every page, not only the broken one
+            status, body = _get(served.url + other)
+            assert status == 500 and LOCATED.search(body), (other, status, body[:300])
+        status, _ = _get(served.url + "assets/kadossier/kadossier.css")
+        assert status == 200  # the rest of the site is still served
+        dossier.write_bytes(good)
+        _until(served, PAGE, _is_page)
+    output = served.log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in output, output
+
+
+def test_serve_started_on_an_invalid_workspace_shows_the_errors_then_the_site(workspace: Path) -> None:
+    dossier = workspace / DOSSIER
+    good = dossier.read_bytes()
+    dossier.write_bytes(good.replace(b"grade: A\n", b"grade: A\n" + INVALID.encode()))
+    with _serve(workspace) as served:
+        _, body = _until(served, PAGE, _is_error_page)
+        _check_error_page(body)
+        dossier.write_bytes(good)
+        _until(served, PAGE, _is_page)
+    output = served.log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in output, output
+
+
+def test_an_open_page_in_chromium_turns_into_the_errors_and_back_by_itself(workspace: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from ..test_browser import CHROMIUM_ARGS
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Chromium is not installed"
+    dossier = workspace / DOSSIER
+    good = dossier.read_bytes()
+    with _serve(workspace) as served, sync_playwright() as playwright:
+        _until(served, PAGE, _is_page)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(served.url + PAGE, wait_until="load")
+            assert "沈阳晨光日报社" in page.content()
+            dossier.write_bytes(good.replace(b"grade: A\n", b"grade: A\n" + INVALID.encode()))
+            page.wait_for_selector("text=The site could not be built", timeout=DEADLINE_SECONDS * 1000)
+            assert "shenyang-daily.yaml:" in page.inner_text("body")
+            assert page.locator("img").count() == 0  # the markup in the message stayed text
+            dossier.write_bytes(good)
+            page.wait_for_selector("text=沈阳晨光日报社", timeout=DEADLINE_SECONDS * 1000)
+        finally:
+            browser.close()
