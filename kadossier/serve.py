@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -95,6 +96,7 @@ def serve(config_file: Path, *, dev_addr: str | None = None, open_in_browser: bo
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=False)
     host, port = config.dev_addr
+    _check_address(host, port)
     mount_path = urlsplit(config.site_url or "/").path
     config.site_url = serve_url = _serve_url(host, port, mount_path)
     first: list[Any] = [config]
@@ -124,6 +126,20 @@ def serve(config_file: Path, *, dev_addr: str | None = None, open_in_browser: bo
     finally:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address the server could not listen on, before the first build rather than after it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise KadossierError(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
+                "choose another address with -a IP:PORT (another kadossier serve may be running there)"
+            ) from None
 
 
 def _not_found(site_dir: Path, code: int) -> bytes | None:

@@ -71,6 +71,37 @@ def test_history_and_changes_since_the_last_visit_follow_a_git_mv(workspace: Pat
     assert run.code == 0, run.output
     assert "people.wan-guoli.attitude: neutral -> supporter" in run.output
     assert "dossier created" not in run.output
+    run = kadossier(repo, "build", "--no-pdf")
+    assert run.code == 0, run.output
+    page = (repo / "site/accounts/chenguang/index.html").read_text(encoding="utf-8")
+    assert "people.wan-guoli.attitude: neutral -&gt; supporter" in page
+    assert "dossier created" not in page
+
+
+def test_a_rename_staged_but_not_committed_keeps_the_history(workspace: Path) -> None:
+    repo = _two_commits(workspace)
+    git(repo, "mv", DOSSIER, "dossiers/chenguang.yaml")
+    lines = _history(repo, "chenguang")
+    assert lines[0] == "(changes not committed yet)"
+    assert [line.split("  ", 3)[3] for line in lines[1:]] == ["万部长 is on our side", "Dossiers for the team"]
+    assert "people.wan-guoli.attitude: neutral -> supporter" in _since_last_visit(repo, "chenguang")
+
+
+def test_history_of_a_workspace_in_a_folder_whose_name_git_quotes(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """git writes such names as C strings ("team \\"north\\"/...") unless asked for NUL-separated output."""
+    repo = tmp_path_factory.mktemp("repo")
+    inner = repo / 'team "north" \\ 东北'
+    shutil.copytree(workspace, inner)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Dossiers for the team")
+    edit(inner / DOSSIER, "attitude: neutral", "attitude: supporter", after="id: wan-guoli")
+    git(repo, "commit", "-q", "-am", "万部长 is on our side", author="Bob Sales", day="2026-11-15")
+    subjects = [line.split("  ", 3)[3] for line in _history(inner, "shenyang-daily")]
+    assert subjects == ["万部长 is on our side", "Dossiers for the team"]
+    assert "people.wan-guoli.attitude: neutral -> supporter" in _since_last_visit(inner, "shenyang-daily")
 
 
 def test_history_follows_a_rename_with_edits_and_a_chain_of_renames(workspace: Path) -> None:
@@ -356,3 +387,14 @@ def test_an_open_page_in_chromium_turns_into_the_errors_and_back_by_itself(works
             page.wait_for_selector("text=沈阳晨光日报社", timeout=DEADLINE_SECONDS * 1000)
         finally:
             browser.close()
+
+
+def test_serve_on_a_busy_address_says_so_before_building(workspace: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = kadossier(workspace, "serve", "-a", f"127.0.0.1:{port}", timeout=120)
+    assert run.code == 1, run.output
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use; choose another address" in run.output
+    assert "internal error" not in run.output and "Building documentation" not in run.output
