@@ -145,7 +145,11 @@ def read(folder: Path) -> History:
         return History(note="git is not installed")
     try:
         top = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode().split("\n")
-    except GitError:
+    except GitError as exc:
+        if "dubious ownership" in exc.stderr:  # git's message, in English: _git runs it with LC_ALL=C
+            return History(
+                note=f"git refuses to read the repository: it belongs to another user (if you trust it: {exc})"
+            )
         return History(note="not a git repository")
     root = Path(top[0]).resolve()
     if top[1:2] == ["true"]:
@@ -228,7 +232,11 @@ def _has_commits(root: Path) -> bool:
 
 
 class GitError(Exception):
-    """A git command failed."""
+    """A git command failed: the last line of its message, and `stderr`, all of it."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -246,8 +254,9 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(str(exc)) from None
     if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise GitError(lines[-1] if lines else f"git {args[0]} failed")
+        stderr = result.stderr.decode("utf-8", errors="replace").strip()
+        lines = stderr.splitlines()
+        raise GitError(lines[-1].strip() if lines else f"git {args[0]} failed", stderr)
     return result.stdout
 
 

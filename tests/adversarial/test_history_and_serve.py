@@ -398,3 +398,15 @@ def test_serve_on_a_busy_address_says_so_before_building(workspace: Path) -> Non
     assert run.code == 1, run.output
     assert f"cannot serve on 127.0.0.1:{port}: Address already in use; choose another address" in run.output
     assert "internal error" not in run.output and "Building documentation" not in run.output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the repository to another user")
+def test_a_repository_of_another_user_is_not_called_not_a_git_repository(workspace: Path) -> None:
+    """CI jobs in containers check out as another user: git refuses the repository ("dubious ownership")."""
+    repo = _two_commits(workspace)
+    subprocess.run(["chown", "-R", "nobody", str(repo)], check=True)
+    run = kadossier(repo, "history", "shenyang-daily")
+    assert run.code == 0, run.output
+    assert "not a git repository" not in run.output
+    assert "belongs to another user" in run.output
+    assert f"git config --global --add safe.directory {repo}" in run.output
