@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
@@ -75,6 +75,21 @@ class Server(LiveReloadServer):
             ],
         )
         return [page]
+
+
+def show_errors(server: LiveReloadServer) -> Server:
+    """Make the server of `mkdocs serve` serve a failed rebuild's errors as `kadossier serve` does.
+
+    The plugin's `on_serve` gets MkDocs' server after the first build, already watching the docs: the same
+    object is kept (so every watch, and any wrapper put on its builder, stays) and given Server's methods.
+    """
+    if isinstance(server, Server):
+        return server
+    server.__class__ = Server
+    upgraded = cast(Server, server)
+    upgraded.build_site, upgraded.errors = server.builder, None
+    upgraded.builder = upgraded.build
+    return upgraded
 
 
 def error_page(errors: list[str]) -> str:

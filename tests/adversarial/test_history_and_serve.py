@@ -264,14 +264,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(workspace: Path) -> Iterator[Served]:
-    """A real `kadossier serve` of `workspace` (PDFs off: they are not what is tested) on a free port."""
+def _serve(workspace: Path, *, mkdocs: bool = False) -> Iterator[Served]:
+    """A real `kadossier serve` (or `mkdocs serve`) of `workspace` (PDFs off: they are not what is tested) on
+    a free port."""
     config = workspace / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("currency: CNY", "currency: CNY\n      pdf: false"))
     port, log = _free_port(), workspace.parent / "serve.log"
     with log.open("wb") as out:
+        command = ["mkdocs"] if mkdocs else ["kadossier", "--today", TODAY.isoformat()]
         process = subprocess.Popen(
-            [sys.executable, "-m", "kadossier", "--today", TODAY.isoformat(), "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", *command, "serve", "-a", f"127.0.0.1:{port}"],
             cwd=workspace,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -331,10 +333,11 @@ def _check_error_page(body: str) -> None:
     assert "livereload(" in body  # MkDocs' reload script: the page turns back into the site by itself
 
 
-def test_serve_answers_an_invalid_edit_with_the_located_errors_and_recovers(workspace: Path) -> None:
+@pytest.mark.parametrize("mkdocs", [False, True], ids=["kadossier-serve", "mkdocs-serve"])
+def test_serve_answers_an_invalid_edit_with_the_located_errors_and_recovers(workspace: Path, mkdocs: bool) -> None:
     dossier = workspace / DOSSIER
     good = dossier.read_bytes()
-    with _serve(workspace) as served:
+    with _serve(workspace, mkdocs=mkdocs) as served:
         _until(served, PAGE, _is_page)
         dossier.write_bytes(good.replace(b"grade: A\n", b"grade: A\n" + INVALID.encode()))
         _, body = _until(served, PAGE, _is_error_page)
