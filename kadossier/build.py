@@ -130,12 +130,12 @@ def build_site(
 
 def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_browser: bool = False) -> None:
     """Serve the site with live reload: it rebuilds when a dossier, template or mkdocs.yml changes."""
-    from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from kadossier.serve import serve
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
-        serve(config_file=str(workspace.config_file), open_in_browser=open_in_browser, **options)
+        serve(workspace.config_file, dev_addr=dev_addr, open_in_browser=open_in_browser)
     except (PluginError, Abort, ConfigurationError) as exc:
         raise KadossierError(str(exc)) from None

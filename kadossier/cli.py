@@ -258,7 +258,7 @@ def history(obj: Context, account: str) -> None:
 def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bool) -> None:
     """Show what changed in ACCOUNT's dossier as fields, commit by commit (people.x.attitude: a -> b)."""
     from kadossier.diff import since_day, walk, wanted
-    from kadossier.history import GitError, read, resolve, rev_list
+    from kadossier.history import GitError, read
 
     if since_rev and since_last_visit:
         raise click.UsageError("use --since or --since-last-visit, not both")
@@ -279,11 +279,9 @@ def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bo
     else:
         revision = since_rev or "HEAD"
         try:
-            sha = resolve(found.root, revision)
-            after = set(rev_list(found.root, sha, path))
+            sha, versions = found.since_revision(path, revision)
         except GitError:
             raise KadossierError(f"unknown revision '{revision}'") from None
-        versions = [c for c in reversed(found.of(path)) if c.sha in after]
         blobs = found.blobs([(sha, path), *((c.sha, path) for c in versions)])
         steps = walk(
             blobs.get((sha, path)),

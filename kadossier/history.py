@@ -2,9 +2,12 @@
 
 Everything comes from the git command line, in a fixed number of processes whatever the number of
 accounts: one `git log` over the dossiers folder, one `git status`, and one `git cat-file --batch` for
-every old version a build needs. A workspace that is not in a git repository (or a shallow clone, whose
-history stops early, or a machine without git) has no history: `History.note` says why, and nothing
-fails.
+every old version a build needs. Renames are followed: that one `git log` detects them (`-M`, renames
+with edits too), and `_Lineage` chains each file's earlier names, newest first, so a dossier moved with
+`git mv` keeps its history; a file deleted and later created again under the same name starts afresh.
+A workspace that is not in a git repository (or a repository with no commits yet, or a shallow clone,
+whose history stops early, or a machine without git) has no history: `History.note` says why, and
+nothing fails.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +56,8 @@ class History:
     """Commits per dossier file (absolute path), newest first."""
     modified: set[Path] = field(default_factory=set)
     """Dossier files with changes not yet committed."""
+    names: dict[tuple[str, Path], str] = field(default_factory=dict)
+    """The name (relative to `root`) a dossier file had in a commit, where it differs from its name now."""
     note: str = ""
     """Why there is no history ("" when there is)."""
 
@@ -95,7 +100,7 @@ class History:
         wanted = list(dict.fromkeys(wanted))
         if not wanted or self.root is None:
             return {}
-        names = [f"{sha}:{path.resolve().relative_to(self.root).as_posix()}" for sha, path in wanted]
+        names = [f"{sha}:{self.name_at(sha, path)}" for sha, path in wanted]
         out = _git(self.root, "cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
         found: dict[tuple[str, Path], bytes | None] = {}
         at = 0
@@ -111,6 +116,28 @@ class History:
             at += size + 1
         return found
 
+    def name_at(self, sha: str, path: Path) -> str:
+        """The name `path` had in commit `sha`, relative to the repository (it may have been renamed since)."""
+        real = _real(path)
+        found = self.names.get((sha, real))
+        if found is not None:
+            return found
+        assert self.root is not None
+        return real.relative_to(self.root).as_posix()
+
+    def since_revision(self, path: Path, revision: str) -> tuple[str, list[Commit]]:
+        """The full id of `revision` and the commits to `path` after it, oldest first; raises GitError."""
+        assert self.root is not None
+        sha = resolve(self.root, revision)
+        commits = self.of(path)
+        now = _real(path).relative_to(self.root).as_posix()
+        names = sorted({now, *(self.name_at(c.sha, path) for c in commits)})
+        after = set(_git(self.root, "rev-list", f"{sha}..HEAD", "--", *names).decode().split())
+        before = next((c for c in commits if c.sha not in after), None)
+        if before is not None:  # the dossier as of `revision` had the name of its last change before it
+            self.names[(sha, _real(path))] = self.name_at(before.sha, path)
+        return sha, [c for c in reversed(commits) if c.sha in after]
+
 
 def read(folder: Path) -> History:
     """Read the history of every dossier file in `folder` (never raises: see `History.note`)."""
@@ -118,32 +145,98 @@ def read(folder: Path) -> History:
         return History(note="git is not installed")
     try:
         top = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode().split("\n")
-    except GitError:
+    except GitError as exc:
+        if "dubious ownership" in exc.stderr:  # git's message, in English: _git runs it with LC_ALL=C
+            return History(
+                note=f"git refuses to read the repository: it belongs to another user (if you trust it: {exc})"
+            )
         return History(note="not a git repository")
     root = Path(top[0]).resolve()
     if top[1:2] == ["true"]:
         return History(root, note="a shallow clone (clone with full history, e.g. fetch-depth: 0)")
     try:
-        log = _git(root, "log", f"--format={_FORMAT}", "--name-only", "--no-renames", "--", str(folder))
+        log = _git(root, "log", f"--format={_FORMAT}", "-z", "--name-status", "-M", "--", str(folder))
         status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(folder))
     except GitError as exc:
-        return History(root, note=f"git failed: {exc}")
+        if not _has_commits(root):
+            return History(root, note="the repository has no commits yet (commit the dossiers to see their history)")
+        return History(root, note=f"git could not read the history ({exc})")
     history = History(root)
+    lineage = _Lineage()
     for record in log.decode("utf-8", errors="replace").split(_RECORD)[1:]:
-        head, _, names = record.partition("\n")
+        head, _, changes = record.partition("\0")
         sha, author, email, when, subject = head.split(_FIELD, 4)
         commit = Commit(sha, author, email, dt.datetime.fromisoformat(when), subject)
-        for name in names.split("\n"):
-            if name.strip():
-                history.commits.setdefault((root / name).resolve(), []).append(commit)
-    for entry in status.decode("utf-8", errors="replace").split("\0"):
-        if len(entry) > 3:
-            history.modified.add((root / entry[3:]).resolve())
+        for current, name in lineage.commit(changes.lstrip("\n").split("\0")):
+            path = (root / current).resolve()
+            history.commits.setdefault(path, []).append(commit)
+            if name != current:
+                history.names[(sha, path)] = name
+    _read_status(history, status.decode("utf-8", errors="replace").split("\0"))
     return history
 
 
+class _Lineage:
+    """Which file, by its name now, each change of `git log --name-status -M` (read newest first) was to."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, str | None] = {}
+        """An older name -> the file's name now; None: that name held another file, since deleted."""
+
+    def commit(self, fields: list[str]) -> Iterator[tuple[str, str]]:
+        """(name now, name in the commit) of each file one commit changed; `fields` are its -z fields."""
+        at = 0
+        while at < len(fields) and fields[at]:
+            status, name = fields[at], fields[at + 1]
+            current = self.now.get(name, name)
+            if status[0] in "RC":  # renamed (or copied) from `name` to the next field
+                new = fields[at + 2]
+                current = self.now.get(new, new)
+                self.now[new] = None  # before this commit, `new` was another file's name (or none)
+                if status[0] == "R":
+                    self.now[name] = current
+                name, at = new, at + 3
+            else:
+                if status[0] == "A":  # before it was created, the name was another file's
+                    self.now[name] = None
+                at += 2
+            if current is not None:
+                yield current, name
+
+
+def _read_status(history: History, fields: list[str]) -> None:
+    """Mark the files with uncommitted changes; a staged rename carries the file's commits to its new name."""
+    assert history.root is not None
+    at = 0
+    while at < len(fields):
+        entry = fields[at]
+        at += 1
+        if len(entry) <= 3:
+            continue
+        path = (history.root / entry[3:]).resolve()
+        history.modified.add(path)
+        if "R" in entry[:2] and at < len(fields):  # "R  new\0old\0"
+            old = (history.root / fields[at]).resolve()
+            at += 1
+            for commit in history.commits.pop(old, []):
+                history.commits.setdefault(path, []).append(commit)
+                history.names[(commit.sha, path)] = history.names.pop((commit.sha, old), fields[at - 1])
+
+
+def _has_commits(root: Path) -> bool:
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return False
+    return True
+
+
 class GitError(Exception):
-    """A git command failed."""
+    """A git command failed: the last line of its message, and `stderr`, all of it."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -161,14 +254,10 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(str(exc)) from None
     if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise GitError(lines[-1] if lines else f"git {args[0]} failed")
+        stderr = result.stderr.decode("utf-8", errors="replace").strip()
+        lines = stderr.splitlines()
+        raise GitError(lines[-1].strip() if lines else f"git {args[0]} failed", stderr)
     return result.stdout
-
-
-def rev_list(root: Path, since: str, path: Path) -> list[str]:
-    """The commits after `since` (a revision) that changed `path`, newest first; raises GitError."""
-    return _git(root, "rev-list", f"{since}..HEAD", "--", str(path)).decode().split()
 
 
 def resolve(root: Path, revision: str) -> str:

@@ -327,8 +327,10 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self.pdf_report = report
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        from kadossier.serve import show_errors
         from kadossier.templating import default_templates_dir
 
+        server = show_errors(server)  # `mkdocs serve` too: a failed rebuild shows its errors, no page hangs
         for folder in (self.workspace.dossiers_dir, self.workspace.root / "templates", default_templates_dir()):
             if folder.is_dir():
                 server.watch(str(folder))
