@@ -60,7 +60,7 @@ class _Text:
     def read(cls, raw: bytes) -> _Text:
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8").removeprefix("\ufeff")
-        newline = "\r\n" if "\r\n" in text else "\n"
+        newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
         return cls(text.splitlines(keepends=True), bom, newline)
 
     def bytes(self) -> bytes:

@@ -49,7 +49,10 @@ class Editing:
     def replace(self, data: bytes, check: Callable[[Path], None]) -> None:
         """Write `data` to a temporary copy (named like the file), let `check` refuse it, then replace the file
         with it atomically, keeping the file's permissions, unless the file changed since it was read."""
-        folder = Path(tempfile.mkdtemp(dir=self.folder, prefix=self.prefix))
+        try:
+            folder = Path(tempfile.mkdtemp(dir=self.folder, prefix=self.prefix))
+        except OSError as exc:
+            raise EditError(f"{self.shown} was not edited: cannot write in {self.folder}: {exc.strerror}") from None
         temporary = folder / self.path.name
         try:
             with open(temporary, "wb") as out:
@@ -65,6 +68,8 @@ class Editing:
                     "replace it, so that change is kept: run the command again"
                 )
             os.replace(temporary, self.path)
+        except OSError as exc:  # disk full, a read-only folder: the file is as it was
+            raise EditError(f"{self.shown} was not edited, it is as it was: {exc.strerror or exc}") from None
         finally:
             temporary.unlink(missing_ok=True)
             folder.rmdir()
@@ -80,7 +85,7 @@ def editing(path: Path, shown: str, purpose: str) -> Iterator[Editing]:
         folder, prefix = _temporary_place(root, path)
         _remove_stale(path, folder, prefix)
         _refuse_links(path, shown)
-        if not os.access(path, os.W_OK):
+        if not path.stat().st_mode & 0o222:  # by its mode, not os.access: root may write anything
             raise EditError(f"{shown} is read-only; make it writable (chmod u+w) to edit it with kadossier")
         yield Editing(path, shown, path.read_bytes(), folder, prefix)
 

@@ -177,10 +177,22 @@ def test_a_linked_dossier_is_not_edited(tmp_path: Path, kind: str) -> None:
     assert shared.read_bytes() == before
 
 
+def test_a_read_only_dossier_is_not_edited(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, {"acme.yaml": HEAD + "visits:\n" + VISIT.format(id="v1")})
+    dossier = workspace / "dossiers" / "acme.yaml"
+    dossier.chmod(0o444)
+    before = dossier.read_bytes()
+    code, output = cli(workspace, "visit", "acme", "v1", "--done")
+    assert code == 1 and "acme.yaml is read-only" in output, output
+    assert dossier.read_bytes() == before
+
+
 # --- the guard: every value the edit did not mean to change is identical, or the file is untouched ---------------
 
 SHAPES = {
     "crlf": (HEAD + "visits:\n" + VISIT.format(id="v1") + "notes: end\n").replace("\n", "\r\n"),
+    "old-mac-cr": (HEAD + "visits:\n" + VISIT.format(id="v1") + "notes: end\n").replace("\n", "\r"),
+    "nel-and-line-separator": HEAD + "visits:\n" + VISIT.format(id="v1") + '    location: "a\u2028b\x85c"\n',
     "bom": "\ufeff" + HEAD + "visits:\n" + VISIT.format(id="v1"),
     "no-final-newline": HEAD + "visits:\n" + VISIT.format(id="v1").rstrip("\n"),
     "tabs-in-comments": HEAD + "visits:\n" + VISIT.format(id="v1") + "    #\tcommented\tout\n  # \ttab\n",
@@ -240,6 +252,8 @@ def check_edit(workspace: Path, text: str, action: str) -> tuple[int, str]:
         assert raw.startswith(b"\xef\xbb\xbf") == before_bytes.startswith(b"\xef\xbb\xbf")
         if b"\r\n" in before_bytes:
             assert b"\n" not in raw.replace(b"\r\n", b"")
+        if b"\n" not in before_bytes:
+            assert b"\n" not in raw
     else:
         assert code == 1 and "acme.yaml" in output, output
         assert dossier.read_bytes() == before_bytes
