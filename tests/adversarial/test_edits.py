@@ -460,3 +460,35 @@ def test_killed_edits_leave_nothing_for_git_and_the_next_edit_cleans_up(tmp_path
     left = [p for p in cache.rglob("*") if p.is_file() and "locks" not in p.parts]
     assert left == [], left  # the next edit removed what the killed ones left
     assert git(workspace, "status", "--porcelain") == " M dossiers/acme.yaml\n"
+
+
+def test_stale_copies_beside_the_file_go_and_other_files_stay(tmp_path: Path) -> None:
+    """Folders a killed edit of an earlier version left beside the file (`.kadossier-edit-XXXXXXXX/acme.yaml`)
+    are removed by the next edit of that file; a folder holding anything else is not kadossier's and stays."""
+    workspace = make_workspace(tmp_path, {"acme.yaml": HEAD + "visits:\n" + VISIT.format(id="v1")})
+    folder = workspace / "dossiers"
+    (folder / ".kadossier-edit-k3j9x2ab").mkdir()
+    (folder / ".kadossier-edit-k3j9x2ab" / "acme.yaml").write_text(HEAD[:20], encoding="utf-8")  # cut short
+    (folder / ".kadossier-edit-mine").mkdir()
+    (folder / ".kadossier-edit-mine" / "notes.txt").write_text("someone's notes\n", encoding="utf-8")
+    (folder / ".kadossier-edit-other").mkdir()
+    (folder / ".kadossier-edit-other" / "bravo.yaml").write_text(HEAD, encoding="utf-8")  # another file's
+    assert cli(workspace, "visit", "acme", "v1", "--done")[0] == 0
+    assert sorted(p.name for p in folder.iterdir()) == [".kadossier-edit-mine", ".kadossier-edit-other", "acme.yaml"]
+    assert (folder / ".kadossier-edit-mine" / "notes.txt").read_text(encoding="utf-8") == "someone's notes\n"
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs a second file system (tmpfs at /dev/shm)")
+def test_a_cache_on_another_file_system_still_edits_atomically(tmp_path: Path) -> None:
+    """A rename cannot cross file systems: with the cache folder elsewhere, the copy goes beside the file, and
+    goes away."""
+    import tempfile
+
+    workspace = make_workspace(tmp_path, {"acme.yaml": HEAD + "visits:\n" + VISIT.format(id="v1")})
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        (workspace / ".kadossier-cache").symlink_to(elsewhere)
+        code, output = cli(workspace, "visit", "acme", "v1", "--done")
+        assert code == 0, output
+        assert visit_of(data(workspace / "dossiers" / "acme.yaml"), "v1")["status"] == ("plain", "done")
+        assert [p.name for p in (workspace / "dossiers").iterdir()] == ["acme.yaml"]
+        assert (Path(elsewhere) / "locks" / "edit-acme.yaml.lock").is_file()
