@@ -206,6 +206,11 @@ SHAPES = {
     "wide-dash": HEAD + "visits:\n" + VISIT.format(id="v1").replace("  - id", "  -   id").replace("    ", "      "),
     "quoted-status": HEAD + "visits:\n" + VISIT.format(id="v1").replace("planned", "'planned'"),
     "no-status": HEAD + "visits:\n" + VISIT.format(id="v1").replace("    status: planned\n", ""),
+    "status-comment": HEAD + "visits:\n" + VISIT.format(id="v1").replace("planned", "planned  # still to come"),
+    "status-null": HEAD + "visits:\n" + VISIT.format(id="v1").replace("status: planned", "status:"),
+    "quoted-id": HEAD + "visits:\n" + VISIT.format(id='"v1"'),
+    "status-last-record-first": HEAD + "visits:\n  - id: v1\n    record:\n      outcome: ok\n    date: 2026-11-20\n"
+    "    objective: meet\n    status: planned\n",
     "multiline-plain": HEAD + "visits:\n" + VISIT.format(id="v1") + "    location: a long\n      street name\n",
     "flow-in-block": HEAD + "visits:\n" + VISIT.format(id="v1") + "    agenda: [a,\n      b]\n",
     "flow-item": HEAD + "visits:\n  - {id: v1, date: 2026-11-20, objective: meet}\n",
@@ -261,7 +266,7 @@ def check_edit(workspace: Path, text: str, action: str) -> tuple[int, str]:
     return code, output
 
 
-REFUSED = {"flow-item", "flow-list", "flow-root", "null-visits"}  # null-visits: invalid to begin with
+REFUSED = {"flow-item", "flow-list", "flow-root", "null-visits", "status-null"}  # the nulls: invalid already
 
 
 @pytest.mark.parametrize("name", SHAPES, ids=list(SHAPES))
