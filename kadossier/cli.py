@@ -316,13 +316,12 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
     if done:
         if visit_id is None:
             raise click.UsageError("--done needs the VISIT_ID of the visit that took place")
-        for change in mark_done(path, visit_id):
+        for change in mark_done(path, visit_id, obj.today):
             click.echo(f"{shown}: visit {visit_id}: {change}")
         return
     when = day.date() if day else obj.today
     new_id = visit_id or f"{when.isoformat()}-visit"
-    dossier = _checked_dossier(path, obj.today)
-    plan_visit(path, new_id, when, dossier.owner)
+    plan_visit(path, new_id, when, obj.today)
     click.echo(f"{shown}: planned visit {new_id} on {when.isoformat()}; fill in its objective, people and agenda")
 
 

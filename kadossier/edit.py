@@ -3,24 +3,36 @@
 A YAML round-trip (even ruamel.yaml's) may re-indent, re-quote or re-wrap lines a person wrote. These
 edits work on the text instead, at the positions the loader reports: the lines they add are inserted,
 the one value they change is replaced in place, and every other byte of the file (comments, order,
-quoting, line endings, a byte-order mark) stays as it was. The result is validated before it replaces
-the file, atomically.
+quoting, line endings, a byte-order mark) stays as it was.
+
+Where an item ends is where its last value ends, as the YAML parser reports it: a line of a block scalar
+(`agenda: |`) that starts with `#` is text, not a comment. And as a guard against every layout this module
+does not foresee, the new text is parsed and must hold exactly the data of the old one with the intended
+change applied (quoted and plain text told apart); otherwise the edit is refused and the file is left as
+it was. Only a file that is valid is edited, and the result must be valid too. The file is replaced by
+`kadossier/inplace.py`: one edit at a time, never over a change made meanwhile, never through a link.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from kadossier.checks import did_you_mean
-from kadossier.errors import DossierError, KadossierError, Problem, Severity
-from kadossier.load import LoadError, Located, load_bytes
+from kadossier.inplace import EditError, Editing, editing
+from kadossier.load import LoadError, Located, Plain, load_bytes, parse
 from kadossier.templating import yaml_string
 from kadossier.validate import display_path
+
+try:  # the loader's parser, so that lines and columns agree with its positions
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 RECORD_BLOCK = [
     "record:  # fill in right after the visit (拜访后马上填写), then remove the # signs",
@@ -33,8 +45,7 @@ RECORD_BLOCK = [
 """The record a visit marked done gets: empty (so the red flag stays until it is filled) and commented."""
 
 
-class EditError(KadossierError):
-    """The file cannot be edited as asked."""
+__all__ = ["EditError", "mark_done", "plan_visit"]
 
 
 @dataclass
@@ -49,7 +60,7 @@ class _Text:
     def read(cls, raw: bytes) -> _Text:
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8").removeprefix("\ufeff")
-        newline = "\r\n" if "\r\n" in text else "\n"
+        newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
         return cls(text.splitlines(keepends=True), bom, newline)
 
     def bytes(self) -> bytes:
@@ -62,162 +73,261 @@ class _Text:
         self.lines[after + 1 : after + 1] = [line + self.newline for line in new]
 
 
-def mark_done(path: Path, visit_id: str) -> list[str]:
+def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
     """Set the visit's status to done and give it an empty, commented record block; return what changed."""
-    raw, loaded = _load(path)
-    text = _Text.read(raw)
-    visits, index = _visit(loaded, path, visit_id)
-    item = _item(visits, index)
-    _require_block(text, item, path, f"visit '{visit_id}'")
-    assert item.keys is not None
-    data = loaded.data["visits"][index]
-    done: list[str] = []
-    status = data.get("status")
-    if status == "cancelled":
-        raise EditError(f"visit '{visit_id}' is cancelled; set its status by hand if it took place after all")
-    last = _last_line(text, item.line, _end_of_item(loaded, visits, index, text), item.col)
-    if "record" not in item.keys:
-        text.insert(last, [" " * item.col + line for line in RECORD_BLOCK])
-        done.append("added an empty record block (fill it in now)")
-    if status != "done":
-        if "status" in item.keys:
-            mark = item.values["status"]  # type: ignore[call-overload]
-            line = text.lines[mark.line]
-            token = _scalar_token(line, mark.column, str(status))
-            text.lines[mark.line] = line[: mark.column] + "done" + line[mark.column + len(token) :]
-        else:  # no status: planned by default; add the line after id/date/kind
-            after = max(item.keys[k].line for k in ("id", "date", "kind") if k in item.keys)
-            text.insert(after, [" " * item.col + "status: done"])
-        done.insert(0, "status: done")
-    if not done:
-        raise EditError(f"visit '{visit_id}' is already done and has a record")
-    _write(path, text.bytes())
-    return done
+    shown = display_path(path)
+    with editing(path, shown, f"kadossier visit --done {visit_id} on {shown}") as edit:
+        loaded, _ = _load_valid(edit, today)
+        text = _Text.read(edit.original)
+        visits, index = _visit(loaded, shown, visit_id)
+        item = _item(visits, index, shown)
+        _require_block(text, item, shown, f"visit '{visit_id}'")
+        assert item.keys is not None
+        expected = copy.deepcopy(loaded.data)
+        data = expected["visits"][index]
+        done: list[str] = []
+        status = data.get("status")
+        if status == "cancelled":
+            raise EditError(
+                f"{shown}: visit '{visit_id}' is cancelled; set its status by hand if it took place after all"
+            )
+        ends = _last_lines(loaded.text)
+        if "record" not in item.keys:
+            last = _after_comments(text, _end(ends, item), item.col)
+            text.insert(last, [" " * item.col + line for line in RECORD_BLOCK])
+            data["record"] = None
+            done.append("added an empty record block (fill it in now)")
+        if status != "done":
+            if "status" in item.keys:
+                mark = item.values["status"]  # type: ignore[call-overload]
+                line = text.lines[mark.line]
+                token = _scalar_token(line, mark.column, str(status), shown)
+                text.lines[mark.line] = line[: mark.column] + "done" + line[mark.column + len(token) :]
+            else:  # no status: planned by default; add the line after id/date/kind
+                values: dict[str, Any] = item.values  # type: ignore[assignment]
+                after = max(_end(ends, values[k]) for k in ("id", "date", "kind") if k in values)
+                text.insert(after, [" " * item.col + "status: done"])
+            data["status"] = Plain("done")
+            done.insert(0, "status: done")
+        if not done:
+            raise EditError(f"{shown}: visit '{visit_id}' is already done and has a record")
+        _save(edit, text, expected, today)
+        return done
 
 
-def plan_visit(path: Path, visit_id: str, day: dt.date, owner: str) -> None:
+def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
     """Add a planned visit skeleton at the end of the visits (creating the list if there is none)."""
-    raw, loaded = _load(path)
-    text = _Text.read(raw)
-    existing = {str(v.get("id")) for v in loaded.data.get("visits") or [] if isinstance(v, dict)}
-    if visit_id in existing:
-        raise EditError(f"there is already a visit '{visit_id}'; pick another id with --id")
-    fields = [
-        f"date: {day.isoformat()}",
-        "kind: visit",
-        "status: planned",
-        "objective:  # what we want from this visit (拜访目的)",
-        "location:",
-        f"ours: [{yaml_string(owner)}]",
-        "theirs: []  # their people, by id",
-        "agenda: []",
-        "questions: []",
-        "materials: []",
-    ]
+    shown = display_path(path)
+    with editing(path, shown, f"kadossier visit --plan {visit_id} on {shown}") as edit:
+        loaded, dossier = _load_valid(edit, today)
+        text = _Text.read(edit.original)
+        existing = {str(v.get("id")) for v in loaded.data.get("visits") or [] if isinstance(v, dict)}
+        if visit_id in existing:
+            free = next(f"{visit_id}-{n}" for n in range(2, len(existing) + 3) if f"{visit_id}-{n}" not in existing)
+            raise EditError(
+                f"{shown} already has a visit '{visit_id}'; give the new visit another id as VISIT_ID: "
+                f"kadossier visit {path.stem} {free} --plan --date {day.isoformat()}"
+            )
+        fields = [
+            f"id: {visit_id}",
+            f"date: {day.isoformat()}",
+            "kind: visit",
+            "status: planned",
+            "objective:  # what we want from this visit (拜访目的)",
+            "location:",
+            f"ours: [{yaml_string(dossier.owner)}]",
+            "theirs: []  # their people, by id",
+            "agenda: []",
+            "questions: []",
+            "materials: []",
+        ]
+        new = parse("\n".join(fields) + "\n").data
+        if new.get("id") != visit_id:
+            raise EditError(f"'{visit_id}' cannot be a visit id; use letters, digits and -")
+        expected = copy.deepcopy(loaded.data)
+        expected["visits"] = [*(expected.get("visits") or []), new]
+        dash, col, after = _where_to_plan(loaded, text, shown)
+        head = " " * dash + "- " + " " * (col - dash - 2) + fields[0]
+        text.insert(after, [head, *(" " * col + f for f in fields[1:])])
+        _save(edit, text, expected, today)
+
+
+def _where_to_plan(loaded: Any, text: _Text, shown: str) -> tuple[int, int, int]:
+    """The columns of a new visit's dash and fields, and the line to insert it after (changing `visits: []`
+    to `visits:`, or adding the `visits:` key, as needed)."""
     keys = loaded.positions.keys or {}
     visits = loaded.positions.values.get("visits") if isinstance(loaded.positions.values, dict) else None
+    ends = _last_lines(loaded.text)
     if isinstance(visits, Located) and visits.values:
-        first = _item(visits, 0)
-        _require_block(text, first, path, "the visits list")
+        first = _item(visits, 0, shown)
+        _require_block(text, first, shown, "the visits list")
         dash = text.lines[first.line][: first.col].rstrip().rfind("-")
-        col = first.col
-        last_index = len(visits.values) - 1
-        last_item = _item(visits, last_index)
-        after = _last_line(text, last_item.line, _end_of_item(loaded, visits, last_index, text), last_item.col)
-    elif "visits" in keys:
+        last: Any = list(visits.values)[-1]
+        last_col = last.col if isinstance(last, Located) else last.column
+        return dash, first.col, _after_comments(text, _end(ends, last), last_col)
+    if "visits" in keys:
         line = keys["visits"].line
         rest = text.lines[line][keys["visits"].column + len("visits") :].split("#")[0].strip(" :\r\n")
-        if rest not in ("", "[]", "null", "~"):
-            raise EditError(f"{display_path(path)}:{line + 1}: visits is not a list; fix it by hand")
+        if rest not in ("", "[]"):
+            raise EditError(f"{shown}:{line + 1}: visits is not a list; fix it by hand")
         if rest:  # "visits: []" becomes "visits:", the one line that has to change
             original = text.lines[line]
             text.lines[line] = original[: keys["visits"].column] + "visits:" + original[len(original.rstrip("\r\n")) :]
-        dash, col, after = 2, 4, line
-    else:
-        dash, col, after = 2, 4, len(text.lines) - 1
-        text.insert(after, ["", "visits:"])
-        after += 2
-    head = " " * dash + "- " + " " * (col - dash - 2) + f"id: {visit_id}"
-    text.insert(after, [head, *(" " * col + f for f in fields)])
-    _write(path, text.bytes())
+        return 2, 4, line
+    root = loaded.positions
+    after = _after_comments(text, _end(ends, root), root.col + 1)
+    text.insert(after, ["", "visits:"])
+    return 2, 4, after + 2
 
 
-def _load(path: Path) -> tuple[bytes, Any]:
-    raw = path.read_bytes()
+def _load_valid(edit: Editing, today: dt.date) -> tuple[Any, Any]:
+    """The file's data and positions, and its dossier; an error listing its problems if it is invalid."""
+    from kadossier import validate
+
+    checked = validate.check_file(edit.path, today, name=edit.shown)
+    if checked.errors or checked.dossier is None:
+        problems = "\n".join(str(p) for p in checked.errors)
+        raise EditError(f"{edit.shown} is already invalid, so kadossier did not edit it; fix these first:\n{problems}")
     try:
-        return raw, load_bytes(raw)
+        return load_bytes(edit.original), checked.dossier
+    except LoadError as exc:  # changed between the two reads: the replace would refuse anyway
+        raise EditError(f"{edit.shown} changed while kadossier was reading it; run the command again") from exc
+
+
+def _save(edit: Editing, text: _Text, expected: dict[str, Any], today: dt.date) -> None:
+    """Replace the file with `text` if it holds exactly `expected` and is valid; refuse otherwise."""
+    from kadossier import validate
+
+    new = text.bytes()
+    try:
+        got = load_bytes(new).data
     except LoadError as exc:
-        raise DossierError(
-            [Problem(display_path(path), line, col, Severity.ERROR, message) for line, col, message in exc.errors]
-        ) from None
+        got, problem = None, str(exc)
+    else:
+        problem = _difference(_shape(expected), _shape(got))
+    if problem:
+        raise EditError(
+            f"{edit.shown}: kadossier cannot make this edit in this file's layout ({problem}), so the file was "
+            "left as it was; make the change by hand"
+        )
+
+    def check(temporary: Path) -> None:
+        checked = validate.check_file(temporary, today, name=edit.shown)
+        if checked.errors:
+            problems = "\n".join(str(p) for p in checked.errors)
+            raise EditError(f"the edit would make {edit.shown} invalid, so it was not saved:\n{problems}")
+
+    edit.replace(new, check)
 
 
-def _visit(loaded: Any, path: Path, visit_id: str) -> tuple[Located, int]:
+def _shape(value: Any) -> Any:
+    """Data with quoted and plain text told apart: turning one into the other is a change."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    if isinstance(value, str):
+        return (isinstance(value, Plain), str(value))
+    return value
+
+
+def _difference(expected: Any, got: Any, where: str = "") -> str:
+    """Where `got` differs from `expected` ("the value of visits[0].agenda would change"), or ""."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in [*expected, *(k for k in got if k not in expected)]:
+            if key not in got or key not in expected:
+                return f"{where + '.' if where else ''}{key} would be {'removed' if key not in got else 'added'}"
+            found = _difference(expected[key], got[key], f"{where + '.' if where else ''}{key}")
+            if found:
+                return found
+        return ""
+    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
+        pairs = enumerate(zip(expected, got, strict=True))
+        return next((d for i, (e, g) in pairs if (d := _difference(e, g, f"{where}[{i}]"))), "")
+    return "" if expected == got else f"the value of {where or 'the file'} would change"
+
+
+def _last_lines(text: str) -> dict[tuple[str, int, int], int]:
+    """The last line (0-based) that holds content of every value in `text`, by where the value starts:
+    ("c", line, col) for a mapping or list, ("s", line, col) for a scalar. A block scalar's lines are its
+    content, whatever they start with; the comments and blank lines after a value are not."""
+    parser: Any = _Parser(text)
+    ends: dict[tuple[str, int, int], int] = {}
+
+    def last_line(mark: Any) -> int:  # an end at column 0 is just past the line break of the line before
+        return int(mark.line - 1 if mark.column == 0 and mark.line > 0 else mark.line)
+
+    def node(event: Any) -> int:
+        start = event.start_mark
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            ends[("s", start.line, start.column)] = last = last_line(event.end_mark)
+            return int(last)
+        closing = yaml.SequenceEndEvent if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingEndEvent
+        last = start.line
+        while not isinstance(inner := parser.get_event(), closing):
+            last = max(last, node(inner))
+        if event.flow_style:
+            last = last_line(inner.end_mark)
+        ends[("c", start.line, start.column)] = last
+        return int(last)
+
+    try:
+        parser.get_event()  # stream start
+        parser.get_event()  # document start
+        node(parser.get_event())
+    finally:
+        parser.dispose()
+    return ends
+
+
+def _end(ends: dict[tuple[str, int, int], int], position: Any) -> int:
+    """The last line of the value at `position` (a `Located` or a scalar's mark)."""
+    if isinstance(position, Located):
+        return ends[("c", position.line, position.col)]
+    return ends[("s", position.line, position.column)]
+
+
+def _after_comments(text: _Text, last: int, col: int) -> int:
+    """The last of the comment lines right after line `last` that are indented at least `col` (they belong to
+    the value that ends there, like the commented record block), or `last` if there are none."""
+    while last + 1 < len(text.lines):
+        line = text.lines[last + 1]
+        body = line.lstrip(" \t")
+        if not body.startswith("#") or len(line) - len(line.lstrip(" ")) < col:
+            break
+        last += 1
+    return last
+
+
+def _visit(loaded: Any, shown: str, visit_id: str) -> tuple[Located, int]:
     visits = loaded.positions.values.get("visits") if isinstance(loaded.positions.values, dict) else None
     items = loaded.data.get("visits") or []
     ids = [str(v.get("id")) for v in items if isinstance(v, dict)]
     if not isinstance(visits, Located) or visit_id not in ids:
-        raise EditError(f"{display_path(path)} has no visit '{visit_id}'{did_you_mean(visit_id, ids)}")
+        raise EditError(f"{shown} has no visit '{visit_id}'{did_you_mean(visit_id, ids)}")
     return visits, ids.index(visit_id)
 
 
-def _item(sequence: Located, index: int) -> Located:
+def _item(sequence: Located, index: int, shown: str) -> Located:
     """The position of a list's item that is a mapping."""
     assert isinstance(sequence.values, list)
     item = sequence.values[index]
-    if not isinstance(item, Located):
-        raise EditError(f"line {item.line + 1}: a visit must be a mapping of fields")
+    if not isinstance(item, Located) or item.keys is None:
+        raise EditError(f"{shown}:{item.line + 1}: a visit must be a mapping of fields")
     return item
 
 
-def _require_block(text: _Text, item: Located, path: Path, what: str) -> None:
+def _require_block(text: _Text, item: Located, shown: str, what: str) -> None:
     if text.lines[item.line][item.col : item.col + 1] in ("{", "["):
         raise EditError(
-            f"{display_path(path)}:{item.line + 1}:{item.col + 1}: {what} is written on one line ({{...}}); "
+            f"{shown}:{item.line + 1}:{item.col + 1}: {what} is written on one line ({{...}}); "
             "write it as a block of 'key: value' lines to edit it with kadossier"
         )
 
 
-def _end_of_item(loaded: Any, visits: Located, index: int, text: _Text) -> int:
-    """The first line after visit `index`: where the next visit or the next top-level key starts."""
-    if index + 1 < len(visits.values):
-        return _item(visits, index + 1).line
-    after = [m.line for m in (loaded.positions.keys or {}).values() if m.line > visits.line]
-    return min(after, default=len(text.lines))
-
-
-def _last_line(text: _Text, start: int, end: int, col: int) -> int:
-    """The last line in [start, end) that holds content of the item (not blank, not a comment)."""
-    for number in range(end - 1, start, -1):
-        line = text.lines[number]
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and len(line) - len(line.lstrip(" ")) >= col:
-            return number
-    return start
-
-
-def _scalar_token(line: str, col: int, value: str) -> str:
+def _scalar_token(line: str, col: int, value: str, shown: str) -> str:
     """The text of the scalar written at `col`: the value, quoted or not."""
     for token in (value, f'"{value}"', f"'{value}'"):
         if line.startswith(token, col):
             return token
-    raise EditError(f"cannot find '{value}' where the loader put it; edit the file by hand")
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Validate the new content, then replace the file atomically (keeping its permissions)."""
-    from kadossier.validate import check_file
-
-    folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=".kadossier-edit-"))
-    temporary = folder / path.name  # the same name: the account id is the file name
-    try:
-        temporary.write_bytes(data)
-        checked = check_file(temporary, dt.date.today())
-        if checked.errors:
-            problems = "; ".join(p.message for p in checked.errors)
-            raise EditError(f"the edit would make {display_path(path)} invalid, so it was not saved: {problems}")
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-        folder.rmdir()
+    raise EditError(f"{shown}: cannot find '{value}' where the loader put it; edit the file by hand")
