@@ -30,7 +30,7 @@ from kadossier.vocab import (
 class Part(BaseModel):
     """Base of every part of a dossier: unknown keys are errors, field docstrings are descriptions."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
 
 
 class Department(Part):
@@ -64,13 +64,13 @@ class InstalledProduct(Part):
 class Financials(Part):
     """Financial signals (大客户信息分类表)."""
 
-    current_ratio: float | None = Field(None, ge=0)
+    current_ratio: float | None = Field(None, ge=0, le=1000)
     """Current assets over current liabilities (流动资产率), e.g. 1.4."""
     net_margin: float | None = Field(None, ge=-10, le=10)
     """Net profit margin as a fraction (净利润率): 0.03 is 3%."""
-    payment_days: int | None = Field(None, ge=0)
+    payment_days: int | None = Field(None, ge=0, le=3650)
     """Days the account takes to pay (回款周期)."""
-    inventory_days: int | None = Field(None, ge=0)
+    inventory_days: int | None = Field(None, ge=0, le=3650)
     """Days of inventory (存货周期)."""
 
 
@@ -93,7 +93,7 @@ class Background(Part):
     """General email address."""
     founded: int | None = Field(None, ge=1000, le=2100)
     """Year founded."""
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
     """Number of employees (员工)."""
     revenue: MoneyField | None = None
     """Annual revenue."""
