@@ -48,6 +48,18 @@ Text = Annotated[str | list[str], PlainValidator(_text), WithJsonSchema(_TEXT_SC
 """Free text: a string (a paragraph) or a list of strings (bullets)."""
 
 
+def _name(value: Any) -> str:
+    if isinstance(value, str) and value.strip():
+        return str(value)
+    if isinstance(value, str):
+        raise PydanticCustomError("blank", "is empty: write it (it is required)")
+    raise PydanticCustomError("string_type", "expected text")
+
+
+Name = Annotated[str, PlainValidator(_name), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"})]
+"""Required text that must say something: a name, an owner, a product (an empty one shows as nothing at all)."""
+
+
 def _id(value: Any) -> str:
     if isinstance(value, str) and len(value) <= 64 and _ID.fullmatch(value):
         return str(value)

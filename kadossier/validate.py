@@ -148,6 +148,7 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
         "finite_number": "{name} must be a finite number, got {value}",
         "bool_parsing": "{name} must be true or false, got {value}",
         "string_type": "{name} must be text, got {value}",
+        "blank": "{name} is empty: write it (it is required)",
         "list_type": "{name} must be a list (- item lines or [a, b]), got {value}",
         "model_type": "{name} must be a mapping of fields, got {value}",
         "model_attributes_type": "{name} must be a mapping of fields, got {value}",
