@@ -39,6 +39,7 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CJK_CLASS = "[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
 _CJK = re.compile(_CJK_CLASS)
 _CJK_COMMA = re.compile(f"{_CJK_CLASS},{_CJK_CLASS}")
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CONFLICT = re.compile(r"([<>|=])\1{6}(?:$|[ \t])")
 
 
@@ -141,6 +142,10 @@ class _Reader:
         mark = event.start_mark
         if cls is _Scalar and len(event.value) > MAX_SCALAR:
             self.fail(mark, f"value of {len(event.value):,} characters; a value may have at most {MAX_SCALAR:,}")
+            return None, mark
+        if cls is _Scalar and event.style == '"' and (bad := _ESCAPED_CONTROL.search(event.value)):
+            # libyaml refuses these characters written as such, but not as escapes ("\x00", "\e")
+            self.fail(mark, f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed")
             return None, mark
         if cls is _Scalar and event.anchor is None and event.tag is None:
             value = event.value
