@@ -242,9 +242,9 @@ def test_merge_conflict_markers_are_named_at_the_marker(tmp_path: Path) -> None:
         assert "YAML syntax error" not in run.output, run.output
 
 
-# --- item 22: amounts and other numbers at the edge of their type -----------------------------------------------
+# --- item 22: amounts, other numbers and text at the edge of their type -----------------------------------------------
 
-NUMBERS = {
+EDGE_VALUES = {
     "amount-1e20": (
         "projects:\n  - {id: p, name: P, stage: use, value: 1e20}\n",
         r"5:41: error: .*at most 1,000,000,000,000,000",
@@ -256,12 +256,16 @@ NUMBERS = {
     "ratio-inf": ("background: {financials: {current_ratio: Infinity}}\n", r"4:42: error: .*finite number"),
     "days-huge": ("background: {financials: {payment_days: 100000000000000000000}}\n", r"4:41: error: .*at most"),
     "employees-huge": ("background: {employees: 100000000000000000000}\n", r"4:25: error: .*at most"),
+    "nul-escape": ('notes: "a\\x00b"\n', r"4:8: error: control character U\+0000"),
+    "escape-escape": ('region: "north\\e[31m"\n', r"4:9: error: control character U\+001B"),
+    "empty-person-name": ('people:\n  - {id: a, name: ""}\n', r"5:19: error: name is empty: write it"),
+    "blank-product": ('background:\n  installed_base:\n    - {product: "  "}\n', r"6:17: error: product is empty"),
 }
 
 
-@pytest.mark.parametrize("case", NUMBERS)
-def test_a_number_beyond_any_real_value_is_a_located_error(tmp_path: Path, case: str) -> None:
-    extra, expected = NUMBERS[case]
+@pytest.mark.parametrize("case", EDGE_VALUES)
+def test_a_value_beyond_any_real_one_is_a_located_error(tmp_path: Path, case: str) -> None:
+    extra, expected = EDGE_VALUES[case]
     workspace = make_workspace(tmp_path, {"acme.yaml": MINIMAL + extra})
     run = kadossier(workspace, "validate")
     assert run.code == 1 and clean(run.output), run.output
