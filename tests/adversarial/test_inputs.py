@@ -292,3 +292,33 @@ def test_the_largest_amount_is_a_number_in_exports_and_abbreviated_on_the_site(t
     assert run.code == 0, run.output
     dashboard = (workspace / "site" / "index.html").read_text(encoding="utf-8")
     assert "CN¥2,000T" in dashboard  # the total of two, abbreviated
+
+
+def overlapping_words(pdf: Path) -> list[tuple[str, str]]:
+    """Pairs of words whose boxes overlap on a page of `pdf` (text printed over other text)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for page in out.split("<page ")[1:]:
+        words = [
+            (float(a), float(b), float(c), float(d), w)
+            for a, b, c, d, w in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+            )
+        ]
+        for i, (x0, y0, x1, y1, w) in enumerate(words):
+            for u0, v0, u1, v1, other in words[i + 1 :]:
+                if min(x1, u1) - max(x0, u0) > 0.5 and min(y1, v1) - max(y0, v0) > 0.5:
+                    found.append((w, other))
+    return found
+
+
+def test_the_largest_amounts_fit_in_the_pdf_at_a_glance(tmp_path: Path) -> None:
+    projects = (
+        "projects:\n  - {id: p, name: P, stage: commit, value: 1e15}\n"
+        "  - {id: q, name: Q, stage: use, value: 999999999999999.5}\n"
+        "  - {id: r, name: R, stage: use, value: {amount: 1e15, currency: USD}}\n"
+    )
+    workspace = make_workspace(tmp_path, {"acme.yaml": MINIMAL + projects})
+    run = kadossier(workspace, "pdf", "acme")
+    assert run.code == 0, run.output
+    assert overlapping_words(workspace / "acme.pdf") == []
