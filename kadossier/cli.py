@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from kadossier.errors import KadossierError, Problem, Severity, WorkspaceError
+from kadossier.errors import KadossierError, Problem, WorkspaceError
 from kadossier.workspace import DOSSIER_SUFFIXES, Workspace, find
 
 log = logging.getLogger("kadossier")
@@ -82,6 +82,7 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, directory: Path | None, today: datetime | None, verbose: bool) -> None:
     """Key-account dossiers as code: validate them, build the team wiki and briefing PDFs."""
+    _check_year(today, "--today")
     if directory is not None:
         os.chdir(directory)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s")
@@ -103,7 +104,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 
     PATHS are dossier files or folders of them; without any, every dossier of the workspace.
     """
-    from kadossier.validate import check_files, display_path
+    from kadossier.validate import check_files
     from kadossier.workspace import dossiers_among
 
     if only_dossiers:
@@ -111,7 +112,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
     else:
         files = _expand(paths) if paths else obj.workspace.dossier_files()
     results = check_files(files, obj.today, jobs=jobs, models=False)
-    problems = [p for r in results for p in r.problems] + _duplicate_accounts(files, display_path)
+    problems = [p for r in results for p in r.problems]
     for problem in problems:
         _echo_problem(problem)
     errors = sum(p.is_error for p in problems)
@@ -311,6 +312,7 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
 
     if done == plan:
         raise click.UsageError("say what to do: --done VISIT_ID, or --plan")
+    _check_year(day, "--date")
     path = _account_path(obj, account)
     shown = os.path.relpath(path)
     if done:
@@ -325,9 +327,19 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
     click.echo(f"{shown}: planned visit {new_id} on {when.isoformat()}; fill in its objective, people and agenda")
 
 
+def _check_year(day: datetime | None, option: str) -> None:
+    """Refuse a day outside the years a dossier's dates may fall in (a day after 9999-12-31 does not exist)."""
+    from kadossier.fields import FIRST_YEAR, LAST_YEAR
+
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise click.BadParameter(
+            f"{day.date().isoformat()} is not in the years {FIRST_YEAR} to {LAST_YEAR}", param_hint=option
+        )
+
+
 def _account_path(obj: Context, account: str) -> Path:
     """The dossier file of ACCOUNT: an account id, or a path to a dossier file."""
-    path = Path(account) if account.endswith(DOSSIER_SUFFIXES) else obj.workspace.account_file(account)
+    path = Path(account) if account.lower().endswith(DOSSIER_SUFFIXES) else obj.workspace.account_file(account)
     if not path.is_file():
         raise click.BadParameter(f"no dossier file {path}", param_hint="ACCOUNT")
     return path
@@ -483,34 +495,19 @@ def _mkdocs_messages(verbose: bool, *, info: bool = False) -> Iterator[None]:
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
+    """The files to check: each file given, and every entry of each folder given (as in the dossiers folder)."""
+    from kadossier.folder import entries
+
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in DOSSIER_SUFFIXES and p.is_file())
-        else:
-            files.append(path)
+        files += entries(path) if path.is_dir() and not path.is_symlink() else [path]
     return files
-
-
-def _duplicate_accounts(files: list[Path], shown: Any) -> list[Problem]:
-    first: dict[tuple[Path, str], Path] = {}
-    problems = []
-    for path in files:
-        key = (path.parent.resolve(), path.stem)
-        if key in first and first[key] != path:
-            problems.append(
-                Problem(
-                    shown(path), 1, 1, Severity.ERROR, f"account '{path.stem}' is also defined by {first[key].name}"
-                )
-            )
-        first.setdefault(key, path)
-    return problems
 
 
 def _echo_problem(problem: Problem) -> None:
     color = "red" if problem.is_error else "yellow"
     text = str(problem)
-    head = f"{problem.path}:{problem.line}:{problem.col}: "
+    head = f"{problem.where}: "
     click.echo(head + click.style(text[len(head) :], fg=color))
 
 

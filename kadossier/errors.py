@@ -20,7 +20,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding, located in a file: `path:line:col: severity: message [code]`."""
+    """One finding, located in a file: `path:line:col: severity: message [code]`; line 0 is the path itself
+    (a folder): `path: severity: message`."""
 
     path: str
     line: int
@@ -31,7 +32,12 @@ class Problem:
 
     def __str__(self) -> str:
         tail = f" [{self.code}]" if self.code else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}{tail}"
+        return f"{self.where}: {self.severity}: {self.message}{tail}"
+
+    @property
+    def where(self) -> str:
+        """The location: `path:line:col`, or the path alone for a problem with the path itself."""
+        return f"{self.path}:{self.line}:{self.col}" if self.line else self.path
 
     @property
     def is_error(self) -> bool:

@@ -72,7 +72,7 @@ def calendar(
     ordered = sorted(accounts, key=lambda a: a.id)
     _events_of = partial(_events, ordered, presenter, ZoneInfo(timezone) if timezone else None, page_url)
     try:
-        step = max(1, len(ordered) // ((os.cpu_count() or 1) * 4)) if len(ordered) >= PARALLEL_FROM else len(ordered)
+        step = max(1, len(ordered) // ((os.cpu_count() or 1) * 4) if len(ordered) >= PARALLEL_FROM else len(ordered))
         chunks = [range(i, min(i + step, len(ordered))) for i in range(0, len(ordered), step)]
         parts = parallel_map(_chunk_events, chunks, at_least=2)
     finally:

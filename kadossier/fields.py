@@ -48,6 +48,18 @@ Text = Annotated[str | list[str], PlainValidator(_text), WithJsonSchema(_TEXT_SC
 """Free text: a string (a paragraph) or a list of strings (bullets)."""
 
 
+def _name(value: Any) -> str:
+    if isinstance(value, str) and value.strip():
+        return str(value)
+    if isinstance(value, str):
+        raise PydanticCustomError("blank", "is empty: write it (it is required)")
+    raise PydanticCustomError("string_type", "expected text")
+
+
+Name = Annotated[str, PlainValidator(_name), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"})]
+"""Required text that must say something: a name, an owner, a product (an empty one shows as nothing at all)."""
+
+
 def _id(value: Any) -> str:
     if isinstance(value, str) and len(value) <= 64 and _ID.fullmatch(value):
         return str(value)
@@ -64,16 +76,35 @@ Id = Annotated[
 """An id, unique within its kind in the file, that other fields refer to."""
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""The years a date in a dossier may fall in. Visits, reviews, contacts and closings are real days of a living
+business; 9999-12-31 or 0001-01-01 typed for "unknown" would be taken at their word (and a day after
+9999-12-31 does not exist: every calendar and age computed from it fails)."""
+
+
 def _day(text: str, value: Any) -> date:
     year, month, day = (int(part) for part in text.split("-"))
+    _in_range(year, value)
     try:
         return date(year, month, day)
     except ValueError:
         raise PydanticCustomError("date", "{value} is not a real date", {"value": show_value(value)}) from None
 
 
+def _in_range(year: int, value: Any) -> None:
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return
+    raise PydanticCustomError(
+        "date_range",
+        "{value} is not a real date here: dates must fall in the years {first} to {last}; "
+        "write the real date, or leave the field out if it is unknown",
+        {"value": show_value(value), "first": FIRST_YEAR, "last": LAST_YEAR},
+    )
+
+
 def _date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
+        _in_range(value.year, value.isoformat())
         return value
     if isinstance(value, str) and _DATE.fullmatch(value):
         return _day(value, value)
@@ -86,6 +117,7 @@ IsoDate = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "strin
 
 def _when(value: Any) -> date | datetime:
     if isinstance(value, date):
+        _in_range(value.year, value.isoformat())
         return value
     if isinstance(value, str) and (m := _WHEN.fullmatch(value)):
         day = _day(m[1], value)
@@ -110,6 +142,8 @@ When = Annotated[
 
 def _since(value: Any) -> str:
     if isinstance(value, str) and _SINCE.fullmatch(value):
+        year, month, day = (*(int(part) for part in value.split("-")), 1, 1)[:3]
+        _day(f"{year:04d}-{month:02d}-{day:02d}", value)  # a real month and day, in the years accepted
         return str(value)
     raise PydanticCustomError(
         "since", "expected a year, YYYY-MM or YYYY-MM-DD, got {value}", {"value": show_value(value)}
@@ -182,12 +216,17 @@ Currency = Annotated[str, PlainValidator(_currency), WithJsonSchema({"type": "st
 """An ISO 4217 currency code: CNY, EUR, USD..."""
 
 
+MAX_AMOUNT = 10**15
+"""The largest amount of money accepted: a thousand trillion, more than any one deal or revenue in any currency
+(and the largest round number a float still holds to the unit). 1e20 is a typo, not an amount."""
+
+
 class Money(BaseModel):
     """An amount of money; without a currency it is in the workspace's default currency."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False)
 
-    amount: float = Field(ge=0)
+    amount: float = Field(ge=0, le=MAX_AMOUNT)
     """The amount, a plain number (no thousands separators)."""
     currency: Currency | None = None
     """ISO 4217 code; the workspace's default currency when left out."""
@@ -199,13 +238,13 @@ def _money(value: Any) -> Any:
 
 _MONEY_SCHEMA = {
     "anyOf": [
-        {"type": "number", "minimum": 0},
+        {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
         {
             "type": "object",
             "additionalProperties": False,
             "required": ["amount"],
             "properties": {
-                "amount": {"type": "number", "minimum": 0},
+                "amount": {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
                 "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             },
         },

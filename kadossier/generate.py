@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from kadossier.diff import fetch_old_versions
+from kadossier.folder import refusal
 from kadossier.pagecache import PageCache, dumps
 from kadossier.parallel import PARALLEL_FROM, parallel_map
 from kadossier.portfolio import Account
@@ -48,7 +49,8 @@ def generate(
     """
     global _site, _accounts, _cache
     site.prepare()  # compile the templates once, before the workers are forked
-    cached = cache.load(paths) if cache is not None else {}  # also computes every key, before the fork
+    readable = [path for path in paths if refusal(path) is None]  # a link or a pipe is refused, never read
+    cached = cache.load(readable) if cache is not None else {}  # also computes every key, before the fork
     todo = [path for path in paths if path not in cached]
     _site, _cache = site, cache
     try:

@@ -39,6 +39,8 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CJK_CLASS = "[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
 _CJK = re.compile(_CJK_CLASS)
 _CJK_COMMA = re.compile(f"{_CJK_CLASS},{_CJK_CLASS}")
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONFLICT = re.compile(r"([<>|=])\1{6}(?:$|[ \t])")
 
 
 class Plain(str):
@@ -140,6 +142,10 @@ class _Reader:
         mark = event.start_mark
         if cls is _Scalar and len(event.value) > MAX_SCALAR:
             self.fail(mark, f"value of {len(event.value):,} characters; a value may have at most {MAX_SCALAR:,}")
+            return None, mark
+        if cls is _Scalar and event.style == '"' and (bad := _ESCAPED_CONTROL.search(event.value)):
+            # libyaml refuses these characters written as such, but not as escapes ("\x00", "\e")
+            self.fail(mark, f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed")
             return None, mark
         if cls is _Scalar and event.anchor is None and event.tag is None:
             value = event.value
@@ -258,6 +264,9 @@ def decode(raw: bytes) -> str:
 
 def parse(text: str) -> Loaded:
     """Parse dossier text into data and positions, or raise a `LoadError` with every problem found."""
+    conflicts = _merge_conflicts(text)
+    if conflicts:  # the YAML errors they cause would only point past them
+        raise LoadError(conflicts)
     errors = [
         _position(text, m.start(), f"invisible bidirectional control character U+{ord(m.group()):04X}")
         for m in _BIDI.finditer(text)
@@ -295,6 +304,38 @@ def parse(text: str) -> Loaded:
     if errors:
         raise LoadError(sorted(errors))
     return Loaded(data, positions, text)
+
+
+def _merge_conflicts(text: str) -> list[tuple[int, int, str]]:
+    """Where git left merge-conflict markers (<<<<<<<, |||||||, =======, >>>>>>> at the start of a line)."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return []
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        marker = _CONFLICT.match(line)
+        if marker is None:
+            continue
+        if marker[1] == "<":
+            if start:
+                found.append(_unresolved(start, number - 1))
+            start = number
+        elif marker[1] == ">":
+            found.append(_unresolved(start or number, number))
+            start = 0
+    if start:
+        found.append(_unresolved(start, start))
+    return found
+
+
+def _unresolved(first: int, last: int) -> tuple[int, int, str]:
+    lines = f"lines {first}–{last}" if last > first else f"line {first}"
+    return (
+        first,
+        1,
+        f"git merge-conflict markers: resolve the merge conflict at {lines} (keep the right version, "
+        "delete the <<<<<<<, ======= and >>>>>>> lines)",
+    )
 
 
 def _too_deep(text: str) -> list[tuple[int, int, str]] | None:

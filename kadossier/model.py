@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kadossier.fields import IsoDate, Text
+from kadossier.fields import IsoDate, Name, Text
 from kadossier.parts import (
     Background,
     Competitor,
@@ -38,13 +38,13 @@ class Dossier(Part):
 
     schema_version: Literal[1]
     """Version of the dossier format; 1."""
-    name: str
+    name: Name
     """The account's full name."""
     short_name: str | None = None
     """A short name for tables and headers."""
     aliases: list[str] = []
     """Other names it goes by, found by search."""
-    owner: str
+    owner: Name
     """The account manager (客户经理) responsible for it."""
     team: list[str] = []
     """Our account team."""

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kadossier.fields import Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
+from kadossier.fields import Id, IsoDate, MoneyField, Name, Phone, Since, Text, Url, When
 from kadossier.vocab import (
     Attitude,
     Channel,
@@ -30,13 +30,13 @@ from kadossier.vocab import (
 class Part(BaseModel):
     """Base of every part of a dossier: unknown keys are errors, field docstrings are descriptions."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
 
 
 class Department(Part):
     """A department and its role in buying (区分使用部门、采购部门、支持部门)."""
 
-    name: str
+    name: Name
     """The department's name, as people's `department` refers to it."""
     kind: DepartmentKind | None = None
     """Its role in buying: using, purchasing, support, management, other."""
@@ -47,7 +47,7 @@ class Department(Part):
 class InstalledProduct(Part):
     """A similar product the account already uses (同类产品安装和使用情况)."""
 
-    product: str
+    product: Name
     """What is installed."""
     vendor: str | None = None
     """Who supplied it."""
@@ -64,13 +64,13 @@ class InstalledProduct(Part):
 class Financials(Part):
     """Financial signals (大客户信息分类表)."""
 
-    current_ratio: float | None = Field(None, ge=0)
+    current_ratio: float | None = Field(None, ge=0, le=1000)
     """Current assets over current liabilities (流动资产率), e.g. 1.4."""
     net_margin: float | None = Field(None, ge=-10, le=10)
     """Net profit margin as a fraction (净利润率): 0.03 is 3%."""
-    payment_days: int | None = Field(None, ge=0)
+    payment_days: int | None = Field(None, ge=0, le=3650)
     """Days the account takes to pay (回款周期)."""
-    inventory_days: int | None = Field(None, ge=0)
+    inventory_days: int | None = Field(None, ge=0, le=3650)
     """Days of inventory (存货周期)."""
 
 
@@ -93,7 +93,7 @@ class Background(Part):
     """General email address."""
     founded: int | None = Field(None, ge=1000, le=2100)
     """Year founded."""
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
     """Number of employees (员工)."""
     revenue: MoneyField | None = None
     """Annual revenue."""
@@ -174,7 +174,7 @@ class Person(Part):
 
     id: Id
     """Unique id, referred to by reports_to, projects and visits."""
-    name: str
+    name: Name
     """Full name."""
     title: str | None = None
     """Job title."""
@@ -212,7 +212,7 @@ class Milestone(Part):
 
     date: IsoDate
     """When."""
-    event: str
+    event: Name
     """What happens."""
     done: bool = False
     """Whether it has happened."""
@@ -223,7 +223,7 @@ class Project(Part):
 
     id: Id
     """Unique id, referred to by visits."""
-    name: str
+    name: Name
     """What the project is called."""
     stage: Stage
     """Sales stage: interest, trust, design, compare, commit, use."""
@@ -292,7 +292,7 @@ class Competitor(Part):
 
     id: Id
     """Unique id, referred to by projects."""
-    name: str
+    name: Name
     """The competitor's name; the same name across accounts groups it on the site."""
     products: Text | None = None
     """What the account uses from them (产品使用情况)."""
@@ -351,7 +351,7 @@ class ValueAssessment(Part):
 class Objection(Part):
     """An objection we expect, and our answer (异议处理)."""
 
-    objection: str
+    objection: Name
     """What they may say."""
     response: Text | None = None
     """How we answer."""
@@ -426,7 +426,7 @@ class Visit(Part):
 class Source(Part):
     """Where an important fact came from, and when (资料收集渠道)."""
 
-    what: str
+    what: Name
     """The fact or topic."""
     channel: Channel | None = None
     """website, annual_report, database, industry_site, exhibition, customer, ..."""

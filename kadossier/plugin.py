@@ -8,6 +8,7 @@ A thin adapter over the library: errors become a `PluginError`, red flags MkDocs
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,6 @@ ASSETS = [
     WORKER_SHIM,
 ]
 ASSETS_URI = "assets/kadossier"
-UNPUBLISHED = (".yaml", ".yml", ".json")
 CALENDAR = "visits.ics"
 """The calendar feed of every visit, at the top of the site."""
 
@@ -210,10 +210,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         from kadossier.templating import default_templates_dir
 
-        dossiers = self.workspace.dossiers_dir.resolve()
         for file in list(files):
-            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
-            if source and source.suffix in UNPUBLISHED and source.is_relative_to(dossiers):
+            if file.abs_src_path and _in_dossiers(Path(file.abs_src_path), self.workspace.dossiers_dir):
                 files.remove(file)
         for uri, page in self.pages.items():
             if files.get_file_from_path(uri) is not None:
@@ -335,6 +333,13 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _in_dossiers(source: Path, dossiers: Path) -> bool:
+    """Whether a file MkDocs found is in the dossiers folder, or a link into it: none of those is published,
+    whatever its name or where it leads (a dossier that is a link to a file elsewhere is in the folder)."""
+    where = Path(os.path.abspath(source))
+    return where.is_relative_to(os.path.abspath(dossiers)) or source.resolve().is_relative_to(dossiers.resolve())
 
 
 def _offline_edition(config: Any) -> None:

@@ -16,11 +16,11 @@ from slugify import slugify
 
 from kadossier import files
 from kadossier.errors import ScaffoldError
+from kadossier.folder import ACCOUNT_ID, RESERVED_NAMES, SCHEMA_FILE
 from kadossier.load import LoadError, parse
 from kadossier.model import Dossier
-from kadossier.schema import SCHEMA_FILE, json_schema_text
+from kadossier.schema import json_schema_text
 from kadossier.templating import environment
-from kadossier.validate import ACCOUNT_ID, RESERVED_NAMES
 
 MAX_SLUG = 60
 

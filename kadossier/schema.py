@@ -13,11 +13,10 @@ from pydantic import BaseModel
 
 from kadossier.checks import RED_FLAGS
 from kadossier.fields import Currency, Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
+from kadossier.folder import SCHEMA_FILE as SCHEMA_FILE
 from kadossier.model import Dossier
 
 SCHEMA_ID = "https://kadossier.dev/schema/dossier-1.json"
-SCHEMA_FILE = "dossier.schema.json"
-"""Where `kadossier new` and `init` keep the schema, beside the dossiers (editors find it there)."""
 
 # Named field types, checked before structural ones (they are Annotated aliases of plain types).
 _NAMED: list[tuple[Any, str]] = [

@@ -7,7 +7,6 @@ Nothing stops at the first file: every file is checked, and every problem report
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -20,19 +19,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kadossier import checks
+from kadossier import checks, folder
 from kadossier.errors import Problem, Severity
 from kadossier.fields import show_value
+from kadossier.folder import ACCOUNT_ID, RESERVED_NAMES, display_path
 from kadossier.load import LoadError, Located, load_bytes
 from kadossier.model import SCHEMA_VERSION, Dossier
 from kadossier.parallel import parallel_map
-
-ACCOUNT_ID = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
-"""What a dossier's file name (its account id, used in URLs) may be."""
-RESERVED_NAMES = frozenset(
-    ["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))]
-)
-"""Names Windows cannot have as files: an account page named so breaks a checkout of the site there."""
 
 
 @dataclass(slots=True)
@@ -55,16 +48,6 @@ class Checked:
         return [p for p in self.problems if not p.is_error]
 
 
-def display_path(path: Path) -> str:
-    """Return how messages show `path`: as given when relative, relative to here when below it."""
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def check_file(path: Path, today: date, *, name: str | None = None) -> Checked:
     """Read and check one dossier file; `name` is how messages show its path."""
     result = _check(path, today, name)
@@ -79,6 +62,10 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
     def report(line: int, col: int, message: str, severity: Severity = Severity.ERROR, code: str = "") -> None:
         result.problems.append(Problem(shown, line, col, severity, message, code))
 
+    refused = folder.refusal(path)
+    if refused is not None:  # not read at all: a link's target may be anything, a pipe would never end
+        report(1 if folder.located(path) else 0, 1 if folder.located(path) else 0, refused)
+        return result
     if not ACCOUNT_ID.fullmatch(path.stem):
         report(
             1,
@@ -89,7 +76,7 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
     elif path.stem in RESERVED_NAMES:
         report(1, 1, f"file name '{path.name}' is a reserved device name on Windows; the site could not be checked out")
     try:
-        loaded = load_bytes(path.read_bytes())
+        loaded = load_bytes(folder.read(path))
     except OSError as exc:
         report(1, 1, f"cannot read file: {exc.strerror or exc}")
         return result
@@ -158,8 +145,10 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
         "int_parsing": "{name} must be a whole number, got {value}",
         "int_from_float": "{name} must be a whole number, got {value}",
         "float_parsing": "{name} must be a number, got {value}",
+        "finite_number": "{name} must be a finite number, got {value}",
         "bool_parsing": "{name} must be true or false, got {value}",
         "string_type": "{name} must be text, got {value}",
+        "blank": "{name} is empty: write it (it is required)",
         "list_type": "{name} must be a list (- item lines or [a, b]), got {value}",
         "model_type": "{name} must be a mapping of fields, got {value}",
         "model_attributes_type": "{name} must be a mapping of fields, got {value}",
@@ -174,7 +163,8 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
 
 
 def _number(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    return f"{number:,}" if isinstance(number, int) and abs(number) >= 10**6 else number
 
 
 def _type_at(loc: Iterable[str | int]) -> Any:

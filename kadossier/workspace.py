@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kadossier import folder
 from kadossier.checks import did_you_mean
-from kadossier.errors import WorkspaceError
+from kadossier.errors import KadossierError, WorkspaceError
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
-DOSSIER_SUFFIXES = (".yaml", ".yml")
+DOSSIER_SUFFIXES = folder.SUFFIXES
 PLUGIN = "kadossier"
 
 if TYPE_CHECKING:
@@ -45,18 +46,20 @@ class Workspace:
         return Presenter(language, self.options.currency, today, load_labels(language, self.root))
 
     def dossier_files(self) -> list[Path]:
-        """Every dossier file, sorted by account id."""
-        folder = self.dossiers_dir
-        if not folder.is_dir():
+        """Every entry of the dossiers folder to check, sorted by account id: the dossiers, and every other
+        entry but the exempt ones, which checking refuses with what to do about it (see kadossier.folder)."""
+        if not self.dossiers_dir.is_dir():
             raise WorkspaceError(f"{self.config_file}: dossiers_dir '{self.options.dossiers_dir}' is not a folder")
-        return sorted(
-            (p for p in folder.iterdir() if p.suffix in DOSSIER_SUFFIXES and p.is_file()),
-            key=lambda p: (p.stem, p.suffix),
-        )
+        return folder.entries(self.dossiers_dir)
 
     def account_file(self, account: str) -> Path:
-        """Return the dossier file of the account with this id."""
-        files = {p.stem: p for p in self.dossier_files()}
+        """Return the dossier file of the account with this id; a file of it that is not a dossier is an error."""
+        entries = self.dossier_files()
+        for path in entries:  # acme.yml beside acme.yaml, acme.YAML, a link: say so rather than "no account"
+            if path.stem.lower() == account.lower() and (refused := folder.refusal(path)) is not None:
+                where = folder.display_path(path) + (":1:1" if folder.located(path) else "")
+                raise KadossierError(refused, where=where)
+        files = {p.stem: p for p in entries}
         if account in files:
             return files[account]
         hint = did_you_mean(account, set(files))
@@ -83,20 +86,20 @@ def dossiers_among(paths: Iterable[Path]) -> list[Path]:
     folders: dict[Path, bool] = {}
     kept = []
     for path in paths:
-        folder = path.resolve().parent
-        if folder not in folders:  # a workspace whose mkdocs.yml is broken is an error, not a reason to skip
-            config = _config_above(folder)
-            folders[folder] = config is not None and open_workspace(config).dossiers_dir.resolve() == folder
-        if folders[folder] and path.suffix in DOSSIER_SUFFIXES:
+        parent = path.absolute().parent.resolve()  # not path.resolve(): a link is checked where it is (and refused)
+        if parent not in folders:  # a workspace whose mkdocs.yml is broken is an error, not a reason to skip
+            config = _config_above(parent)
+            folders[parent] = config is not None and open_workspace(config).dossiers_dir.resolve() == parent
+        if folders[parent] and path.suffix.lower() in DOSSIER_SUFFIXES:  # acme.YAML is reported, not skipped
             kept.append(path)
     return kept
 
 
 def _config_above(start: Path) -> Path | None:
     """The MkDocs configuration that lists the kadossier plugin in `start` or the nearest parent folder."""
-    for folder in (start, *start.parents):
+    for here in (start, *start.parents):
         for name in CONFIG_NAMES:
-            config = folder / name
+            config = here / name
             if config.is_file() and _lists_plugin(config):
                 return config
     return None
