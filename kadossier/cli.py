@@ -42,8 +42,15 @@ class _Group(click.Group):
     """Report `KadossierError`s as one clean line; anything else is a bug, shown in full with -v."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from jinja2 import TemplateError
+
+        from kadossier.templating import template_problem
+
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except TemplateError as exc:  # a workspace's own template is the user's code
+                raise template_problem(exc) from exc
         except KadossierError as exc:
             head = f"{exc.where}: error:" if exc.where else "kadossier: error:"
             click.secho(f"{head} {exc}", err=True, fg="red")

@@ -50,7 +50,7 @@ from kadossier.parallel import isolated_imap, parallel_map
 from kadossier.portfolio import Account
 from kadossier.present import Presenter, items
 from kadossier.site import PDF_DIR, changed_since_last_visit, pdf_uri
-from kadossier.templating import template_dirs
+from kadossier.templating import template_dirs, template_problem
 from kadossier.validate import display_path
 from kadossier.vocab import VisitStatus
 
@@ -518,6 +518,9 @@ def _render(job: Job) -> PdfFailure | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, FatalURLFetchingError) and exc.__cause__ is not None:
         exc = exc.__cause__
+    if isinstance(exc, jinja2.TemplateError):  # a workspace's own PDF template: say where
+        problem = template_problem(exc)
+        return f"{problem.where}: {problem}" if problem.where else str(problem)
     return str(exc) if isinstance(exc, KadossierError | FatalURLFetchingError) else f"{type(exc).__name__}: {exc}"
 
 
