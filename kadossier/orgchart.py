@@ -29,15 +29,6 @@ COLUMNS = 4
 """Most boxes side by side in one chart: a chart this wide fits an A4 page at over 90% of its size."""
 ROWS = 4
 """Most rows of boxes in one chart."""
-BOX_STYLE = {  # attitude -> (fill, stroke, stroke width): the site's CSS and the print CSS have the same
-    "champion": ("#c8e6c9", "#2e7d32", 2),
-    "supporter": ("#e8f5e9", "#81c784", 2),
-    "neutral": ("#eceff1", "#90a4ae", 1),
-    "skeptic": ("#fff3e0", "#ffb74d", 2),
-    "opponent": ("#ffebee", "#e57373", 2),
-    "unknown": ("#fafafa", "#78909c", 1),
-}
-"""How a person's box looks, by attitude."""
 
 
 @dataclass(slots=True)

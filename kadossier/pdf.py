@@ -63,7 +63,8 @@ STYLESHEET = "pdf/print.css"
 WARM_UP = (
     '<h1 id="x">预热 <b>Warm-up</b></h1><p>文字 <i>text</i> <a href="#x">link</a></p>'
     "<table><tr><th>表</th><td>1</td></tr></table><ul><li>项</li></ul>"
-    '<svg width="40" height="20"><rect width="30" height="10" fill="#ccc"/><text x="1" y="8">字</text></svg>'
+    '<div style="position: relative; height: 20px"><svg width="40" height="20"><polyline points="0,0 9,9"'
+    ' stroke="#ccc"/></svg><p style="position: absolute; left: 0; top: 0">字</p></div>'
 )
 """A small document that uses what the PDFs use, rendered once before the workers fork (see `warm_up`)."""
 TEMPLATE_PARTS = ("pdf", "shared", "labels")
@@ -246,8 +247,6 @@ class Renderer:
         env = self.presenter.environment(self.workspace_root)
         env.filters.update(css_string=css_string, page_counter=self.page_counter)
         env.globals.update(
-            chart_font=f"{fonts.FAMILY}, {self.font_family}, sans-serif",
-            chart_attributes=True,
             pdf_font=self.font_family,
             marking=self.marking,
             items=items,
