@@ -7,11 +7,16 @@ TrueType outlines, which WeasyPrint's own subsetting handles fastest), kept in `
 and loaded through `@font-face`. The copy grows when a dossier brings new
 characters (its name carries a hash of its character set) and is otherwise reused across builds.
 
-Characters the font does not have are reported, so that no name prints as an empty box unnoticed.
+Characters the font does not have are drawn, as Pango does, with the first installed font that has them
+(Arabic, say, in DejaVu Sans). Characters that no installed font has are reported, so that no name prints
+as an empty box unnoticed; the coverage is checked for the characters as written (what fontconfig and
+Pango look up), not for the glyphs shaping turns them into, such as Arabic's contextual forms.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import json
 import subprocess
@@ -68,6 +73,49 @@ class FontSet:
 def glyph_chars(text: Iterable[str]) -> set[str]:
     """The characters of `text` that are drawn with a glyph (not controls, format marks or line breaks)."""
     return {ch for ch in set(text) if unicodedata.category(ch) not in _NO_GLYPH}
+
+
+def unprintable(chars: Iterable[str], family: str) -> frozenset[str]:
+    """The characters of `chars` that no installed font has: Pango draws them as a box.
+
+    `family` first, then every font fontconfig would fall back to (`fc-match --sort`, as Pango asks).
+    """
+    chars = frozenset(chars)
+    if not chars:
+        return chars
+    starts, ends = _fallback_coverage(family)
+    return frozenset(ch for ch in chars if (i := bisect.bisect_right(starts, ord(ch)) - 1) < 0 or ord(ch) > ends[i])
+
+
+@functools.cache
+def _fallback_coverage(family: str) -> tuple[list[int], list[int]]:
+    """The code points the fonts of `family`'s fallback list cover, as sorted, merged (start, end) ranges."""
+    try:
+        result = subprocess.run(
+            ["fc-match", "--sort", "--format", "%{charset}\n", family],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    except FileNotFoundError:
+        raise FontError("fc-match (fontconfig) is not installed: run .ci/setup or 'apt install fontconfig'") from None
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise FontError(f"fc-match failed to list the fonts that '{family}' falls back to: {exc}") from None
+    ranges = sorted(
+        (int(first, 16), int(last or first, 16))
+        for part in result.stdout.split()
+        for first, _, last in [part.partition("-")]
+    )
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in ranges:
+        if ends and start <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def locate(family: str) -> dict[int, FontSource]:

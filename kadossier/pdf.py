@@ -63,7 +63,8 @@ STYLESHEET = "pdf/print.css"
 WARM_UP = (
     '<h1 id="x">预热 <b>Warm-up</b></h1><p>文字 <i>text</i> <a href="#x">link</a></p>'
     "<table><tr><th>表</th><td>1</td></tr></table><ul><li>项</li></ul>"
-    '<svg width="40" height="20"><rect width="30" height="10" fill="#ccc"/><text x="1" y="8">字</text></svg>'
+    '<div style="position: relative; height: 20px"><svg width="40" height="20"><polyline points="0,0 9,9"'
+    ' stroke="#ccc"/></svg><p style="position: absolute; left: 0; top: 0">字</p></div>'
 )
 """A small document that uses what the PDFs use, rendered once before the workers fork (see `warm_up`)."""
 TEMPLATE_PARTS = ("pdf", "shared", "labels")
@@ -246,8 +247,6 @@ class Renderer:
         env = self.presenter.environment(self.workspace_root)
         env.filters.update(css_string=css_string, page_counter=self.page_counter)
         env.globals.update(
-            chart_font=f"{fonts.FAMILY}, {self.font_family}, sans-serif",
-            chart_attributes=True,
             pdf_font=self.font_family,
             marking=self.marking,
             items=items,
@@ -371,26 +370,35 @@ class Renderer:
         config, sheets = self.stylesheets(fontset)
         HTML(string=WARM_UP, url_fetcher=self.fetcher).write_pdf(stylesheets=sheets, font_config=config)
 
-    def missing_glyphs(self, job: Job, html: str, fontset: fonts.FontSet) -> list[Problem]:
-        """A warning for each character of this PDF that no font has, located in the dossier if it is there."""
-        missing = fonts.glyph_chars(html) & fontset.missing
-        if not missing:
-            return []
-        path = job.account.path
-        text = path.read_text(encoding="utf-8", errors="replace")
+    def unprintable(self, html: str, fontset: fonts.FontSet) -> frozenset[str]:
+        """The characters of this PDF that no installed font has (the cut font's missing ones are looked up)."""
+        return fonts.unprintable(fonts.glyph_chars(html) & fontset.missing, self.font_family)
+
+    def missing_glyphs(self, pdfs: Iterable[tuple[Job, str]], fontset: fonts.FontSet) -> list[Problem]:
+        """One warning for each character that no font has, per dossier, located in it and naming its PDFs."""
+        where: dict[tuple[Path, str], list[str]] = {}
+        for job, html in pdfs:
+            for ch in self.unprintable(html, fontset):
+                where.setdefault((job.account.path, ch), []).append(job.name)
+        texts: dict[Path, str] = {}
         problems = []
-        for ch in sorted(missing):
+        for (path, ch), names in sorted(where.items(), key=lambda item: (str(item[0][0]), item[0][1])):
+            if path not in texts:
+                texts[path] = path.read_text(encoding="utf-8", errors="replace")
+            text = texts[path]
             at = text.find(ch)
             line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
             name = unicodedata.name(ch, "unnamed character")
+            pdfs_named = ", ".join(f"'{n}'" for n in names)
             problems.append(
                 Problem(
                     display_path(path),
                     line,
                     col,
                     Severity.WARNING,
-                    f"no PDF font has the character '{ch}' (U+{ord(ch):04X} {name}); it prints as a box in "
-                    f"the PDF of '{job.name}' (font '{self.font_family}')",
+                    f"no PDF font has the character '{ch}' (U+{ord(ch):04X} {name}); it prints as a box in the "
+                    f"PDF{'s' if len(names) > 1 else ''} of {pdfs_named} (font '{self.font_family}', nor any "
+                    "installed font it falls back to)",
                     "missing-glyph",
                 )
             )
@@ -417,12 +425,30 @@ _renderer: Renderer | None = None
 _work: dict[str, tuple[str, Path, fonts.FontSet]] = {}
 
 
+class _ReportedGlyphs(logging.Filter):
+    """Drop WeasyPrint's '.notdef glyph rendered' lines (one per occurrence, per PDF) for the characters that
+    kadossier reports itself, once each and located in the dossier; any other character still shows."""
+
+    chars: frozenset[str] = frozenset()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but a .notdef line for a reported character."""
+        notdef = str(record.msg).startswith(".notdef glyph") and bool(record.args)
+        return not (notdef and isinstance(record.args, tuple) and record.args[0] in self.chars)
+
+
+_reported = _ReportedGlyphs()
+logging.getLogger("weasyprint").addFilter(_reported)
+
+
 def render_one(renderer: Renderer, job: Job, target: Path) -> list[Problem]:
     """Render one PDF to `target` (no cache); return the missing-glyph warnings."""
     html = renderer.html(job)
     fontset = renderer.font_cache.ensure(fonts.glyph_chars(html))
+    warnings = renderer.missing_glyphs([(job, html)], fontset)
+    _reported.chars = renderer.unprintable(html, fontset)
     renderer.write(html, target, fontset)
-    return renderer.missing_glyphs(job, html, fontset)
+    return warnings
 
 
 def build(
@@ -460,8 +486,8 @@ def build(
                     report.failed.append((job.name, failure.message))
             needed = set().union(*(fonts.glyph_chars(str(htmls[j.name])) for j in ready)) if ready else set()
             fontset = renderer.font_cache.ensure(needed)
-            for job in ready:
-                report.warnings += renderer.missing_glyphs(job, str(htmls[job.name]), fontset)
+            report.warnings += renderer.missing_glyphs([(j, str(htmls[j.name])) for j in ready], fontset)
+            _reported.chars = frozenset().union(*(renderer.unprintable(str(htmls[j.name]), fontset) for j in ready))
             _work = {j.name: (str(htmls[j.name]), cache / f"{keys[j.name]}.pdf", fontset) for j in ready}
             if ready:
                 renderer.warm_up(fontset)
