@@ -186,6 +186,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     from kadossier.diff import wanted
     from kadossier.history import read as read_history
     from kadossier.portfolio import Account
+    from kadossier.staging import check_output
     from kadossier.validate import check_file
 
     workspace = obj.workspace
@@ -212,6 +213,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     )
     job = pdfs.Job(Account.of(checked, redact=renderer.redact), visit_id)
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
+    check_output(target, workspace.root, workspace.config_file, workspace.dossiers_dir)
     for problem in pdfs.render_file(renderer, job, target):
         _echo_problem(problem)
     click.echo(f"wrote {target}")
@@ -368,11 +370,14 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     from kadossier import export as exports
     from kadossier.files import write
     from kadossier.portfolio import Account
+    from kadossier.staging import check_output
     from kadossier.validate import check_files
 
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx")
     workspace = obj.workspace
+    if output is not None:
+        check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     options = workspace.options
     results = check_files(workspace.dossier_files(), obj.today)
     errors = [p for r in results for p in r.errors]

@@ -8,7 +8,8 @@ never a live one's. Builds of a workspace take its build lock (`build_lock`), so
 What a build may replace: the folder must be new, empty, or a site kadossier built (marked by `MARKER`, or,
 for sites built before the marker existed, by kadossier's own assets). A non-empty folder of anything else
 is refused untouched (MkDocs would empty it), and so is a site_dir that would overwrite the workspace, its
-docs_dir, its dossiers or a git repository. A full or read-only disk fails with `SiteNotWritten`, naming
+docs_dir, its dossiers or a git repository; so is an output file (`export -o`, `pdf -o`) that would replace
+mkdocs.yml or a file in the dossiers folder or .git. A full or read-only disk fails with `SiteNotWritten`, naming
 the path; the previous site is kept.
 """
 
@@ -69,6 +70,22 @@ def _git_dir(start: Path) -> Path | None:
         if (folder / ".git").exists():
             return folder / ".git"
     return None
+
+
+class UnsafeOutput(KadossierError):
+    """An output file (`export -o`, `pdf -o`) would replace one of the workspace's sources."""
+
+
+def check_output(output: Path, root: Path, config_file: Path, dossiers: Path) -> None:
+    """Raise `UnsafeOutput` if writing the file `output` would replace mkdocs.yml, or anything in the dossiers
+    folder or in the git repository (.git)."""
+    out = output.resolve()
+    if out == config_file.resolve():
+        raise UnsafeOutput(f"{output} is the workspace's configuration; write the output to another file")
+    folders = {"the dossiers folder": dossiers, "the git repository (.git)": _git_dir(root)}
+    for name, folder in folders.items():
+        if folder is not None and out.is_relative_to(folder.resolve()):
+            raise UnsafeOutput(f"{output} is in {name}; write the output to a file outside it")
 
 
 def check_replaceable(site_dir: Path) -> None:

@@ -332,3 +332,27 @@ def test_a_full_or_read_only_disk_keeps_the_previous_site(tiny_disk: Path, tmp_p
     if failure == "disk full":
         (tiny_disk / "filler").unlink()
         assert not [p for p in tiny_disk.iterdir() if p.name.startswith(".site.")]
+
+
+# --- the same class: outputs that would replace a source ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "--format", "csv", "-o", "dossiers/acme.yaml"),
+        ("export", "--format", "json", "-o", "mkdocs.yml"),
+        ("export", "--format", "ics", "-o", ".git/config"),
+        ("pdf", "acme", "-o", "dossiers/acme.yaml"),
+        ("pdf", "acme", "-o", "mkdocs.yml"),
+    ],
+)
+def test_an_output_file_never_replaces_a_source(tmp_path: Path, command: tuple[str, ...]) -> None:
+    workspace = make_workspace(tmp_path / "ws", {"acme.yaml": MINIMAL})
+    subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
+    before = snapshot(workspace)
+    run = kadossier(workspace, *command)
+    assert run.code == 1 and "internal error" not in run.output, run.output
+    assert command[-1] in run.output, run.output
+    after = snapshot(workspace)
+    assert {k: after[k] for k in _outside_cache(list(after))} == {k: before[k] for k in _outside_cache(list(before))}
