@@ -56,6 +56,9 @@ class _Group(click.Group):
         except Exception as exc:
             if isinstance(ctx.obj, Context) and ctx.obj.verbose:
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:  # disk full, read-only folder: the user's to fix
+                click.secho(f"{exc.filename}: error: {exc.strerror or exc}", err=True, fg="red")
+                ctx.exit(1)
             click.secho(
                 f"kadossier: internal error: {exc!r}; run with --verbose for the traceback, and please report it",
                 err=True,

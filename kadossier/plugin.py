@@ -206,7 +206,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         target = Path(config.site_dir)
         try:
             staging.check_site_dir(target, self.workspace.root, Path(config.docs_dir), self.workspace.dossiers_dir)
-            if self.command == "build":
+            if self.command != "serve":  # build, gh-deploy: MkDocs empties site_dir
                 staging.check_replaceable(target)
         except staging.UnsafeSiteDir as exc:
             raise PluginError(str(exc)) from None
@@ -215,7 +215,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         """Build a real build into a staging folder beside the site, swapped in when all went well."""
         from kadossier import staging
 
-        target = Path(config.site_dir)
+        target = Path(config.site_dir).resolve()  # a symlinked site_dir: its folder is replaced, the link stays
         self.target = self.staging = None
         if self.command == "build" and not self.dirty:
             try:
@@ -330,7 +330,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
         target, staged = self.target, self.staging
         if target is None or staged is None:
-            if self.command == "build":  # a dirty build, straight into site_dir
+            if self.command != "serve":  # a dirty build or gh-deploy, straight into site_dir
                 staging.mark(Path(config.site_dir))
             return
         if self.pdf_report is not None and self.pdf_report.failed:

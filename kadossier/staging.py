@@ -119,13 +119,13 @@ def start(target: Path) -> Path:
         parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{target.name}"
         for stale in _dead(parent.glob(f"{prefix}{_STAGING}*")):
-            shutil.rmtree(stale, ignore_errors=True)
+            _remove(stale)
         if not target.exists():  # a build killed between the two renames: put the old site back
             for old in sorted(_dead(parent.glob(f"{prefix}{_OLD}*"))):
                 os.rename(old, target)
                 break
         for old in _dead(parent.glob(f"{prefix}{_OLD}*")):
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
         return Path(tempfile.mkdtemp(dir=parent, prefix=f"{prefix}{_STAGING}{os.getpid()}-"))
     except OSError as exc:
         raise not_written(exc, target) from None
@@ -150,7 +150,7 @@ def swap(staged: Path, target: Path) -> None:
     except OSError as exc:
         raise not_written(exc, target) from None
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
 
 
 def discard(staged: Path) -> None:
@@ -165,6 +165,14 @@ def not_written(exc: OSError, target: Path) -> SiteNotWritten:
     reason = exc.strerror or str(exc)
     kept = f"the previous site in {target} was kept" if target.exists() else f"nothing was written to {target}"
     return SiteNotWritten(f"cannot write {where}: {reason}; the site was not built and {kept}")
+
+
+def _remove(folder: Path) -> None:
+    """Delete a staging or old folder; an old site_dir that was a symlink loses the link, not its target."""
+    if folder.is_symlink():
+        folder.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _dead(folders: Iterable[Path]) -> list[Path]:

@@ -356,3 +356,25 @@ def test_an_output_file_never_replaces_a_source(tmp_path: Path, command: tuple[s
     assert command[-1] in run.output, run.output
     after = snapshot(workspace)
     assert {k: after[k] for k in _outside_cache(list(after))} == {k: before[k] for k in _outside_cache(list(before))}
+
+
+def test_an_export_to_a_read_only_folder_names_it(tiny_disk: Path, tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "ws", {"acme.yaml": MINIMAL})
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    run = kadossier(workspace, "export", "--format", "csv", "-o", str(tiny_disk / "accounts.csv"))
+    assert run.code == 1, run.output
+    assert "internal error" not in run.output and str(tiny_disk) in run.output, run.output
+
+
+def test_a_symlinked_site_dir_stays_a_link_to_the_new_site(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "ws", {"acme.yaml": MINIMAL})
+    real = tmp_path / "www" / "html"
+    real.mkdir(parents=True)
+    (workspace / "site").symlink_to(real)
+    assert kadossier(workspace, "build", "--no-pdf").code == 0
+    (workspace / "dossiers" / "acme.yaml").write_text(MINIMAL.replace("Acme", "Acme Two"), encoding="utf-8")
+    run = kadossier(workspace, "build", "--no-pdf")
+    assert run.code == 0, run.output
+    assert (workspace / "site").is_symlink() and (workspace / "site").resolve() == real
+    assert "Acme Two" in (real / "accounts" / "acme" / "index.html").read_text(encoding="utf-8")
+    assert [p.name for p in real.parent.iterdir()] == ["html"]
