@@ -2,17 +2,21 @@
 
 A site's `pdf/ACCOUNT.pdf` and its cache entry are one file (a thousand accounts' PDFs are hundreds of MB
 to copy), so a tool that edits a published PDF in place edits the cache entry too. The cache therefore
-records each entry's size, modification time and inode when it is made (`index.json`), and reuses an entry
-only while it still has them: an entry written into since is rendered again, never republished.
+records each entry's size, modification time, inode and SHA-256 when it is made (`index.json`), and reuses
+an entry only while it is as made: one whose size, time or inode differ is hashed again (a cache restored
+by CI has new inodes) and rendered again unless its content is the same. An entry written into since is
+never republished.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from kadossier.files import atomic, write
 
@@ -26,7 +30,7 @@ class PdfCache:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self._made = _read(folder / INDEX)
-        """Entry file name -> [size, mtime_ns, inode] as it was made."""
+        """Entry file name -> {"stat": [size, mtime_ns, inode], "sha256": digest} as it was made."""
 
     def path(self, key: str) -> Path:
         """Where the PDF with cache key `key` is (or goes)."""
@@ -35,13 +39,21 @@ class PdfCache:
     def intact(self, key: str) -> bool:
         """Whether the entry `key` exists as it was made (not written into since)."""
         recorded = self._made.get(f"{key}.pdf")
-        return recorded is not None and recorded == _identity(self.path(key))
+        if recorded is None:
+            return False
+        identity = _identity(self.path(key))
+        if identity is None or identity == recorded["stat"]:
+            return identity is not None
+        if _sha256(self.path(key)) != recorded["sha256"]:
+            return False
+        recorded["stat"] = identity  # the same content under a new inode or time: a restored cache
+        return True
 
     def made(self, key: str) -> None:
         """Record the entry `key` just rendered as it is now."""
         identity = _identity(self.path(key))
         if identity is not None:
-            self._made[f"{key}.pdf"] = identity
+            self._made[f"{key}.pdf"] = {"stat": identity, "sha256": _sha256(self.path(key))}
 
     def publish(self, key: str, target: Path) -> None:
         """Put the entry `key` at `target`: a hard link where the file system allows, else a copy."""
@@ -72,11 +84,20 @@ def _identity(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino] if st.st_size > 0 else None
 
 
-def _read(index: Path) -> dict[str, list[int]]:
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _read(index: Path) -> dict[str, Any]:
     try:
         data = json.loads(index.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, list) and all(isinstance(n, int) for n in v)}
+    return {
+        name: entry
+        for name, entry in data.items()
+        if isinstance(entry, dict) and isinstance(entry.get("stat"), list) and isinstance(entry.get("sha256"), str)
+    }

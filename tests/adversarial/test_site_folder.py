@@ -279,6 +279,17 @@ def test_a_published_pdf_edited_in_place_is_not_republished(tmp_path: Path, edit
     assert cache and all(b"TAMPERED" not in p.read_bytes() for p in cache)
 
 
+def test_a_restored_cache_is_still_used(tmp_path: Path) -> None:
+    """A cache copied elsewhere (CI restores it) has new inodes and times, the same content: no PDF is rendered."""
+    workspace = make_workspace(tmp_path / "ws", {"acme.yaml": MINIMAL})
+    assert kadossier(workspace, "build").code == 0
+    restored = tmp_path / "restored"
+    subprocess.run(["cp", "-r", str(workspace), str(restored)], check=True)  # new inodes, new times
+    run = kadossier(restored, "build", "--force")
+    assert run.code == 0, run.output
+    assert "0 rendered, 1 unchanged" in run.output, run.output
+
+
 # --- item 14: a full or read-only disk keeps the previous site ----------------------------------------------
 
 
