@@ -115,6 +115,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     target: Path | None = None
     """Where the site goes; the build writes into `staging` beside it, swapped in at the end."""
     staging: Path | None = None
+    site_dir = ""
+    """site_dir as configured, given back to MkDocs once the build is in place."""
     _lock: ExitStack | None = None
     """The workspace's build lock, held from on_config to the end of the build (each rebuild, under serve)."""
 
@@ -215,6 +217,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         """Build a real build into a staging folder beside the site, swapped in when all went well."""
         from kadossier import staging
 
+        self.site_dir = config.site_dir
         target = Path(config.site_dir).resolve()  # a symlinked site_dir: its folder is replaced, the link stays
         self.target = self.staging = None
         if self.command == "build" and not self.dirty:
@@ -339,7 +342,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         else:
             staging.swap(staged, target)
             self.target = self.staging = None
-        config.site_dir = str(target)
+        config.site_dir = self.site_dir
 
     def _pdfs(self, config: Any) -> None:
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
