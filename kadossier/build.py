@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kadossier import uptodate
+from kadossier import staging, uptodate
 from kadossier.errors import KadossierError
 from kadossier.plugin import offline_enabled
 from kadossier.workspace import Workspace
@@ -74,21 +74,30 @@ def build_site(
     `offline` builds the edition that opens from disk (Material's offline plugin: page URLs end in .html,
     search works from file://), by default into OFFLINE_SITE_DIR so that the served site's URLs stay as they are.
     """
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     options: dict[str, Any] = {"strict": strict}
     if site_dir is None and offline:
         site_dir = workspace.root / OFFLINE_SITE_DIR
     if site_dir is not None:
         options["site_dir"] = str(site_dir.resolve())
-    try:
-        config = _config(workspace, today, offline=offline, **options)
-    except (Abort, ConfigurationError) as exc:
-        raise KadossierError(f"site not built: {exc}") from None
+    with staging.build_lock(workspace.root, f"kadossier build of {workspace.root}"):
+        try:
+            config = _config(workspace, today, offline=offline, **options)
+        except (Abort, ConfigurationError) as exc:
+            raise KadossierError(f"site not built: {exc}") from None
+        return _build(workspace, config, today=today, strict=strict, pdf=pdf, redact=redact, force=force)
+
+
+def _build(
+    workspace: Workspace, config: Any, *, today: date | None, strict: bool, force: bool, **choices: bool
+) -> Built:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
     target = Path(config.site_dir)
     day = (today or date.today()).isoformat()
-    read = {"today": day, "strict": strict, "pdf": pdf, "redact": redact, "offline": offline}
+    read = {"today": day, "strict": strict, **choices}
     read["site_dir"] = str(target.resolve())
     read["cwd"] = str(Path.cwd())  # the warnings shown again name files relative to it
     sources = [Path(config.docs_dir), workspace.dossiers_dir]
@@ -108,13 +117,15 @@ def build_site(
     recorder = uptodate.Recorder()
     logging.getLogger("mkdocs").addHandler(recorder)
     try:
-        config.plugins["kadossier"].no_pdf = not pdf
-        config.plugins["kadossier"].force_redact = redact
+        config.plugins["kadossier"].no_pdf = not choices["pdf"]
+        config.plugins["kadossier"].force_redact = choices["redact"]
         build(config)
     except PluginError as exc:
         raise KadossierError(str(exc)) from None
     except (Abort, ConfigurationError) as exc:
         raise KadossierError(f"site not built: {exc}") from None
+    except OSError as exc:  # MkDocs writing the pages: disk full, read-only folder
+        raise staging.not_written(exc, target) from None
     finally:
         logging.getLogger("mkdocs").removeHandler(recorder)
     report = config.plugins["kadossier"].pdf_report
@@ -124,7 +135,10 @@ def build_site(
             f"{len(report.failed)} PDFs were not made: {names}; the site in {config.site_dir} was not replaced"
         )
     folder = Path(config.site_dir)
-    uptodate.save(workspace.root, uptodate.Stamp(inputs, uptodate.outputs(folder), recorder.warnings))
+    try:
+        uptodate.save(workspace.root, uptodate.Stamp(inputs, uptodate.outputs(folder), recorder.warnings))
+    except OSError as exc:
+        log.warning(f"the next build will not know this one: cannot write {exc.filename}: {exc.strerror}")
     return Built(folder, report)
 
 

@@ -63,6 +63,9 @@ class _Group(click.Group):
         except Exception as exc:
             if isinstance(ctx.obj, Context) and ctx.obj.verbose:
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:  # disk full, read-only folder: the user's to fix
+                click.secho(f"{exc.filename}: error: {exc.strerror or exc}", err=True, fg="red")
+                ctx.exit(1)
             click.secho(
                 f"kadossier: internal error: {exc!r}; run with --verbose for the traceback, and please report it",
                 err=True,
@@ -194,6 +197,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     from kadossier.diff import wanted
     from kadossier.history import read as read_history
     from kadossier.portfolio import Account
+    from kadossier.staging import check_output
     from kadossier.validate import check_file
 
     workspace = obj.workspace
@@ -220,6 +224,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     )
     job = pdfs.Job(Account.of(checked, redact=renderer.redact), visit_id)
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
+    check_output(target, workspace.root, workspace.config_file, workspace.dossiers_dir)
     for problem in pdfs.render_file(renderer, job, target):
         _echo_problem(problem)
     click.echo(f"wrote {target}")
@@ -384,11 +389,14 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     from kadossier import export as exports
     from kadossier.files import write
     from kadossier.portfolio import Account
+    from kadossier.staging import check_output
     from kadossier.validate import check_files
 
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx")
     workspace = obj.workspace
+    if output is not None:
+        check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     options = workspace.options
     results = check_files(workspace.dossier_files(), obj.today)
     errors = [p for r in results for p in r.errors]

@@ -4,9 +4,9 @@ The PDFs have their own templates (`templates/pdf/`: HTML and print CSS), not th
 renders every account pack and a brief for every planned visit:
 
 1. Each PDF gets a cache key from everything it is made of (the dossier file, the templates and labels,
-   the options, the day, the versions). A PDF whose key is in `.kadossier-cache/pdf/` is copied, not
-   rendered: a rebuild with nothing changed renders nothing, and one changed dossier re-renders only
-   its own PDFs.
+   the options, the day, the versions). A PDF whose key is in `.kadossier-cache/pdf/`, as it was made,
+   is published from there (`kadossier.pdfcache`), not rendered: a rebuild with nothing changed renders
+   nothing, and one changed dossier re-renders only its own PDFs.
 2. The HTML of the PDFs to render is made with Jinja; its characters decide the cached subset font
    (`kadossier.fonts`); a character no font has is a warning that says where it is.
 3. WeasyPrint renders them in worker processes, one per core. A PDF is written to a temporary file and
@@ -21,9 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-import os
 import re
-import shutil
 import sys
 import time
 import unicodedata
@@ -47,6 +45,7 @@ from kadossier.errors import KadossierError, Problem, Severity
 from kadossier.files import CACHE_DIR, atomic
 from kadossier.history import History
 from kadossier.parallel import isolated_imap, parallel_map
+from kadossier.pdfcache import PdfCache
 from kadossier.portfolio import Account
 from kadossier.present import Presenter, items
 from kadossier.site import PDF_DIR, changed_since_last_visit, pdf_uri
@@ -464,14 +463,12 @@ def build(
     global _renderer, _work
     started = time.perf_counter()
     report = Report()
-    cache = renderer.cache_dir / "pdf"
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = PdfCache(renderer.cache_dir / "pdf")
     keys = {job.name: renderer.key(job) for job in jobs}
     todo = []
     for job in jobs:
-        cached = cache / f"{keys[job.name]}.pdf"
-        if cached.is_file() and cached.stat().st_size > 0:
-            _copy(cached, out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+        if cache.intact(keys[job.name]):
+            cache.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
             report.cached.append(job.name)
         else:
             todo.append(job)
@@ -488,7 +485,7 @@ def build(
             fontset = renderer.font_cache.ensure(needed)
             report.warnings += renderer.missing_glyphs([(j, str(htmls[j.name])) for j in ready], fontset)
             _reported.chars = frozenset().union(*(renderer.unprintable(str(htmls[j.name]), fontset) for j in ready))
-            _work = {j.name: (str(htmls[j.name]), cache / f"{keys[j.name]}.pdf", fontset) for j in ready}
+            _work = {j.name: (str(htmls[j.name]), cache.path(keys[j.name]), fontset) for j in ready}
             if ready:
                 renderer.warm_up(fontset)
             rendering = isolated_imap(
@@ -500,15 +497,12 @@ def build(
                 if isinstance(outcome, PdfFailure):
                     report.failed.append((job.name, outcome.message))
                     continue
-                _copy(cache / f"{keys[job.name]}.pdf", out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+                cache.made(keys[job.name])
+                cache.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
                 report.rendered.append(job.name)
         finally:
             _renderer, _work = None, {}
-    if prune:
-        wanted = {f"{k}.pdf" for k in keys.values()}
-        for old in cache.glob("*.pdf"):
-            if old.name not in wanted:
-                old.unlink(missing_ok=True)
+    cache.save(keys.values(), prune=prune)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -562,19 +556,6 @@ def _with_progress(
         for result in results:
             bar.update(1)
             yield result
-
-
-def _copy(source: Path, target: Path) -> None:
-    """Put a cached PDF into the site: a hard link where the file system allows (a thousand accounts' PDFs
-    are hundreds of MB to copy), else a copy. Cache files are only ever replaced, never written into, so
-    the link cannot change under the site."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic(target) as temporary:
-        try:
-            os.unlink(temporary)
-            os.link(source, temporary)
-        except OSError:
-            shutil.copyfile(source, temporary)
 
 
 def _version() -> str:

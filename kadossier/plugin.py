@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from kadossier.checks import RED_FLAGS
+from kadossier.errors import KadossierError
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
@@ -113,6 +115,10 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     target: Path | None = None
     """Where the site goes; the build writes into `staging` beside it, swapped in at the end."""
     staging: Path | None = None
+    site_dir = ""
+    """site_dir as configured, given back to MkDocs once the build is in place."""
+    _lock: ExitStack | None = None
+    """The workspace's build lock, held from on_config to the end of the build (each rebuild, under serve)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -128,6 +134,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         from kadossier.workspace import Workspace
 
         self.workspace = Workspace(Path(config.config_file_path).parent, Path(config.config_file_path), self.config)
+        self._hold_lock()
         self._check_site_dir(config)
         _offline_edition(config)
         today = self.today or date.today()
@@ -176,13 +183,33 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self._stage(config)
         return config
 
+    def _hold_lock(self) -> None:
+        """Take the workspace's build lock (kadossier build holds it already; the lock nests)."""
+        from kadossier import staging
+
+        self._release()
+        self._lock = ExitStack()
+        what = "rebuild for serve" if self.command == "serve" else "build"
+        try:
+            self._lock.enter_context(staging.build_lock(self.workspace.root, f"{what} of {self.workspace.root}"))
+        except KadossierError as exc:
+            raise PluginError(str(exc)) from None
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     def _check_site_dir(self, config: Any) -> None:
-        """Refuse a site_dir that would overwrite sources, before anything is written."""
+        """Refuse a site_dir that would overwrite sources or a folder kadossier did not build, before anything
+        is written (under serve, MkDocs builds into a temporary folder of its own)."""
         from kadossier import staging
 
         target = Path(config.site_dir)
         try:
             staging.check_site_dir(target, self.workspace.root, Path(config.docs_dir), self.workspace.dossiers_dir)
+            if self.command != "serve":  # build, gh-deploy: MkDocs empties site_dir
+                staging.check_replaceable(target)
         except staging.UnsafeSiteDir as exc:
             raise PluginError(str(exc)) from None
 
@@ -190,15 +217,20 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         """Build a real build into a staging folder beside the site, swapped in when all went well."""
         from kadossier import staging
 
-        target = Path(config.site_dir)
+        self.site_dir = config.site_dir
+        target = Path(config.site_dir).resolve()  # a symlinked site_dir: its folder is replaced, the link stays
         self.target = self.staging = None
         if self.command == "build" and not self.dirty:
-            self.target, self.staging = target, staging.start(target)
+            try:
+                self.target, self.staging = target, staging.start(target)
+            except KadossierError as exc:
+                raise PluginError(str(exc)) from None
             config.site_dir = str(self.staging)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Throw the staging folder away: the previous site stays as it was."""
         self._discard()
+        self._release()
 
     def _discard(self) -> None:
         from kadossier import staging
@@ -276,30 +308,45 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     @event_priority(-150)  # last, after every plugin (Material's offline plugin among them) wrote into the staging
     def on_post_build(self, config: Any) -> None:
         """Render the PDFs, then swap the finished site in for the previous one (only if all went well)."""
+        from kadossier import staging
+
+        target = self.target or Path(config.site_dir)
         try:
             self._pdfs(config)
+            self._publish(config)
+        except OSError as exc:
+            self._discard()
+            raise PluginError(str(staging.not_written(exc, target))) from None
+        except KadossierError as exc:
+            self._discard()
+            raise PluginError(str(exc)) from None
         except BaseException:
             self._discard()
             raise
-        target, staged = self.target, self.staging
-        if target is None or staged is None:
-            return
+        finally:
+            self._release()
+
+    def _publish(self, config: Any) -> None:
         from kadossier import staging
 
+        target, staged = self.target, self.staging
+        if target is None or staged is None:
+            if self.command != "serve":  # a dirty build or gh-deploy, straight into site_dir
+                staging.mark(Path(config.site_dir))
+            return
         if self.pdf_report is not None and self.pdf_report.failed:
             log.error(f"the previous site in {target} is kept: not every PDF could be made")
             self._discard()
         else:
             staging.swap(staged, target)
             self.target = self.staging = None
-        config.site_dir = str(target)
+        config.site_dir = self.site_dir
 
     def _pdfs(self, config: Any) -> None:
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
         if not self.builds_pdf:
             return
         from kadossier import pdf
-        from kadossier.errors import KadossierError
         from kadossier.site import PDF_DIR
 
         renderer = pdf.Renderer.for_options(
