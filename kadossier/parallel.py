@@ -11,6 +11,7 @@ import gc
 import math
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -168,6 +169,9 @@ _NO_MEMORY = 86
 
 def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: int | None) -> None:
     over = _over_memory(memory)  # made before the limit: there may be no memory for it after
+    # An object whose finalizer fails when memory runs out prints "Exception ignored ... Traceback" on stderr;
+    # this process's outcome is what it sends (or its exit status), so those are not shown.
+    sys.unraisablehook = _ignore
     status = 0
     try:
         if memory:
@@ -191,6 +195,10 @@ def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: i
         # No interpreter teardown (atexit, thread and executor shutdown, inherited from the parent): in a process
         # at its memory limit it only fails again, printing pages of "Exception ignored" and a fatal error.
         os._exit(status)
+
+
+def _ignore(unraisable: Any) -> None:
+    """Drop an exception raised where nobody can catch it (a finalizer)."""
 
 
 def _over_memory(memory: int | None) -> str:
