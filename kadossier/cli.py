@@ -455,13 +455,20 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 def schema(fmt: str, output: Path | None) -> None:
     """Print the dossier format's JSON Schema or field reference, generated from the models."""
-    from kadossier.schema import json_schema_text, markdown_reference
+    from kadossier.files import write
+    from kadossier.schema import SCHEMA_FILE, json_schema_text, markdown_reference
+    from kadossier.staging import check_output
+    from kadossier.workspace import enclosing
 
     text = json_schema_text() if fmt == "json" else markdown_reference()
     if output is None:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+    workspace = enclosing(output)
+    # inside a workspace: never over its configuration, a dossier or .git (its own schema file may be refreshed)
+    if workspace is not None and output.resolve() != (workspace.dossiers_dir / SCHEMA_FILE).resolve():
+        check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
+    write(output, text.encode("utf-8"))
 
 
 @main.command()

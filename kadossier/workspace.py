@@ -77,6 +77,12 @@ def find(start: Path) -> Workspace:
     )
 
 
+def enclosing(path: Path) -> Workspace | None:
+    """The workspace `path` is in (the nearest folder above it whose mkdocs.yml lists the plugin), or None."""
+    config = _config_above(path.absolute().parent.resolve())
+    return open_workspace(config) if config is not None else None
+
+
 def dossiers_among(paths: Iterable[Path]) -> list[Path]:
     """Keep the files that are dossiers of some workspace: in its dossiers folder, with a dossier's suffix.
 

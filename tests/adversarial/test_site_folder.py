@@ -356,6 +356,8 @@ def test_a_full_or_read_only_disk_keeps_the_previous_site(tiny_disk: Path, tmp_p
         ("export", "--format", "ics", "-o", ".git/config"),
         ("pdf", "acme", "-o", "dossiers/acme.yaml"),
         ("pdf", "acme", "-o", "mkdocs.yml"),
+        ("schema", "-o", "dossiers/acme.yaml"),
+        ("schema", "--format", "markdown", "-o", "mkdocs.yml"),
     ],
 )
 def test_an_output_file_never_replaces_a_source(tmp_path: Path, command: tuple[str, ...]) -> None:
