@@ -337,6 +337,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         if self.pdf_report is not None and self.pdf_report.failed:
             log.error(f"the previous site in {target} is kept: not every PDF could be made")
             self._discard()
+        elif _strict_warnings(config):  # MkDocs fails a strict build with warnings after this event
+            log.error(f"the previous site in {target} is kept: the build had warnings, and it is strict")
+            self._discard()
         else:
             staging.swap(staged, target)
             self.target = self.staging = None
@@ -407,3 +410,13 @@ def offline_enabled(config: Any) -> bool:
     return any(
         type(p).__module__.startswith("material.plugins.offline") and p.config.enabled for p in config.plugins.values()
     )
+
+
+def _strict_warnings(config: Any) -> int:
+    """How many warnings a strict build has logged so far (MkDocs counts them to fail it after on_post_build)."""
+    from mkdocs.utils import CountHandler
+
+    if not config.strict:
+        return 0
+    counters = [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
+    return sum(count for counter in counters for _, count in counter.get_counts())

@@ -391,3 +391,20 @@ def test_a_symlinked_site_dir_stays_a_link_to_the_new_site(tmp_path: Path) -> No
     assert (workspace / "site").is_symlink() and (workspace / "site").resolve() == real
     assert "Acme Two" in (real / "accounts" / "acme" / "index.html").read_text(encoding="utf-8")
     assert [p.name for p in real.parent.iterdir()] == ["html"]
+
+
+def test_a_strict_build_that_fails_on_warnings_keeps_the_previous_site(tmp_path: Path) -> None:
+    # A visit in the past without a record is a red flag: a warning, which fails a --strict build.
+    flagged = MINIMAL + "visits:\n  - {id: v1, date: 2026-01-05, kind: visit, status: done}\n"
+    workspace = make_workspace(tmp_path / "ws", {"acme.yaml": flagged})
+    first = kadossier(workspace, "build", "--no-pdf")
+    assert first.code == 0, first.output
+    before = snapshot(workspace / "site")
+    (workspace / "dossiers" / "acme.yaml").write_text(flagged.replace("Acme", "Acme Group"), encoding="utf-8")
+
+    run = kadossier(workspace, "build", "--no-pdf", "--strict")
+
+    assert run.code == 1 and "strict" in run.output, run.output
+    assert "previous site" in run.output and "kept" in run.output, run.output
+    assert snapshot(workspace / "site") == before
+    assert not [p for p in (workspace).iterdir() if ".kadossier-staging-" in p.name]
