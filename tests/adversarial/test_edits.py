@@ -444,12 +444,14 @@ def test_killed_edits_leave_nothing_for_git_and_the_next_edit_cleans_up(tmp_path
         process = start(workspace, "visit", "acme", "target", "--done")
 
         def temporary_written(known: set[Path] = known) -> bool:
-            for path in workspace.rglob("*"):
-                if ".git" in path.parts or "locks" in path.parts or path in known:
-                    continue
-                with suppress(OSError):  # a temporary file can go between listing and looking at it
-                    if path.is_file() and path.stat().st_size > 0:
-                        return True
+            # os.walk, not rglob: a temporary file or folder can go while the tree is listed
+            for folder, _, names in os.walk(workspace):
+                for path in (Path(folder) / name for name in names):
+                    if ".git" in path.parts or "locks" in path.parts or path in known:
+                        continue
+                    with suppress(OSError):  # ... or between listing and looking at it
+                        if path.is_file() and path.stat().st_size > 0:
+                            return True
             return False
 
         if wait_until(temporary_written, process, "the edit's temporary file"):
