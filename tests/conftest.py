@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.server
+import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,3 +94,21 @@ def http_listener() -> Iterator[tuple[str, list[str]]]:
         yield f"http://127.0.0.1:{server.server_port}", hits
     finally:
         server.shutdown()
+
+
+@contextmanager
+def git_calls(folder: Path) -> Iterator[Path]:
+    """Record every git command this process and its children run in the block (a shim first on PATH that
+    logs its arguments, then runs the real git); yield the log file, one command per line."""
+    log = folder / "git-calls"
+    real = shutil.which("git")
+    shim = folder / "bin"
+    shim.mkdir()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {real} "$@"\n', encoding="utf-8")
+    (shim / "git").chmod(0o755)
+    saved = os.environ["PATH"]
+    os.environ["PATH"] = f"{shim}:{saved}"
+    try:
+        yield log
+    finally:
+        os.environ["PATH"] = saved

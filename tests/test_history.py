@@ -18,7 +18,7 @@ from kadossier.cli import main
 from kadossier.diff import changes
 from kadossier.load import load_bytes
 
-from .conftest import EXAMPLES, ROOT, TODAY, build
+from .conftest import EXAMPLES, ROOT, TODAY, build, git_calls
 from .test_pdf import text
 
 DOSSIER = "dossiers/shenyang-daily.yaml"
@@ -165,17 +165,8 @@ def test_a_build_runs_a_fixed_number_of_git_processes(repo: Path, tmp_path_facto
         shutil.copyfile(repo / DOSSIER, repo / "dossiers" / f"copy-{i:02d}.yaml")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "copies", author="Bob Sales", day="2026-11-21")
-    shim = tmp_path_factory.mktemp("bin")
-    log = shim.parent / "git-calls"
-    real = shutil.which("git")
-    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {real} "$@"\n', encoding="utf-8")
-    (shim / "git").chmod(0o755)
-    path = os.environ["PATH"]
-    os.environ["PATH"] = f"{shim}:{path}"
-    try:
+    with git_calls(tmp_path_factory.mktemp("git")) as log:
         build(repo)
-    finally:
-        os.environ["PATH"] = path
     calls = log.read_text(encoding="utf-8").strip().split("\n")
     assert len(calls) <= 5, calls  # rev-parse HEAD (is the build up to date?), rev-parse, log, status, cat-file
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import TODAY
+from ..conftest import TODAY, git_calls
 from ..test_history import edit, git
 from .conftest import kadossier
 
@@ -168,17 +168,8 @@ def test_history_of_renamed_dossiers_is_one_git_log_for_the_whole_workspace(
     for name in ("shenyang-daily", "northwind-grid", "kestrel-robotics"):
         git(repo, "mv", f"dossiers/{name}.yaml", f"dossiers/{name}-2.yaml")
     git(repo, "commit", "-q", "-m", "Rename all", day="2026-11-16")
-    shim = tmp_path_factory.mktemp("bin")
-    calls = shim / "calls"
-    real = shutil.which("git")
-    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {real} "$@"\n', encoding="utf-8")
-    (shim / "git").chmod(0o755)
-    saved = os.environ["PATH"]
-    os.environ["PATH"] = f"{shim}:{saved}"
-    try:
+    with git_calls(tmp_path_factory.mktemp("git")) as calls:
         output = _since_last_visit(repo, "shenyang-daily-2")
-    finally:
-        os.environ["PATH"] = saved
     assert "people.wan-guoli.attitude: neutral -> supporter" in output
     logged = calls.read_text(encoding="utf-8").splitlines()
     assert [c for c in logged if " log " in f" {c} "] != []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -139,16 +138,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from ..test_browser import launch_chromium
 
-    from ..test_browser import CHROMIUM_ARGS
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is not installed"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def measure(browser: object, site: Path, page: str, script: str) -> object:
