@@ -25,7 +25,7 @@ import yaml
 
 from kadossier.checks import did_you_mean
 from kadossier.inplace import EditError, Editing, editing
-from kadossier.load import LoadError, Located, Plain, load_bytes, parse
+from kadossier.load import LoadError, Located, Plain, as_written, load_bytes, parse
 from kadossier.templating import yaml_string
 from kadossier.validate import display_path
 
@@ -204,7 +204,7 @@ def _save(edit: Editing, text: _Text, expected: dict[str, Any], today: dt.date) 
     except LoadError as exc:
         got, problem = None, str(exc)
     else:
-        problem = _difference(_shape(expected), _shape(got))
+        problem = _difference(as_written(expected), as_written(got))
     if problem:
         raise EditError(
             f"{edit.shown}: kadossier cannot make this edit in this file's layout ({problem}), so the file was "
@@ -218,17 +218,6 @@ def _save(edit: Editing, text: _Text, expected: dict[str, Any], today: dt.date) 
             raise EditError(f"the edit would make {edit.shown} invalid, so it was not saved:\n{problems}")
 
     edit.replace(new, check)
-
-
-def _shape(value: Any) -> Any:
-    """Data with quoted and plain text told apart: turning one into the other is a change."""
-    if isinstance(value, dict):
-        return {k: _shape(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shape(v) for v in value]
-    if isinstance(value, str):
-        return (isinstance(value, Plain), str(value))
-    return value
 
 
 def _difference(expected: Any, got: Any, where: str = "") -> str:

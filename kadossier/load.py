@@ -49,6 +49,18 @@ class Plain(str):
     __slots__ = ()
 
 
+def as_written(value: Any) -> Any:
+    """Loaded data with plain and quoted text told apart (`Plain` vs str), so that turning one into the other
+    counts as a change when two versions of a file are compared."""
+    if isinstance(value, dict):
+        return {k: as_written(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_written(v) for v in value]
+    if isinstance(value, str):
+        return (isinstance(value, Plain), str(value))
+    return value
+
+
 @dataclass(slots=True)
 class Located:
     """Source positions (0-based line and column) of a mapping or list and of everything in it."""

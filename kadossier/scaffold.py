@@ -16,7 +16,7 @@ from slugify import slugify
 
 from kadossier import files
 from kadossier.errors import ScaffoldError
-from kadossier.folder import ACCOUNT_ID, RESERVED_NAMES, SCHEMA_FILE
+from kadossier.folder import ACCOUNT_ID, RESERVED_NAMES, SCHEMA_FILE, SUFFIXES
 from kadossier.load import LoadError, parse
 from kadossier.model import Dossier
 from kadossier.schema import json_schema_text
@@ -106,7 +106,7 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
     dossiers = root / "dossiers"
     if dossiers.exists() and not dossiers.is_dir():
         raise ScaffoldError(f"{dossiers} is a file; a workspace keeps its dossiers in a folder of that name")
-    has_dossiers = dossiers.is_dir() and any(p.suffix in (".yaml", ".yml") for p in dossiers.iterdir())
+    has_dossiers = dossiers.is_dir() and any(p.suffix in SUFFIXES for p in dossiers.iterdir())
     env = environment()
     written: list[Path] = []
     folders = [folder for folder in (dossiers, root, *root.parents) if not folder.exists()]

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kadossier.cli import main
-from kadossier.load import Plain, load_bytes
+from kadossier.load import as_written, load_bytes
 
 from ..conftest import ROOT, TODAY
 from .conftest import kadossier, make_workspace
@@ -36,19 +36,13 @@ def cli(workspace: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def shape(value: Any) -> Any:
-    """The loaded data with quoted and plain text told apart (a change from one to the other is a change)."""
-    if isinstance(value, dict):
-        return {k: shape(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [shape(v) for v in value]
-    if isinstance(value, str):
-        return ("plain" if isinstance(value, Plain) else "quoted", str(value))
-    return value
+def plain(text: str) -> tuple[bool, str]:
+    """How `as_written` shows plain (unquoted) text."""
+    return (True, text)
 
 
 def data(path: Path) -> Any:
-    return shape(load_bytes(path.read_bytes()).data)
+    return as_written(load_bytes(path.read_bytes()).data)
 
 
 def visit_of(loaded: Any, visit_id: str) -> dict[str, Any]:
@@ -94,10 +88,10 @@ def test_text_lines_starting_with_hash_in_a_block_scalar_are_kept(tmp_path: Path
     after = data(dossier)
     expected = copy.deepcopy(before)
     if action == "done":
-        expected["visits"][0]["status"] = ("plain", "done")
+        expected["visits"][0]["status"] = plain("done")
         expected["visits"][0]["record"] = None
     else:
-        assert len(after["visits"]) == 2 and after["visits"][1]["id"] == ("plain", "v2")
+        assert len(after["visits"]) == 2 and after["visits"][1]["id"] == plain("v2")
         expected["visits"].append(after["visits"][1])
     assert after == expected  # the agenda kept its '#1 ...' lines
 
@@ -117,8 +111,8 @@ def test_done_then_plan_then_uncommenting_the_record_keeps_the_file_valid(tmp_pa
     code, output = cli(workspace, "validate", "dossiers/acme.yaml")
     assert code == 0, output
     record = visit_of(data(dossier), "v1")["record"]
-    assert record["outcome"] == ("plain", "went well") and record["follow_up"] == ("plain", "2026-12-01")
-    assert visit_of(data(dossier), "v9")["date"] == ("plain", "2026-12-01")
+    assert record["outcome"] == plain("went well") and record["follow_up"] == plain("2026-12-01")
+    assert visit_of(data(dossier), "v9")["date"] == plain("2026-12-01")
 
 
 # --- item 18: an already-invalid file; an id that exists ----------------------------------------------------------
@@ -234,11 +228,11 @@ def expected_after(before: Any, action: str, after: Any) -> Any:
     expected = copy.deepcopy(before)
     if action == "done":
         visit = expected["visits"][0]
-        visit["status"] = ("plain", "done")
+        visit["status"] = plain("done")
         visit.setdefault("record", None)
     else:
         expected["visits"] = [*(expected.get("visits") or []), after["visits"][-1]]
-        assert after["visits"][-1]["id"] == ("plain", "v9") and after["visits"][-1]["date"] == ("plain", "2026-12-01")
+        assert after["visits"][-1]["id"] == plain("v9") and after["visits"][-1]["date"] == plain("2026-12-01")
     return expected
 
 
@@ -496,6 +490,6 @@ def test_a_cache_on_another_file_system_still_edits_atomically(tmp_path: Path) -
         (workspace / ".kadossier-cache").symlink_to(elsewhere)
         code, output = cli(workspace, "visit", "acme", "v1", "--done")
         assert code == 0, output
-        assert visit_of(data(workspace / "dossiers" / "acme.yaml"), "v1")["status"] == ("plain", "done")
+        assert visit_of(data(workspace / "dossiers" / "acme.yaml"), "v1")["status"] == plain("done")
         assert [p.name for p in (workspace / "dossiers").iterdir()] == ["acme.yaml"]
         assert (Path(elsewhere) / "locks" / "edit-acme.yaml.lock").is_file()
