@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from kadossier.load import load_bytes
+from kadossier.dossier.load import load_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = [ROOT / "dossiers" / "shenyang-daily.yaml", ROOT / "dossiers" / "northwind-grid.yaml"]

@@ -6,7 +6,7 @@ Side by side, run after run alternated so that a noisy machine affects every mod
 - plain WeasyPrint: the same HTML with the system's Noto Sans CJK (no @font-face), the same way;
 and each of the two both with HarfBuzz's subsetter (libharfbuzz-subset0, installed by .ci/setup) and
 without it, as WeasyPrint runs on a machine that lacks it (it then subsets with fontTools: the ~5 s
-per PDF the issue measured). Then a batch: `kadossier.pdf.build` of N packs with 2 workers, cold PDF
+per PDF the issue measured). Then a batch: `kadossier.pdf.render.build` of N packs with 2 workers, cold PDF
 cache, warm font cache (the throughput per PDF), and the first cut of the workspace font (cold cache).
 Targets (issue 4): <= 0.6 s median per pack in a batch; >= 8x faster than plain WeasyPrint.
 Usage: python benchmarks/pdf_bench.py [--runs 3] [--renders 4] [--batch 8]
@@ -44,16 +44,16 @@ def workspace(folder: Path, copies: int) -> Path:
 
 
 def renderer(folder: Path):  # type: ignore[no-untyped-def]
-    from kadossier.pdf import Renderer
-    from kadossier.present import Presenter, load_labels
+    from kadossier.pdf.render import Renderer
+    from kadossier.render.present import Presenter, load_labels
 
     return Renderer(Presenter("zh", "CNY", TODAY, load_labels("zh", folder)), folder)
 
 
 def job(folder: Path, account: str = "shenyang-daily-000"):  # type: ignore[no-untyped-def]
-    from kadossier.pdf import Job
-    from kadossier.portfolio import Account
-    from kadossier.validate import check_file
+    from kadossier.dossier.portfolio import Account
+    from kadossier.dossier.validate import check_file
+    from kadossier.pdf.render import Job
 
     checked = check_file(folder / "dossiers" / f"{account}.yaml", TODAY)
     assert checked.dossier is not None
@@ -70,7 +70,7 @@ def child(mode: str, folder: Path, renders: int, harfbuzz: bool) -> dict[str, ob
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # the fontTools fallback warns on every PDF
     if not harfbuzz:
         weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0
-    from kadossier import fonts
+    from kadossier.pdf import fonts
 
     r = renderer(folder)
     html = r.html(job(folder))
@@ -89,8 +89,8 @@ def child(mode: str, folder: Path, renders: int, harfbuzz: bool) -> dict[str, ob
 
 
 def batch(folder: Path, copies: int, workers: int) -> dict[str, float]:
-    """Render `copies` packs with `kadossier.pdf.build` (cold PDF cache, warm font cache)."""
-    from kadossier import pdf
+    """Render `copies` packs with `kadossier.pdf.render.build` (cold PDF cache, warm font cache)."""
+    from kadossier.pdf import render as pdf
 
     r = renderer(folder)
     jobs = [job(folder, f"shenyang-daily-{i:03d}") for i in range(copies)]
@@ -104,7 +104,7 @@ def batch(folder: Path, copies: int, workers: int) -> dict[str, float]:
 
 def first_cut(folder: Path) -> float:
     """The first font cut of a workspace (cold font cache), as the first build pays it."""
-    from kadossier import fonts
+    from kadossier.pdf import fonts
 
     shutil.rmtree(folder / ".kadossier-cache" / "fonts", ignore_errors=True)
     r = renderer(folder)

@@ -115,9 +115,9 @@ def workspace(folder: Path, accounts: int) -> Path:
 
 def plain_mkdocs(folder: Path, ours: Path) -> Path:
     """The same pages as kadossier generates, pre-written as Markdown, for a plain `mkdocs build`."""
-    from kadossier.generate import generate as generate_pages
-    from kadossier.present import Presenter, load_labels
-    from kadossier.site import OVERVIEW, Site
+    from kadossier.render.present import Presenter, load_labels
+    from kadossier.site.generate import generate as generate_pages
+    from kadossier.site.pages import OVERVIEW, Site
 
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     nav = "".join(f"  - {uri}\n" for uri in OVERVIEW)  # the same short navigation as kadossier's
@@ -137,10 +137,10 @@ def plain_mkdocs(folder: Path, ours: Path) -> Path:
 
 def plain_weasyprint_inputs(sample: Path, out: Path) -> list[Path]:
     """Write the HTML of every PDF of the sample workspace, and the print CSS, as kadossier renders them."""
-    from kadossier import pdf
-    from kadossier.portfolio import Account
-    from kadossier.present import Presenter, load_labels
-    from kadossier.validate import check_file
+    from kadossier.dossier.portfolio import Account
+    from kadossier.dossier.validate import check_file
+    from kadossier.pdf import render as pdf
+    from kadossier.render.present import Presenter, load_labels
 
     presenter = Presenter("en", "CNY", dt.date.fromisoformat(TODAY), load_labels("en"))
     renderer = pdf.Renderer(presenter, sample)

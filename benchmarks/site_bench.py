@@ -47,7 +47,7 @@ def workspaces(folder: Path, accounts: int) -> dict[str, tuple[list[str], Path]]
     generate(ours / "dossiers", accounts)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (ours / "mkdocs.yml").write_text(config, encoding="utf-8")
-    from kadossier.site import OVERVIEW
+    from kadossier.site.pages import OVERVIEW
 
     nav = "".join(f"  - {uri}\n" for uri in OVERVIEW)  # the same short navigation as kadossier's
     plain_config = config.split("  - kadossier:")[0] + f"markdown_extensions: [attr_list]\nnav:\n{nav}"
@@ -57,9 +57,9 @@ def workspaces(folder: Path, accounts: int) -> dict[str, tuple[list[str], Path]]
         (target / "mkdocs.yml").write_text(
             plain_config.replace("docs_dir: dossiers", "docs_dir: docs"), encoding="utf-8"
         )
-    from kadossier.generate import generate as generate_pages
-    from kadossier.present import Presenter, load_labels
-    from kadossier.site import Site
+    from kadossier.render.present import Presenter, load_labels
+    from kadossier.site.generate import generate as generate_pages
+    from kadossier.site.pages import Site
 
     presenter = Presenter("en", "CNY", dt.date.fromisoformat(TODAY), load_labels("en"))
     pages = generate_pages(sorted((ours / "dossiers").glob("*.yaml")), presenter.today, Site(presenter, ours)).pages

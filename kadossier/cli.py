@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from kadossier.errors import KadossierError, Problem, WorkspaceError
-from kadossier.workspace import DOSSIER_SUFFIXES, Workspace, find
+from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
 
 log = logging.getLogger("kadossier")
 
@@ -44,7 +44,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from jinja2 import TemplateError
 
-        from kadossier.templating import template_problem
+        from kadossier.render.templating import template_problem
 
         try:
             try:
@@ -114,8 +114,8 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
 
     PATHS are dossier files or folders of them; without any, every dossier of the workspace.
     """
-    from kadossier.validate import check_files
-    from kadossier.workspace import dossiers_among
+    from kadossier.dossier.validate import check_files
+    from kadossier.workspace.locate import dossiers_among
 
     if only_dossiers:
         files = dossiers_among(_expand(paths))
@@ -154,7 +154,7 @@ def build(
     When nothing changed since the last build (dossiers, templates, mkdocs.yml, options, the day, the git
     commit) and its site is as it left it, the build says so and stops; --force builds anyway.
     """
-    from kadossier.build import build_site
+    from kadossier.build.run import build_site
 
     with _mkdocs_messages(obj.verbose):
         built = build_site(
@@ -192,13 +192,13 @@ def build(
 @click.pass_obj
 def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, redact: bool) -> None:
     """Render the account pack of ACCOUNT (a dossier file or an account id), or one visit's brief."""
-    from kadossier import pdf as pdfs
-    from kadossier.checks import did_you_mean
-    from kadossier.diff import wanted
-    from kadossier.history import read as read_history
-    from kadossier.portfolio import Account
-    from kadossier.staging import check_output
-    from kadossier.validate import check_file
+    from kadossier.dossier.portfolio import Account
+    from kadossier.dossier.validate import check_file
+    from kadossier.history.diff import wanted
+    from kadossier.history.git import read as read_history
+    from kadossier.pdf import render as pdfs
+    from kadossier.site.staging import check_output
+    from kadossier.utils.messages import did_you_mean
 
     workspace = obj.workspace
     path = _account_path(obj, account)
@@ -236,7 +236,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
 @click.pass_obj
 def serve(obj: Context, dev_addr: str | None, open_in_browser: bool) -> None:
     """Serve the wiki with live reload while you edit dossiers (the same as `mkdocs serve`)."""
-    from kadossier.build import serve_site
+    from kadossier.build.run import serve_site
 
     with _mkdocs_messages(obj.verbose, info=True):
         serve_site(obj.workspace, dev_addr=dev_addr, open_in_browser=open_in_browser)
@@ -247,7 +247,7 @@ def serve(obj: Context, dev_addr: str | None, open_in_browser: bool) -> None:
 @click.pass_obj
 def history(obj: Context, account: str) -> None:
     """List the commits that changed ACCOUNT's dossier, newest first: date, commit, author, message."""
-    from kadossier.history import read
+    from kadossier.history.git import read
 
     path = _account_path(obj, account)
     found = read(obj.workspace.dossiers_dir)
@@ -270,8 +270,8 @@ def history(obj: Context, account: str) -> None:
 @click.pass_obj
 def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bool) -> None:
     """Show what changed in ACCOUNT's dossier as fields, commit by commit (people.x.attitude: a -> b)."""
-    from kadossier.diff import since_day, walk, wanted
-    from kadossier.history import GitError, read
+    from kadossier.history.diff import since_day, walk, wanted
+    from kadossier.history.git import GitError, read
 
     if since_rev and since_last_visit:
         raise click.UsageError("use --since or --since-last-visit, not both")
@@ -320,7 +320,7 @@ def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bo
 @click.pass_obj
 def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bool, day: datetime | None) -> None:
     """Record a visit right after it (--done), or plan the next one (--plan), editing only those lines."""
-    from kadossier.edit import mark_done, plan_visit
+    from kadossier.edit.visits import mark_done, plan_visit
 
     if done == plan:
         raise click.UsageError("say what to do: --done VISIT_ID, or --plan")
@@ -341,7 +341,7 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
 
 def _check_year(day: datetime | None, option: str) -> None:
     """Refuse a day outside the years a dossier's dates may fall in (a day after 9999-12-31 does not exist)."""
-    from kadossier.fields import FIRST_YEAR, LAST_YEAR
+    from kadossier.dossier.fields import FIRST_YEAR, LAST_YEAR
 
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise click.BadParameter(
@@ -359,7 +359,7 @@ def _account_path(obj: Context, account: str) -> Path:
 
 def _checked_dossier(path: Path, today: date) -> Any:
     """The valid dossier in `path`; print its errors and exit 1 if it is invalid."""
-    from kadossier.validate import check_file
+    from kadossier.dossier.validate import check_file
 
     checked = check_file(path, today)
     if checked.dossier is None:
@@ -386,11 +386,11 @@ def _checked_dossier(path: Path, today: date) -> Any:
 def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool) -> None:
     """Export every account: a calendar of the visits (ics), an Excel workbook of every table (xlsx), one table
     for scripts (csv), or JSON for tools."""
-    from kadossier import export as exports
-    from kadossier.files import write
-    from kadossier.portfolio import Account
-    from kadossier.staging import check_output
-    from kadossier.validate import check_files
+    from kadossier.dossier.portfolio import Account
+    from kadossier.dossier.validate import check_files
+    from kadossier.export import formats as exports
+    from kadossier.site.staging import check_output
+    from kadossier.utils.files import write
 
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx")
@@ -431,7 +431,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
 @click.pass_obj
 def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
     """Create dossiers/<slug>.yaml for a new account NAME from a commented template."""
-    from kadossier.scaffold import default_owner, new_dossier
+    from kadossier.edit.scaffold import default_owner, new_dossier
 
     workspace = obj.workspace
     owner = owner or default_owner(workspace.root)
@@ -455,10 +455,10 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 def schema(fmt: str, output: Path | None) -> None:
     """Print the dossier format's JSON Schema or field reference, generated from the models."""
-    from kadossier.files import write
-    from kadossier.schema import SCHEMA_FILE, json_schema_text, markdown_reference
-    from kadossier.staging import check_output
-    from kadossier.workspace import enclosing
+    from kadossier.dossier.schema import SCHEMA_FILE, json_schema_text, markdown_reference
+    from kadossier.site.staging import check_output
+    from kadossier.utils.files import write
+    from kadossier.workspace.locate import enclosing
 
     text = json_schema_text() if fmt == "json" else markdown_reference()
     if output is None:
@@ -480,8 +480,8 @@ def schema(fmt: str, output: Path | None) -> None:
 @click.pass_obj
 def init(obj: Context, directory: Path, language: str, currency: str, site_name: str, owner: str | None) -> None:
     """Create a workspace in DIRECTORY: mkdocs.yml, .gitignore and dossiers/ with one example."""
-    from kadossier.fields import currencies
-    from kadossier.scaffold import default_owner, init_workspace
+    from kadossier.dossier.fields import currencies
+    from kadossier.edit.scaffold import default_owner, init_workspace
 
     if currency not in currencies():
         raise click.BadParameter(f"'{currency}' is not an ISO 4217 currency code", param_hint="--currency")
@@ -518,7 +518,7 @@ def _mkdocs_messages(verbose: bool, *, info: bool = False) -> Iterator[None]:
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
     """The files to check: each file given, and every entry of each folder given (as in the dossiers folder)."""
-    from kadossier.folder import entries
+    from kadossier.dossier.folder import entries
 
     files: list[Path] = []
     for path in paths:

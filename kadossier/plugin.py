@@ -1,7 +1,7 @@
 """The MkDocs plugin: checks the dossiers and adds the wiki's pages as generated files.
 
 A thin adapter over the library: errors become a `PluginError`, red flags MkDocs warnings (so
-`mkdocs build --strict` fails on them), and `kadossier.site` renders the pages. Nothing is written into
+`mkdocs build --strict` fails on them), and `kadossier.site.pages` renders the pages. Nothing is written into
 `docs_dir`, and the dossier files themselves are never published.
 """
 
@@ -15,19 +15,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from kadossier.checks import RED_FLAGS
+from kadossier.build.offline import ASSETS_URI, WORKER_SHIM, prepare_offline
+from kadossier.dossier.checks import RED_FLAGS
 from kadossier.errors import KadossierError
+from kadossier.workspace.settings import KadossierConfig
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
-WORKER_SHIM = "vendor/iframe-worker/shim.js"
-"""Material's offline plugin loads this Web Worker shim (search from file://) from a CDN: we bundle it."""
 ASSETS = [
     "kadossier.css",
     "kadossier.js",
@@ -35,66 +33,8 @@ ASSETS = [
     "vendor/tablesort/tablesort.number.min.js",
     WORKER_SHIM,
 ]
-ASSETS_URI = "assets/kadossier"
 CALENDAR = "visits.ics"
 """The calendar feed of every visit, at the top of the site."""
-
-
-class _CurrencyCode(c.Type[str]):
-    """An ISO 4217 currency code."""
-
-    def run_validation(self, value: object) -> str:
-        from kadossier.fields import currencies
-
-        code = super().run_validation(value)
-        if code not in currencies():
-            raise base.ValidationError(f"'{code}' is not an ISO 4217 currency code (like CNY, EUR, USD)")
-        return code
-
-
-class _TimeZone(c.Type[str]):
-    """An IANA time zone name."""
-
-    def run_validation(self, value: object) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        name = super().run_validation(value)
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise base.ValidationError(
-                f"'{name}' is not an IANA time zone (like Asia/Shanghai or Europe/Berlin)"
-            ) from None
-        return name
-
-
-class KadossierConfig(base.Config):
-    """The kadossier plugin's options in mkdocs.yml: the workspace settings."""
-
-    dossiers_dir = c.Type(str, default="dossiers")
-    """Folder, relative to mkdocs.yml, with one YAML file per account."""
-    language = c.Choice(("en", "zh"), default="en")
-    """Language of labels, dates and money in the site and PDFs: en or zh."""
-    currency = _CurrencyCode(str, default="CNY")
-    """Currency of amounts written without one (ISO 4217)."""
-    warn = c.Optional(c.ListOfItems(c.Choice(tuple(RED_FLAGS))))
-    """Red flags that are MkDocs warnings (so --strict fails on them); default: all. The others are logged
-    as information; every red flag is shown on the site either way."""
-    timezone = c.Optional(_TimeZone(str))
-    """IANA time zone of the visits' times (Asia/Shanghai, Europe/Berlin) for the calendar feed; default none:
-    times are floating, shown at the same clock time wherever the calendar is."""
-    redact = c.Type(bool, default=False)
-    """Build the shareable edition: no personal profiles or private contact details anywhere."""
-    pdf = c.Type(bool, default=True)
-    """Build the PDF briefings (site/pdf/ACCOUNT.pdf, site/pdf/ACCOUNT/VISIT.pdf) with the site."""
-    pdf_font = c.Type(str, default="Noto Sans CJK SC")
-    """Font family of the PDFs (found with fontconfig); it must cover Chinese."""
-    pdf_timeout = c.Type(int, default=120)
-    """Seconds one PDF may take to render; a slower one is stopped and reported for its account alone."""
-    pdf_memory = c.Type(int, default=2048)
-    """MiB one PDF's render may allocate; over it, that PDF fails alone."""
-    pdf_marking = c.Optional(c.Type(str))
-    """Confidentiality marking on every PDF page; default: 'Confidential · internal use only'."""
 
 
 class KadossierPlugin(BasePlugin[KadossierConfig]):
@@ -109,7 +49,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     """Build the redacted edition whatever the `redact` option says (`kadossier build --redact`)."""
     """Skip the PDFs for this build whatever the `pdf` option says (`kadossier build --no-pdf`)."""
     pdf_report: Any = None
-    """What the last build did with the PDFs (a `kadossier.pdf.Report`), or None."""
+    """What the last build did with the PDFs (a `kadossier.pdf.render.Report`), or None."""
     command = "build"
     dirty = False
     target: Path | None = None
@@ -125,18 +65,19 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     def on_config(self, config: Any) -> Any:
         from kadossier.errors import Severity
-        from kadossier.files import CACHE_DIR
-        from kadossier.generate import generate
-        from kadossier.history import read as read_history
-        from kadossier.pagecache import PageCache
-        from kadossier.present import Presenter, load_labels
-        from kadossier.site import ACCOUNTS_DIR, OVERVIEW, Site
-        from kadossier.workspace import Workspace
+        from kadossier.history.git import read as read_history
+        from kadossier.render.links import ACCOUNTS_DIR
+        from kadossier.render.present import Presenter, load_labels
+        from kadossier.site.generate import generate
+        from kadossier.site.pagecache import PageCache
+        from kadossier.site.pages import OVERVIEW, Site
+        from kadossier.utils.files import CACHE_DIR
+        from kadossier.workspace.locate import Workspace
 
         self.workspace = Workspace(Path(config.config_file_path).parent, Path(config.config_file_path), self.config)
         self._hold_lock()
         self._check_site_dir(config)
-        _offline_edition(config)
+        prepare_offline(config)
         today = self.today or date.today()
         labels = load_labels(self.config.language, self.workspace.root)
         presenter = Presenter(self.config.language, self.config.currency, today, labels)
@@ -185,7 +126,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     def _hold_lock(self) -> None:
         """Take the workspace's build lock (kadossier build holds it already; the lock nests)."""
-        from kadossier import staging
+        from kadossier.site import staging
 
         self._release()
         self._lock = ExitStack()
@@ -203,7 +144,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def _check_site_dir(self, config: Any) -> None:
         """Refuse a site_dir that would overwrite sources or a folder kadossier did not build, before anything
         is written (under serve, MkDocs builds into a temporary folder of its own)."""
-        from kadossier import staging
+        from kadossier.site import staging
 
         target = Path(config.site_dir)
         try:
@@ -215,7 +156,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     def _stage(self, config: Any) -> None:
         """Build a real build into a staging folder beside the site, swapped in when all went well."""
-        from kadossier import staging
+        from kadossier.site import staging
 
         self.site_dir = config.site_dir
         target = Path(config.site_dir).resolve()  # a symlinked site_dir: its folder is replaced, the link stays
@@ -233,14 +174,14 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self._release()
 
     def _discard(self) -> None:
-        from kadossier import staging
+        from kadossier.site import staging
 
         if self.staging is not None:
             staging.discard(self.staging)
         self.target = self.staging = None
 
     def on_files(self, files: Files, config: Any) -> Files:
-        from kadossier.templating import default_templates_dir
+        from kadossier.render.templating import default_templates_dir
 
         for file in list(files):
             if file.abs_src_path and _in_dossiers(Path(file.abs_src_path), self.workspace.dossiers_dir):
@@ -262,8 +203,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     def _calendar(self, config: Any) -> bytes:
         """The visits of every account as an iCalendar feed, linked from the visits page."""
-        from kadossier.export import calendar
-        from kadossier.site import account_uri
+        from kadossier.export.formats import calendar
+        from kadossier.render.links import account_uri
 
         def page_url(account_id: str) -> str:
             uri = File(account_uri(account_id), None, "", config.use_directory_urls).url
@@ -308,7 +249,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     @event_priority(-150)  # last, after every plugin (Material's offline plugin among them) wrote into the staging
     def on_post_build(self, config: Any) -> None:
         """Render the PDFs, then swap the finished site in for the previous one (only if all went well)."""
-        from kadossier import staging
+        from kadossier.site import staging
 
         target = self.target or Path(config.site_dir)
         try:
@@ -327,7 +268,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             self._release()
 
     def _publish(self, config: Any) -> None:
-        from kadossier import staging
+        from kadossier.site import staging
 
         target, staged = self.target, self.staging
         if target is None or staged is None:
@@ -349,8 +290,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
         if not self.builds_pdf:
             return
-        from kadossier import pdf
-        from kadossier.site import PDF_DIR
+        from kadossier.pdf import render as pdf
+        from kadossier.render.links import PDF_DIR
 
         renderer = pdf.Renderer.for_options(
             self.presenter,
@@ -375,8 +316,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self.pdf_report = report
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
-        from kadossier.serve import show_errors
-        from kadossier.templating import default_templates_dir
+        from kadossier.render.templating import default_templates_dir
+        from kadossier.site.serve import show_errors
 
         server = show_errors(server)  # `mkdocs serve` too: a failed rebuild shows its errors, no page hangs
         for folder in (self.workspace.dossiers_dir, self.workspace.root / "templates", default_templates_dir()):
@@ -390,26 +331,6 @@ def _in_dossiers(source: Path, dossiers: Path) -> bool:
     whatever its name or where it leads (a dossier that is a link to a file elsewhere is in the folder)."""
     where = Path(os.path.abspath(source))
     return where.is_relative_to(os.path.abspath(dossiers)) or source.resolve().is_relative_to(dossiers.resolve())
-
-
-def _offline_edition(config: Any) -> None:
-    """With Material's offline plugin: links to .html files, and the Web Worker shim from our assets, not a CDN.
-
-    The offline plugin turns directory URLs off in its own on_config, which may run after ours: the account
-    pages are rendered here, so we turn them off first.
-    """
-    if not offline_enabled(config):
-        return
-    config.use_directory_urls = False
-    polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
-    config.extra["polyfills"] = [*polyfills, f"{ASSETS_URI}/{WORKER_SHIM}"]
-
-
-def offline_enabled(config: Any) -> bool:
-    """Whether the configuration lists Material's offline plugin, enabled, under whatever name."""
-    return any(
-        type(p).__module__.startswith("material.plugins.offline") and p.config.enabled for p in config.plugins.values()
-    )
 
 
 def _strict_warnings(config: Any) -> int:

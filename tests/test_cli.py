@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kadossier.cli import main
-from kadossier.validate import check_file
+from kadossier.dossier.validate import check_file
 from tests.conftest import FIXTURES, TODAY
 
 INVALID = FIXTURES / "invalid"
@@ -167,12 +167,12 @@ def test_schema_prints_json_and_markdown() -> None:
 
 
 def test_internal_errors_are_one_line_unless_verbose(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kadossier.validate
+    import kadossier.dossier.validate
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(kadossier.validate, "check_files", broken)
+    monkeypatch.setattr(kadossier.dossier.validate, "check_files", broken)
     result = CliRunner().invoke(main, ["-C", str(workspace), "validate"])
     assert result.exit_code == 3 and "internal error: RuntimeError('boom')" in result.output
     assert "Traceback" not in result.output

@@ -14,7 +14,7 @@ import icalendar
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from kadossier.load import load_bytes
+from kadossier.dossier.load import load_bytes
 
 from .conftest import EXAMPLES, TODAY
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kadossier.validate import check_file
+from kadossier.dossier.validate import check_file
 from tests.conftest import FIXTURES, TODAY
 
 MARK = b"# expect: "

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from kadossier.diff import changes
-from kadossier.load import load_bytes
+from kadossier.dossier.load import load_bytes
+from kadossier.history.diff import changes
 
 from .conftest import EXAMPLES, ROOT, TODAY, build, git_calls
 from .test_pdf import text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kadossier.load import MAX_BYTES, LoadError, Plain, decode, load_bytes, parse
+from kadossier.dossier.load import MAX_BYTES, LoadError, Plain, decode, load_bytes, parse
 
 
 def errors_of(text: str | bytes) -> list[tuple[int, int, str]]:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kadossier import locks
+from kadossier.utils import locks
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from kadossier import locks
+from kadossier.utils import locks
 with locks.hold(Path(sys.argv[1]), "kadossier build in /somewhere"):
     Path(sys.argv[2]).write_text("held")
     time.sleep(120)

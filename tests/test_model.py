@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kadossier.model import Dossier
-from kadossier.validate import check_file
+from kadossier.dossier.model import Dossier
+from kadossier.dossier.validate import check_file
 from tests.conftest import EXAMPLES, SHARED_REFERENCE, TODAY
 
 
@@ -35,7 +35,7 @@ def _leaves(value: object, path: str = "") -> dict[str, object]:
 
 @pytest.mark.parametrize("name", ["shenyang-daily", "northwind-grid", "kestrel-robotics"])
 def test_every_field_written_in_an_example_is_in_the_model(name: str) -> None:
-    from kadossier.load import load_bytes
+    from kadossier.dossier.load import load_bytes
 
     written = _leaves(load_bytes((EXAMPLES / f"{name}.yaml").read_bytes()).data)
     kept = _leaves(dossier(name).model_dump(mode="json", exclude_unset=True))

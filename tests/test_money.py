@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from kadossier.present import Presenter, load_labels
+from kadossier.render.present import Presenter, load_labels
 
 
 def _presenter(language: str) -> Presenter:

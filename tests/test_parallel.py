@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kadossier.parallel import isolated_imap, parallel_map
+from kadossier.utils.parallel import isolated_imap, parallel_map
 
 
 def _work(item: str) -> str | None:

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kadossier.validate import check_file
+from kadossier.dossier.validate import check_file
 from tests.conftest import EXAMPLES, TODAY
 
 REFERENCE = (EXAMPLES / "shenyang-daily.yaml").read_bytes()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from kadossier.load import Plain, load_bytes
-from kadossier.schema import SCHEMA_FILE, json_schema, json_schema_text, markdown_reference
+from kadossier.dossier.load import Plain, load_bytes
+from kadossier.dossier.schema import SCHEMA_FILE, json_schema, json_schema_text, markdown_reference
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 _INT = re.compile(r"[-+]?[0-9]+")
@@ -86,7 +86,7 @@ def test_readme_field_reference_is_current(update_goldens: bool) -> None:
 
 
 def test_every_field_has_a_description() -> None:
-    from kadossier.schema import models
+    from kadossier.dossier.schema import models
 
     for model in models():
         for name, info in model.model_fields.items():

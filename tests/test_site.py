@@ -14,9 +14,9 @@ from babel.numbers import get_currency_symbol
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from kadossier.load import Plain, load_bytes
-from kadossier.present import Presenter, load_labels
-from kadossier.vocab import Role
+from kadossier.dossier.load import Plain, load_bytes
+from kadossier.dossier.vocab import Role
+from kadossier.render.present import Presenter, load_labels
 from tests.conftest import EXAMPLES, TODAY, build
 
 REFERENCES = ["shenyang-daily", "northwind-grid"]
@@ -133,7 +133,7 @@ def test_every_field_of_the_reference_dossiers_is_on_its_page(site: Path, name: 
         elif key == "currency":
             expected = [get_currency_symbol(value, locale="en_GB")]
         elif re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", value):
-            from kadossier.fields import _when
+            from kadossier.dossier.fields import _when
 
             expected = [presenter.date(_when(value))]
         elif (
@@ -210,9 +210,9 @@ def test_chinese_labels(tmp_path: Path, workspace: Path) -> None:
 
 
 def test_labels_cover_every_vocabulary_value_in_both_languages() -> None:
-    from kadossier import vocab
-    from kadossier.checks import RED_FLAGS
-    from kadossier.schema import models
+    from kadossier.dossier import vocab
+    from kadossier.dossier.checks import RED_FLAGS
+    from kadossier.dossier.schema import models
 
     names = {
         vocab.Grade: "grade",

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kadossier.cli import main
-from kadossier.load import as_written, load_bytes
+from kadossier.dossier.load import as_written, load_bytes
 
 from ..conftest import ROOT, TODAY
 from .conftest import kadossier, make_workspace
@@ -401,11 +401,11 @@ def test_a_file_changed_by_hand_during_the_edit_is_not_replaced(
 ) -> None:
     """Someone saves the file in an editor while kadossier validates its edit: their save wins, kadossier
     refuses with a message (the edit is made in this process so the save can land at that exact moment)."""
-    import kadossier.validate
+    import kadossier.dossier.validate
 
     workspace = make_workspace(tmp_path, {"acme.yaml": HEAD + "visits:\n" + VISIT.format(id="v1")})
     dossier = workspace / "dossiers" / "acme.yaml"
-    original = kadossier.validate.check_file
+    original = kadossier.dossier.validate.check_file
     saved = HEAD + "notes: typed in an editor\nvisits:\n" + VISIT.format(id="v1")
 
     def check_and_save(path: Path, today: Any, **options: Any) -> Any:
@@ -414,7 +414,7 @@ def test_a_file_changed_by_hand_during_the_edit_is_not_replaced(
             dossier.write_text(saved, encoding="utf-8")
         return result
 
-    monkeypatch.setattr(kadossier.validate, "check_file", check_and_save)
+    monkeypatch.setattr(kadossier.dossier.validate, "check_file", check_and_save)
     code, output = cli(workspace, "visit", "acme", "v1", "--done")
     assert code == 1 and "acme.yaml" in output and "changed" in output, output
     assert dossier.read_text(encoding="utf-8") == saved

@@ -7,8 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from kadossier.parts import Profile
-from kadossier.privacy import PRIVATE_CONTACT
+from kadossier.dossier.parts import Profile
+from kadossier.dossier.privacy import PRIVATE_CONTACT
 
 from .conftest import every_byte, kadossier, make_workspace, pdf_text
 

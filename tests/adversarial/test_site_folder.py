@@ -178,7 +178,7 @@ def test_a_second_build_waits_for_the_first(busy_workspace: Path, first: str, re
 @pytest.fixture
 def held_lock(busy_workspace: Path) -> Iterator[Path]:
     """The build lock of the workspace, held by this test's process."""
-    from kadossier import locks
+    from kadossier.utils import locks
 
     with locks.hold(_lock(busy_workspace), "the test holding the lock"):
         yield busy_workspace
@@ -201,7 +201,7 @@ def _read_until(process: subprocess.Popen[str], text: str, seen: list[str]) -> N
 def test_serve_rebuilds_wait_for_the_build_lock(busy_workspace: Path, tmp_path: Path) -> None:
     import socket
 
-    from kadossier import locks
+    from kadossier.utils import locks
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

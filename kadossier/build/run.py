@@ -1,0 +1,156 @@
+"""Build and serve the wiki by running MkDocs on the workspace, as `mkdocs build` / `mkdocs serve` do.
+
+`kadossier build` and `mkdocs build` run the same code: MkDocs loads mkdocs.yml and the kadossier plugin
+generates the pages. This module only adds the day to judge dates by and turns MkDocs' failures into
+clean `KadossierError`s.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kadossier.build import uptodate
+from kadossier.build.offline import offline_enabled
+from kadossier.errors import KadossierError
+from kadossier.site import staging
+from kadossier.workspace.locate import Workspace
+
+log = logging.getLogger("kadossier")
+
+
+OFFLINE_SITE_DIR = "site-offline"
+"""Where `kadossier build --offline` puts the edition that opens from disk, beside the served site."""
+
+
+def _config(workspace: Workspace, today: date | None, *, offline: bool = False, **options: Any) -> Any:
+    from mkdocs.config import load_config
+
+    # Material prints a notice about MkDocs 2 on every build; kadossier users did not pick MkDocs themselves.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(config_file=str(workspace.config_file), **options)
+    plugin = config.plugins.get("kadossier")
+    if plugin is None:  # pragma: no cover - a workspace lists the plugin by definition
+        raise KadossierError(f"{workspace.config_file} does not list the kadossier plugin")
+    plugin.today = today
+    if offline and not offline_enabled(config):
+        from material.plugins.offline.plugin import OfflinePlugin
+
+        offline_plugin = OfflinePlugin()
+        offline_plugin.load_config({})
+        config.plugins["material/offline"] = offline_plugin
+    return config
+
+
+@dataclass
+class Built:
+    """What `build_site` did: the site's folder, the PDF report (None without PDFs), and whether it built."""
+
+    folder: Path
+    report: Any = None
+    up_to_date: bool = False
+    """Nothing changed since the last build: the site was left as it was."""
+
+
+def build_site(
+    workspace: Workspace,
+    *,
+    today: date | None = None,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    pdf: bool = True,
+    redact: bool = False,
+    force: bool = False,
+    offline: bool = False,
+) -> Built:
+    """Build the site (and the PDFs unless `pdf` is false), unless nothing changed since the last build.
+
+    Invalid dossiers (and warnings with `strict`) fail the build; PDFs that cannot be made are reported
+    by name after the others are built, and fail it too. Without `force`, a build whose inputs and site are
+    as the last successful build left them only shows that build's warnings again (see kadossier.build.uptodate).
+    `offline` builds the edition that opens from disk (Material's offline plugin: page URLs end in .html,
+    search works from file://), by default into OFFLINE_SITE_DIR so that the served site's URLs stay as they are.
+    """
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    options: dict[str, Any] = {"strict": strict}
+    if site_dir is None and offline:
+        site_dir = workspace.root / OFFLINE_SITE_DIR
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir.resolve())
+    with staging.build_lock(workspace.root, f"kadossier build of {workspace.root}"):
+        try:
+            config = _config(workspace, today, offline=offline, **options)
+        except (Abort, ConfigurationError) as exc:
+            raise KadossierError(f"site not built: {exc}") from None
+        return _build(workspace, config, today=today, strict=strict, pdf=pdf, redact=redact, force=force)
+
+
+def _build(
+    workspace: Workspace, config: Any, *, today: date | None, strict: bool, force: bool, **choices: bool
+) -> Built:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    target = Path(config.site_dir)
+    day = (today or date.today()).isoformat()
+    read = {"today": day, "strict": strict, **choices}
+    read["site_dir"] = str(target.resolve())
+    read["cwd"] = str(Path.cwd())  # the warnings shown again name files relative to it
+    sources = [Path(config.docs_dir), workspace.dossiers_dir]
+    if config.theme.custom_dir:
+        sources.append(Path(config.theme.custom_dir))
+    inputs = uptodate.inputs(workspace.root, target, read, sources)  # before building: later edits count next time
+    stamp = None if force else uptodate.read(workspace.root)
+    if (
+        stamp is not None
+        and stamp.inputs == inputs
+        and not (strict and stamp.warnings)
+        and stamp.outputs == uptodate.outputs(target)
+    ):
+        for name, level, message in stamp.warnings:
+            logging.getLogger(name).log(level, message)
+        return Built(target, up_to_date=True)
+    recorder = uptodate.Recorder()
+    logging.getLogger("mkdocs").addHandler(recorder)
+    try:
+        config.plugins["kadossier"].no_pdf = not choices["pdf"]
+        config.plugins["kadossier"].force_redact = choices["redact"]
+        build(config)
+    except PluginError as exc:
+        raise KadossierError(str(exc)) from None
+    except (Abort, ConfigurationError) as exc:
+        raise KadossierError(f"site not built: {exc}") from None
+    except OSError as exc:  # MkDocs writing the pages: disk full, read-only folder
+        raise staging.not_written(exc, target) from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(recorder)
+    report = config.plugins["kadossier"].pdf_report
+    if report is not None and report.failed:
+        names = ", ".join(name for name, _ in report.failed)
+        raise KadossierError(
+            f"{len(report.failed)} PDFs were not made: {names}; the site in {config.site_dir} was not replaced"
+        )
+    folder = Path(config.site_dir)
+    try:
+        uptodate.save(workspace.root, uptodate.Stamp(inputs, uptodate.outputs(folder), recorder.warnings))
+    except OSError as exc:
+        log.warning(f"the next build will not know this one: cannot write {exc.filename}: {exc.strerror}")
+    return Built(folder, report)
+
+
+def serve_site(workspace: Workspace, *, dev_addr: str | None = None, open_in_browser: bool = False) -> None:
+    """Serve the site with live reload: it rebuilds when a dossier, template or mkdocs.yml changes."""
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from kadossier.site.serve import serve
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        serve(workspace.config_file, dev_addr=dev_addr, open_in_browser=open_in_browser)
+    except (PluginError, Abort, ConfigurationError) as exc:
+        raise KadossierError(str(exc)) from None

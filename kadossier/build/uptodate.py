@@ -1,0 +1,105 @@
+"""Whether `kadossier build` has anything to do: the inputs of the last build, and what it made.
+
+After a successful build, `.kadossier-cache/build.json` records a fingerprint of everything the build
+read and one of everything it wrote. The next `kadossier build` compares: when neither the inputs nor the
+site changed, it says so and stops, as `make` does, instead of running MkDocs over every page again.
+
+The inputs are the build's options and day; kadossier's code and the versions of the libraries it builds
+with; every file of the workspace (name, size, modification time), outside hidden folders and the site
+itself, so mkdocs.yml, the dossiers, templates, theme overrides and anything a configuration might read are
+covered; and the commit git has checked out (the pages show the history). The output is every file of the
+site folder with its size and modification time: a site that was edited or deleted is built again. The
+warnings of the recorded build are shown again; with `--strict` a build that had warnings is run again
+(and fails again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kadossier.render.templating import default_templates_dir
+from kadossier.utils import fingerprint
+from kadossier.utils.files import CACHE_DIR, write
+
+STAMP = "build.json"
+STAMP_VERSION = 1
+
+
+@dataclass
+class Stamp:
+    """What one build read (`inputs`), what it made (`outputs`), and the warnings it gave."""
+
+    inputs: str
+    outputs: str
+    warnings: list[tuple[str, int, str]] = field(default_factory=list)  # (logger, level, message)
+
+
+def inputs(root: Path, site_dir: Path, options: dict[str, Any], sources: Iterable[Path] = ()) -> str:
+    """The fingerprint of everything a build of the workspace at `root` into `site_dir` reads; `sources`
+    are folders it reads that might be hidden or outside `root` (docs_dir, the dossiers, a theme's custom_dir).
+    """
+    h = hashlib.sha256(json.dumps([STAMP_VERSION, options], sort_keys=True, default=str).encode())
+    fingerprint.add_libraries(h)
+    fingerprint.add_listing(h, default_templates_dir())
+    fingerprint.add_listing(h, root, skip=[site_dir])
+    for folder in sources:
+        fingerprint.add_listing(h, folder, skip=[site_dir], hidden=True)
+    h.update(_git_head(root).encode())
+    return h.hexdigest()
+
+
+def outputs(site_dir: Path) -> str:
+    """The fingerprint of the built site: every file's name, size and modification time."""
+    h = hashlib.sha256()
+    fingerprint.add_listing(h, site_dir, hidden=True)
+    return h.hexdigest()
+
+
+def _git_head(root: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "no git"
+    return done.stdout.strip() if done.returncode == 0 else "no commit"
+
+
+def stamp_path(root: Path) -> Path:
+    return root / CACHE_DIR / STAMP
+
+
+def read(root: Path) -> Stamp | None:
+    """The stamp of the last successful build, or None (none yet, or unreadable)."""
+    try:
+        data = json.loads(stamp_path(root).read_text(encoding="utf-8"))
+        return Stamp(str(data["inputs"]), str(data["outputs"]), [tuple(w) for w in data.get("warnings", [])])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(root: Path, stamp: Stamp) -> None:
+    """Record a successful build (a cache that cannot be written only costs the next build its shortcut)."""
+    try:
+        data = {"inputs": stamp.inputs, "outputs": stamp.outputs, "warnings": stamp.warnings}
+        write(stamp_path(root), json.dumps(data, ensure_ascii=False).encode())
+    except OSError:
+        pass
+
+
+class Recorder(logging.Handler):
+    """Keeps the warnings a build logs, to show them again when a later build has nothing to do."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.warnings: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.warnings.append((record.name, record.levelno, record.getMessage()))

@@ -1,0 +1,172 @@
+"""Checks beyond types: unique ids, references, reporting cycles (errors) and red flags (warnings).
+
+Each check yields `Finding`s located by their path in the dossier (`("people", 2, "reports_to")`); the
+validator turns paths into file positions. Red flags are what an account manager should act on, taken
+from the key-account training material: no coach, a decision maker we barely know, a visit without an
+objective, and so on. Each has a stable code, printed with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from kadossier.dossier.model import Dossier
+from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus
+from kadossier.utils.messages import did_you_mean
+
+Loc = tuple[str | int, ...]
+
+REVIEW_DAYS = 90
+"""A dossier not reviewed for longer than this is stale."""
+
+RED_FLAGS = {
+    "no-decision-maker": "an open project with no decision maker",
+    "no-coach": "open projects but no coach (inside contact): without a coach you are blind",
+    "weak-decision-maker": "a decision maker whose relationship with us is below 'recognized'",
+    "visit-no-objective": "a planned visit without an objective",
+    "visit-overdue": "a planned visit dated in the past",
+    "visit-no-record": "a done visit without a record",
+    "stale-review": f"'reviewed' missing or older than {REVIEW_DAYS} days",
+    "no-budget": "a project at 'compare' or later without a budget",
+}
+"""Every red-flag code and what it means."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem at a path in the dossier; `key` points at the key rather than the value."""
+
+    loc: Loc
+    message: str
+    code: str = ""
+    key: bool = False
+
+    @property
+    def is_error(self) -> bool:
+        """Red flags carry a code; errors do not."""
+        return not self.code
+
+
+def errors(dossier: Dossier) -> Iterator[Finding]:
+    """Yield every broken rule that makes the dossier invalid."""
+    yield from _unique_ids(dossier)
+    yield from _references(dossier)
+    yield from _reporting_cycles(dossier)
+
+
+def red_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
+    """Yield the warnings an account manager should act on, as of `today`."""
+    yield from _project_flags(dossier)
+    yield from _people_flags(dossier)
+    yield from _visit_flags(dossier, today)
+    age = dossier.days_since_review(today)
+    if age is None:
+        yield Finding(("name",), "the dossier has never been reviewed (no 'reviewed' date)", "stale-review")
+    elif age > REVIEW_DAYS:
+        yield Finding(("reviewed",), f"last reviewed {age} days ago (more than {REVIEW_DAYS})", "stale-review")
+
+
+def _unique_ids(dossier: Dossier) -> Iterator[Finding]:
+    for kind in ("people", "projects", "competitors", "visits"):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(dossier, kind)):
+            if item.id in seen:
+                yield Finding((kind, i, "id"), f"duplicate {kind} id '{item.id}' (also {kind}[{seen[item.id]}])")
+            else:
+                seen[item.id] = i
+
+
+def _references(dossier: Dossier) -> Iterator[Finding]:
+    people = {p.id for p in dossier.people}
+    projects = {p.id for p in dossier.projects}
+    competitors = {c.id for c in dossier.competitors}
+
+    def check(loc: Loc, ref: str | None, known: set[str], what: str) -> Iterator[Finding]:
+        if ref is not None and ref not in known:
+            hint = did_you_mean(ref, known)
+            yield Finding(loc, f"no {what} with id '{ref}'{hint}")
+
+    for i, person in enumerate(dossier.people):
+        yield from check(("people", i, "reports_to"), person.reports_to, people, "person")
+    for i, project in enumerate(dossier.projects):
+        for field, known, what in (
+            ("decision_makers", people, "person"),
+            ("influencers", people, "person"),
+            ("competitors", competitors, "competitor"),
+        ):
+            for j, ref in enumerate(getattr(project, field)):
+                yield from check(("projects", i, field, j), ref, known, what)
+    for i, visit in enumerate(dossier.visits):
+        yield from check(("visits", i, "project"), visit.project, projects, "project")
+        for j, ref in enumerate(visit.theirs):
+            yield from check(("visits", i, "theirs", j), ref, people, "person")
+
+
+def _reporting_cycles(dossier: Dossier) -> Iterator[Finding]:
+    boss = {p.id: p.reports_to for p in dossier.people if p.reports_to}
+    index = {p.id: i for i, p in enumerate(dossier.people)}
+    reported: set[str] = set()
+    for start in boss:
+        chain = [start]
+        while (nxt := boss.get(chain[-1])) is not None and nxt not in chain:
+            chain.append(nxt)
+        if nxt is not None and nxt == start and not reported.intersection(chain):
+            reported.update(chain)
+            loop = " -> ".join([*chain, start])
+            yield Finding(("people", index[start], "reports_to"), f"reports_to forms a cycle: {loop}")
+
+
+def _project_flags(dossier: Dossier) -> Iterator[Finding]:
+    for i, project in enumerate(dossier.projects):
+        if not project.is_open:
+            continue
+        if not project.decision_makers:
+            yield Finding(
+                ("projects", i, "id"), f"open project '{project.id}' has no decision maker", "no-decision-maker"
+            )
+        if project.stage.rank >= Stage.COMPARE.rank and project.budget is None:
+            yield Finding(
+                ("projects", i, "stage"),
+                f"project '{project.id}' is at '{project.stage}' but its budget is unknown",
+                "no-budget",
+            )
+    if dossier.open_projects and not any(Role.COACH in p.roles for p in dossier.people):
+        yield Finding(
+            ("people",) if dossier.people else ("name",),
+            "no coach (inside contact) among the people: without a coach you are blind",
+            "no-coach",
+        )
+
+
+def _people_flags(dossier: Dossier) -> Iterator[Finding]:
+    deciders = {ref for p in dossier.open_projects for ref in p.decision_makers}
+    for i, person in enumerate(dossier.people):
+        if Role.DECISION_MAKER not in person.roles and person.id not in deciders:
+            continue
+        stage = person.relationship or Relationship.NONE
+        if stage.rank < Relationship.RECOGNIZED.rank:
+            loc: Loc = ("people", i, "relationship") if person.relationship else ("people", i, "id")
+            yield Finding(
+                loc,
+                f"decision maker {person.name} ('{person.id}') is only at relationship "
+                f"'{stage}'; aim for 'recognized' or better",
+                "weak-decision-maker",
+            )
+
+
+def _visit_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
+    for i, visit in enumerate(dossier.visits):
+        if visit.status is VisitStatus.PLANNED:
+            if not visit.objective:
+                yield Finding(("visits", i, "id"), f"planned visit '{visit.id}' has no objective", "visit-no-objective")
+            if visit.day < today:
+                yield Finding(
+                    ("visits", i, "date"),
+                    f"visit '{visit.id}' is still planned but its date "
+                    f"{visit.day.isoformat()} has passed; mark it done or cancelled",
+                    "visit-overdue",
+                )
+        elif visit.status is VisitStatus.DONE and visit.record is None:
+            yield Finding(("visits", i, "status"), f"visit '{visit.id}' is done but has no record", "visit-no-record")

@@ -1,0 +1,255 @@
+"""Field types of the dossier format: text, ids, dates, money, phone numbers, web addresses.
+
+Each is an `Annotated` type whose validator parses the text the loader kept and raises one clear
+`PydanticCustomError`, and whose JSON Schema says what an editor should accept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from kadossier.dossier.load import Plain
+
+_ID = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
+_SINCE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def show_value(value: Any) -> str:
+    """Show a value in a message: plain text as written, quoted text in quotes, structures by kind."""
+    if isinstance(value, Plain):
+        return str(value)
+    if isinstance(value, str):
+        return repr(value)
+    kinds = {dict: "a mapping", list: "a list", type(None): "nothing"}
+    return kinds.get(type(value), repr(value))
+
+
+def _text(value: Any) -> str | list[str]:
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [str(item) for item in value]
+    raise PydanticCustomError("text", "expected text or a list of texts")
+
+
+_TEXT_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+
+Text = Annotated[str | list[str], PlainValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+"""Free text: a string (a paragraph) or a list of strings (bullets)."""
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str) and value.strip():
+        return str(value)
+    if isinstance(value, str):
+        raise PydanticCustomError("blank", "is empty: write it (it is required)")
+    raise PydanticCustomError("string_type", "expected text")
+
+
+Name = Annotated[str, PlainValidator(_name), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"})]
+"""Required text that must say something: a name, an owner, a product (an empty one shows as nothing at all)."""
+
+
+def _id(value: Any) -> str:
+    if isinstance(value, str) and len(value) <= 64 and _ID.fullmatch(value):
+        return str(value)
+    raise PydanticCustomError(
+        "id",
+        "id {value} must be lowercase ASCII letters and digits joined by - _ or . (like 'wan-guoli')",
+        {"value": show_value(value)},
+    )
+
+
+Id = Annotated[
+    str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": f"^{_ID.pattern}$", "maxLength": 64})
+]
+"""An id, unique within its kind in the file, that other fields refer to."""
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""The years a date in a dossier may fall in. Visits, reviews, contacts and closings are real days of a living
+business; 9999-12-31 or 0001-01-01 typed for "unknown" would be taken at their word (and a day after
+9999-12-31 does not exist: every calendar and age computed from it fails)."""
+
+
+def _day(text: str, value: Any) -> date:
+    year, month, day = (int(part) for part in text.split("-"))
+    _in_range(year, value)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("date", "{value} is not a real date", {"value": show_value(value)}) from None
+
+
+def _in_range(year: int, value: Any) -> None:
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return
+    raise PydanticCustomError(
+        "date_range",
+        "{value} is not a real date here: dates must fall in the years {first} to {last}; "
+        "write the real date, or leave the field out if it is unknown",
+        {"value": show_value(value), "first": FIRST_YEAR, "last": LAST_YEAR},
+    )
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        _in_range(value.year, value.isoformat())
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return _day(value, value)
+    raise PydanticCustomError("date", "expected a date as YYYY-MM-DD, got {value}", {"value": show_value(value)})
+
+
+IsoDate = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+"""A calendar date written YYYY-MM-DD."""
+
+
+def _when(value: Any) -> date | datetime:
+    if isinstance(value, date):
+        _in_range(value.year, value.isoformat())
+        return value
+    if isinstance(value, str) and (m := _WHEN.fullmatch(value)):
+        day = _day(m[1], value)
+        if m[2] is None:
+            return day
+        hour, minute = int(m[2]), int(m[3])
+        if hour > 23 or minute > 59:
+            raise PydanticCustomError("time", "{value} has no such time of day", {"value": show_value(value)})
+        return datetime(day.year, day.month, day.day, hour, minute)
+    raise PydanticCustomError(
+        "when", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, got {value}", {"value": show_value(value)}
+    )
+
+
+When = Annotated[
+    date | datetime,
+    BeforeValidator(_when),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2})?$"}),
+]
+"""A date, optionally with a local time: 2026-11-28 or 2026-11-28 10:00."""
+
+
+def _since(value: Any) -> str:
+    if isinstance(value, str) and _SINCE.fullmatch(value):
+        year, month, day = (*(int(part) for part in value.split("-")), 1, 1)[:3]
+        _day(f"{year:04d}-{month:02d}-{day:02d}", value)  # a real month and day, in the years accepted
+        return str(value)
+    raise PydanticCustomError(
+        "since", "expected a year, YYYY-MM or YYYY-MM-DD, got {value}", {"value": show_value(value)}
+    )
+
+
+Since = Annotated[
+    str,
+    PlainValidator(_since),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{4}(-\d{2}){0,2}$"}]}),
+]
+"""A year (2015), month (2015-03) or date."""
+
+
+def _phone(value: Any) -> str:
+    if isinstance(value, Plain) and not isinstance(misread := _yaml_reads(value), str):
+        how = f"the number {misread}" if str(misread) != value else "a number, not text"
+        raise PydanticCustomError(
+            "phone",
+            'phone number {value} must be in quotes, or YAML tools read it as {how}; write "{value}"',
+            {"value": str(value), "how": how},
+        )
+    if isinstance(value, str):
+        return str(value)
+    raise PydanticCustomError("phone", "expected a phone number in quotes")
+
+
+def _yaml_reads(text: str) -> Any:
+    try:
+        return yaml.load(str(text), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return text
+
+
+Phone = Annotated[str, PlainValidator(_phone), WithJsonSchema({"type": "string"})]
+"""A phone or fax number; write it in quotes so no YAML tool mistakes it for a number."""
+
+
+def _url(value: Any) -> str:
+    if isinstance(value, str) and not any(c.isspace() for c in value):
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return str(value)
+    raise PydanticCustomError(
+        "url", "expected an http:// or https:// address, got {value}", {"value": show_value(value)}
+    )
+
+
+Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+"""A web address starting with http:// or https://."""
+
+
+@cache
+def currencies() -> frozenset[str]:
+    """Return the ISO 4217 currency codes known to Babel's CLDR data."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def _currency(value: Any) -> str:
+    if isinstance(value, str) and value in currencies():
+        return str(value)
+    raise PydanticCustomError(
+        "currency", "{value} is not an ISO 4217 currency code (like CNY, EUR, USD)", {"value": show_value(value)}
+    )
+
+
+Currency = Annotated[str, PlainValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"})]
+"""An ISO 4217 currency code: CNY, EUR, USD..."""
+
+
+MAX_AMOUNT = 10**15
+"""The largest amount of money accepted: a thousand trillion, more than any one deal or revenue in any currency
+(and the largest round number a float still holds to the unit). 1e20 is a typo, not an amount."""
+
+
+class Money(BaseModel):
+    """An amount of money; without a currency it is in the workspace's default currency."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False)
+
+    amount: float = Field(ge=0, le=MAX_AMOUNT)
+    """The amount, a plain number (no thousands separators)."""
+    currency: Currency | None = None
+    """ISO 4217 code; the workspace's default currency when left out."""
+
+
+def _money(value: Any) -> Any:
+    return {"amount": value} if isinstance(value, str | int | float) else value
+
+
+_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["amount"],
+            "properties": {
+                "amount": {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
+                "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            },
+        },
+    ]
+}
+
+MoneyField = Annotated[Money, BeforeValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
+"""A number in the default currency, or {amount, currency}."""

@@ -1,0 +1,440 @@
+"""The parts of a dossier as pydantic models: background, people, projects, competitors, visits, sources.
+
+Every field has a one-line docstring (it becomes the field's description in the JSON Schema and the
+README's reference); unknown keys are errors. Values derived from one part live on that part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kadossier.dossier.fields import Id, IsoDate, MoneyField, Name, Phone, Since, Text, Url, When
+from kadossier.dossier.vocab import (
+    Attitude,
+    Channel,
+    DepartmentKind,
+    Level,
+    Organization,
+    ProjectStatus,
+    Rating,
+    Relationship,
+    Role,
+    Stage,
+    VisitKind,
+    VisitStatus,
+)
+
+
+class Part(BaseModel):
+    """Base of every part of a dossier: unknown keys are errors, field docstrings are descriptions."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
+
+
+class Department(Part):
+    """A department and its role in buying (区分使用部门、采购部门、支持部门)."""
+
+    name: Name
+    """The department's name, as people's `department` refers to it."""
+    kind: DepartmentKind | None = None
+    """Its role in buying: using, purchasing, support, management, other."""
+    notes: Text | None = None
+    """Anything else worth knowing about it."""
+
+
+class InstalledProduct(Part):
+    """A similar product the account already uses (同类产品安装和使用情况)."""
+
+    product: Name
+    """What is installed."""
+    vendor: str | None = None
+    """Who supplied it."""
+    quantity: str | None = None
+    """How much of it, as text (约 6000 吨/年)."""
+    since: Since | None = None
+    """Since when: a year, YYYY-MM or a date."""
+    satisfaction: Rating | None = None
+    """The account's satisfaction with it: high, medium, low."""
+    notes: Text | None = None
+    """Problems, renewal dates, anything else."""
+
+
+class Financials(Part):
+    """Financial signals (大客户信息分类表)."""
+
+    current_ratio: float | None = Field(None, ge=0, le=1000)
+    """Current assets over current liabilities (流动资产率), e.g. 1.4."""
+    net_margin: float | None = Field(None, ge=-10, le=10)
+    """Net profit margin as a fraction (净利润率): 0.03 is 3%."""
+    payment_days: int | None = Field(None, ge=0, le=3650)
+    """Days the account takes to pay (回款周期)."""
+    inventory_days: int | None = Field(None, ge=0, le=3650)
+    """Days of inventory (存货周期)."""
+
+
+class Background(Part):
+    """Who the account is (客户背景资料)."""
+
+    organization: Organization | None = None
+    """Organization form: headquarters, branch, franchise, subsidiary, government, other."""
+    parent: str | None = None
+    """The parent organization, for a branch or subsidiary."""
+    address: str | None = None
+    """Postal address."""
+    website: Url | None = None
+    """Web site, http:// or https://."""
+    phone: Phone | None = None
+    """Switchboard phone number, in quotes."""
+    fax: Phone | None = None
+    """Fax number, in quotes."""
+    email: str | None = None
+    """General email address."""
+    founded: int | None = Field(None, ge=1000, le=2100)
+    """Year founded."""
+    employees: int | None = Field(None, ge=0, le=10_000_000)
+    """Number of employees (员工)."""
+    revenue: MoneyField | None = None
+    """Annual revenue."""
+    annual_volume: Text | None = None
+    """How much of our category it buys per year (年采购量)."""
+    purchase_pattern: Text | None = None
+    """How and how often it buys (消费模式和消费周期)."""
+    business_status: Text | None = None
+    """Its business situation (经营状况)."""
+    industry_status: Text | None = None
+    """The state of its industry (行业基本状况)."""
+    industry_position: Text | None = None
+    """Its position in the industry (行业地位)."""
+    departments: list[Department] = []
+    """Departments by their role in buying."""
+    installed_base: list[InstalledProduct] = []
+    """Similar products already in use."""
+    financials: Financials | None = None
+    """Financial signals."""
+
+
+class Contact(Part):
+    """How to reach a person. Mobile, WeChat and personal email are private contact details."""
+
+    office: Phone | None = None
+    """Office phone, in quotes."""
+    mobile: Phone | None = None
+    """Mobile phone, in quotes (private)."""
+    email: str | None = None
+    """Work email."""
+    personal_email: str | None = None
+    """Personal email (private)."""
+    wechat: str | None = None
+    """WeChat id (private)."""
+
+
+class Profile(Part):
+    """Personal profile (客户个人资料): personal data of a third party, left out of redacted outputs."""
+
+    age: str | None = None
+    """Age or age range, as text (50 多岁)."""
+    birthday: str | None = None
+    """Birthday, as text (03-15)."""
+    hometown: str | None = None
+    """Hometown (家乡)."""
+    family: Text | None = None
+    """Family situation (家庭状况)."""
+    education: Text | None = None
+    """Education (文化程度)."""
+    interests: Text | None = None
+    """Hobbies and entertainment."""
+    sports: Text | None = None
+    """Favourite sports."""
+    food: Text | None = None
+    """Food and restaurants they like."""
+    drinking: Text | None = None
+    """Drinking habits."""
+    pets: Text | None = None
+    """Pets."""
+    books: Text | None = None
+    """Books and reading."""
+    schedule: Text | None = None
+    """Schedule and habits (行程)."""
+    personality: Text | None = None
+    """Personality and working style."""
+    relations: Text | None = None
+    """Relations with colleagues."""
+    career_goals: Text | None = None
+    """This year's work goals (今年的工作目标)."""
+    ambitions: Text | None = None
+    """Personal development plans and ambitions (个人发展计划和志向)."""
+    notes: Text | None = None
+    """Anything else personal."""
+
+
+class Person(Part):
+    """A key person in the decision chain (决策链)."""
+
+    id: Id
+    """Unique id, referred to by reports_to, projects and visits."""
+    name: Name
+    """Full name."""
+    title: str | None = None
+    """Job title."""
+    department: str | None = None
+    """Department (职能)."""
+    level: Level | None = None
+    """Level: operating, management, executive."""
+    reports_to: Id | None = None
+    """Id of the person this one reports to (组织结构图)."""
+    roles: list[Role] = []
+    """Buying roles: decision_maker, influencer, user, technical, purchasing, coach."""
+    influence: Rating | None = None
+    """Influence on the decision: high, medium, low."""
+    attitude: Attitude | None = None
+    """Attitude toward us: champion, supporter, neutral, skeptic, opponent."""
+    relationship: Relationship | None = None
+    """Relationship stage with us: none, acquainted, met, recognized, trusted, allied."""
+    last_contact: IsoDate | None = None
+    """Date of our last contact with this person."""
+    contact: Contact | None = None
+    """Phone numbers, email, WeChat."""
+    profile: Profile | None = None
+    """Personal profile (sensitive)."""
+    notes: Text | None = None
+    """What we know about their position and views."""
+
+    @property
+    def won_over(self) -> bool:
+        """Whether our relationship is at 'recognized' or better (the bar the weak-decision-maker flag sets)."""
+        return self.relationship is not None and self.relationship.rank >= Relationship.RECOGNIZED.rank
+
+
+class Milestone(Part):
+    """A date in a project's procurement timeline (采购时间表)."""
+
+    date: IsoDate
+    """When."""
+    event: Name
+    """What happens."""
+    done: bool = False
+    """Whether it has happened."""
+
+
+class Project(Part):
+    """A project or opportunity at the account (项目资料)."""
+
+    id: Id
+    """Unique id, referred to by visits."""
+    name: Name
+    """What the project is called."""
+    stage: Stage
+    """Sales stage: interest, trust, design, compare, commit, use."""
+    status: ProjectStatus = ProjectStatus.OPEN
+    """open, won, lost or dropped."""
+    win_rate: int | None = Field(None, ge=0, le=100)
+    """Win rate in percent; overrides the stage's default."""
+    reason: Text | None = None
+    """Why it was won, lost or dropped."""
+    plan: Text | None = None
+    """The account's procurement plan (采购计划)."""
+    problem: Text | None = None
+    """The problem the project must solve (要解决什么问题)."""
+    special_needs: Text | None = None
+    """Special requirements (特殊需求)."""
+    budget: MoneyField | None = None
+    """The account's budget (采购预算)."""
+    value: MoneyField | None = None
+    """What the project is worth to us."""
+    close_date: IsoDate | None = None
+    """Expected decision date."""
+    process: Text | None = None
+    """Procurement process (采购流程): tender, system procurement, direct purchase..."""
+    timeline: list[Milestone] = []
+    """Procurement timeline."""
+    decision_makers: list[Id] = []
+    """Ids of the people who decide."""
+    influencers: list[Id] = []
+    """Ids of the people who influence the decision."""
+    competitors: list[Id] = []
+    """Ids of the competitors in this project."""
+    next_steps: Text | None = None
+    """What we do next."""
+    notes: Text | None = None
+    """Anything else."""
+
+    @property
+    def effective_win_rate(self) -> int:
+        """The win rate in percent: `win_rate` if given, else the stage's default."""
+        return self.win_rate if self.win_rate is not None else self.stage.win_rate
+
+    @property
+    def weighted_value(self) -> float | None:
+        """Value times win rate, in the value's currency; None without a value."""
+        return None if self.value is None else self.value.amount * self.effective_win_rate / 100
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the project is still being pursued."""
+        return self.status is ProjectStatus.OPEN
+
+
+class Rep(Part):
+    """A competitor's sales representative at the account."""
+
+    name: str | None = None
+    """Name (销售代表的名字)."""
+    style: Text | None = None
+    """Selling style (销售特点)."""
+    relationship: Text | None = None
+    """Relationship with the account (与客户的关系)."""
+
+
+class Competitor(Part):
+    """A competitor present at the account (竞争对手资料)."""
+
+    id: Id
+    """Unique id, referred to by projects."""
+    name: Name
+    """The competitor's name; the same name across accounts groups it on the site."""
+    products: Text | None = None
+    """What the account uses from them (产品使用情况)."""
+    satisfaction: Rating | None = None
+    """The account's satisfaction with them: high, medium, low."""
+    rep: Rep | None = None
+    """Their sales representative."""
+    history: Text | None = None
+    """Their history with the account (合作历史)."""
+    strengths: Text | None = None
+    """Their strengths (优势)."""
+    weaknesses: Text | None = None
+    """Their weaknesses (劣势)."""
+    notes: Text | None = None
+    """Anything else."""
+
+
+class Swot(Part):
+    """Our SWOT at this account."""
+
+    strengths: Text | None = None
+    """Our strengths here."""
+    weaknesses: Text | None = None
+    """Our weaknesses here."""
+    opportunities: Text | None = None
+    """Opportunities."""
+    threats: Text | None = None
+    """Threats."""
+
+
+class ValueAssessment(Part):
+    """What the account is worth to us (价值评估), each criterion scored 1-5."""
+
+    purchase: int | None = Field(None, ge=1, le=5)
+    """Total purchase amount, 1-5."""
+    growth: int | None = Field(None, ge=1, le=5)
+    """Incremental and cross purchase potential, 1-5."""
+    intangible: int | None = Field(None, ge=1, le=5)
+    """Intangible value: reputation, information, scale, 1-5."""
+    cost_to_serve: int | None = Field(None, ge=1, le=5)
+    """Cost to serve, 1-5 (higher costs more)."""
+    risk: int | None = Field(None, ge=1, le=5)
+    """Credit and payment risk, 1-5 (higher is riskier)."""
+    notes: Text | None = None
+    """Reasoning behind the scores."""
+
+    @property
+    def score(self) -> float | None:
+        """Mean of the criteria on 1-5, cost and risk counted inverted (6 - x); None if none scored."""
+        gains = [v for v in (self.purchase, self.growth, self.intangible) if v is not None]
+        costs = [6 - v for v in (self.cost_to_serve, self.risk) if v is not None]
+        scores = gains + costs
+        return round(sum(scores) / len(scores), 2) if scores else None
+
+
+class Objection(Part):
+    """An objection we expect, and our answer (异议处理)."""
+
+    objection: Name
+    """What they may say."""
+    response: Text | None = None
+    """How we answer."""
+
+
+class VisitRecord(Part):
+    """What happened, written right after the visit (客户拜访记录表)."""
+
+    outcome: Text | None = None
+    """The result of the visit."""
+    learned: Text | None = None
+    """What we learned."""
+    commitments: Text | None = None
+    """What either side promised."""
+    next_steps: Text | None = None
+    """What happens next."""
+    follow_up: IsoDate | None = None
+    """Date of the follow-up."""
+
+
+class Visit(Part):
+    """A visit, call, meeting or event: its plan before and its record after (拜访)."""
+
+    id: Id
+    """Unique id, e.g. 2026-11-28-workshop."""
+    date: When
+    """Date, optionally with a time: 2026-11-28 or 2026-11-28 10:00."""
+    kind: VisitKind = VisitKind.VISIT
+    """visit, call, meeting, event, other."""
+    status: VisitStatus = VisitStatus.PLANNED
+    """planned, done or cancelled."""
+    location: str | None = None
+    """Where."""
+    objective: Text | None = None
+    """What we want from this visit (没有明确目的的拜访不如不拜访)."""
+    project: Id | None = None
+    """Id of the project this visit serves."""
+    ours: list[str] = []
+    """Our attendees, by name."""
+    theirs: list[Id] = []
+    """Their attendees, by person id."""
+    agenda: Text | None = None
+    """Agenda."""
+    materials: Text | None = None
+    """What to bring (资料准备)."""
+    questions: Text | None = None
+    """Questions to ask."""
+    objections: list[Objection] = []
+    """Objections we expect, with answers."""
+    gifts: Text | None = None
+    """Gifts, if any."""
+    record: VisitRecord | None = None
+    """The record, filled in right after the visit."""
+    notes: Text | None = None
+    """Anything else."""
+
+    @property
+    def day(self) -> dt.date:
+        """The visit's calendar day."""
+        return self.date.date() if isinstance(self.date, dt.datetime) else self.date
+
+    @property
+    def sort_key(self) -> dt.datetime:
+        """Date and time for ordering; a visit without a time sorts first on its day."""
+        return (
+            self.date
+            if isinstance(self.date, dt.datetime)
+            else dt.datetime(self.day.year, self.day.month, self.day.day)
+        )
+
+
+class Source(Part):
+    """Where an important fact came from, and when (资料收集渠道)."""
+
+    what: Name
+    """The fact or topic."""
+    channel: Channel | None = None
+    """website, annual_report, database, industry_site, exhibition, customer, ..."""
+    date: IsoDate | None = None
+    """When it was learned."""
+    reliability: Rating | None = None
+    """How reliable it is: high, medium, low."""
+    url: Url | None = None
+    """A web address for it."""
+    note: Text | None = None
+    """Detail about the source."""

@@ -1,0 +1,156 @@
+"""Views across all accounts: the dashboard figures, the pipeline, upcoming visits, competitors, red flags.
+
+Pure functions over checked dossiers; the templates only lay out what these return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kadossier.dossier.model import Competitor, Dossier, Project, Visit
+from kadossier.dossier.privacy import redact as redact_dossier
+from kadossier.dossier.vocab import Grade, Stage, Tier, VisitStatus
+from kadossier.errors import Problem
+
+if TYPE_CHECKING:
+    from kadossier.dossier.validate import Checked
+
+UPCOMING_DAYS = 14
+RECENT_RECORDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A valid dossier with its id, its red flags and its file."""
+
+    id: str
+    dossier: Dossier
+    flags: list[Problem]
+    path: Path
+
+    @classmethod
+    def of(cls, checked: Checked, *, redact: bool = False) -> Account:
+        """The account of a valid checked file; with `redact`, without personal data (kadossier.dossier.privacy)."""
+        assert checked.dossier is not None
+        dossier = redact_dossier(checked.dossier) if redact else checked.dossier
+        return cls(checked.account, dossier, checked.warnings, checked.path)
+
+
+@dataclass(slots=True)
+class Totals:
+    """Sums per currency: value and value weighted by win rate, with a count."""
+
+    count: int = 0
+    value: dict[str, float] = field(default_factory=dict)
+    weighted: dict[str, float] = field(default_factory=dict)
+
+    def add(self, project: Project, currency: str) -> None:
+        """Count a project and add its value."""
+        self.count += 1
+        if project.value is not None:
+            code = project.value.currency or currency
+            self.value[code] = self.value.get(code, 0.0) + project.value.amount
+            self.weighted[code] = self.weighted.get(code, 0.0) + (project.weighted_value or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A visit with its account, for lists across accounts."""
+
+    account: Account
+    visit: Visit
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """One competitor at one account."""
+
+    account: Account
+    competitor: Competitor
+    projects: list[Project]
+
+
+def grade_tier_counts(accounts: list[Account]) -> dict[tuple[Grade | None, Tier | None], int]:
+    """How many accounts there are of each grade and tier."""
+    return dict(Counter((a.dossier.grade, a.dossier.tier) for a in accounts))
+
+
+def pipeline_totals(accounts: list[Account], currency: str) -> Totals:
+    """All open projects' value and weighted value."""
+    totals = Totals()
+    for account in accounts:
+        for project in account.dossier.open_projects:
+            totals.add(project, currency)
+    return totals
+
+
+def by_stage(accounts: list[Account], currency: str) -> list[tuple[Stage, Totals]]:
+    """Open projects per sales stage, in the order of the funnel."""
+    stages = {stage: Totals() for stage in Stage}
+    for account in accounts:
+        for project in account.dossier.open_projects:
+            stages[project.stage].add(project, currency)
+    return list(stages.items())
+
+
+def by_close_month(accounts: list[Account], currency: str) -> list[tuple[dt.date | None, Totals]]:
+    """Open projects per expected close month (first of the month), undated last."""
+    months: dict[dt.date | None, Totals] = defaultdict(Totals)
+    for account in accounts:
+        for project in account.dossier.open_projects:
+            month = project.close_date.replace(day=1) if project.close_date else None
+            months[month].add(project, currency)
+    return sorted(months.items(), key=lambda item: (item[0] is None, item[0] or dt.date.min))
+
+
+def open_projects(accounts: list[Account]) -> list[tuple[Account, Project]]:
+    """Every open project with its account, furthest stage first."""
+    pairs = [(a, p) for a in accounts for p in a.dossier.open_projects]
+    return sorted(pairs, key=lambda pair: (-pair[1].stage.rank, -(pair[1].weighted_value or 0)))
+
+
+def upcoming_visits(accounts: list[Account], today: dt.date, days: int | None = None) -> list[Dated]:
+    """Planned visits from `today` on (within `days` if given), soonest first."""
+    last = today + dt.timedelta(days=days) if days is not None else dt.date.max
+    visits = [
+        Dated(a, v)
+        for a in accounts
+        for v in a.dossier.visits
+        if v.status is VisitStatus.PLANNED and today <= v.day <= last
+    ]
+    return sorted(visits, key=lambda d: (d.visit.sort_key, d.account.id))
+
+
+def recent_records(accounts: list[Account], today: dt.date, limit: int = RECENT_RECORDS) -> list[Dated]:
+    """The latest done visits up to `today`, newest first."""
+    visits = [
+        Dated(a, v) for a in accounts for v in a.dossier.visits if v.status is VisitStatus.DONE and v.day <= today
+    ]
+    return sorted(visits, key=lambda d: d.visit.sort_key, reverse=True)[:limit]
+
+
+def competitors(accounts: list[Account]) -> list[tuple[str, list[Presence]]]:
+    """Every competitor across accounts, grouped by name (case and spacing ignored), most widespread first."""
+    groups: dict[str, list[Presence]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for account in accounts:
+        for competitor in account.dossier.competitors:
+            key = " ".join(competitor.name.casefold().split())
+            names.setdefault(key, competitor.name)
+            projects = [p for p in account.dossier.projects if competitor.id in p.competitors]
+            groups[key].append(Presence(account, competitor, projects))
+    return sorted(((names[k], v) for k, v in groups.items()), key=lambda item: (-len(item[1]), item[0]))
+
+
+def flag_count(accounts: list[Account]) -> int:
+    """How many red flags there are in all."""
+    return sum(len(a.flags) for a in accounts)
+
+
+def account_pipeline(account: Account, currency: str) -> dict[str, float]:
+    """An account's weighted open pipeline per currency."""
+    return {code: weighted for code, (_, weighted) in account.dossier.pipeline(currency).items()}

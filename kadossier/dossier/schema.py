@@ -1,0 +1,140 @@
+"""The format's JSON Schema and its Markdown field reference, both generated from the models."""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from kadossier.dossier.checks import RED_FLAGS
+from kadossier.dossier.fields import Currency, Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
+from kadossier.dossier.folder import SCHEMA_FILE as SCHEMA_FILE
+from kadossier.dossier.model import Dossier
+
+SCHEMA_ID = "https://kadossier.dev/schema/dossier-1.json"
+
+# Named field types, checked before structural ones (they are Annotated aliases of plain types).
+_NAMED: list[tuple[Any, str]] = [
+    (Text, "text or list of texts"),
+    (Id, "id"),
+    (IsoDate, "date"),
+    (When, "date or date and time"),
+    (Since, "year or date"),
+    (Phone, "phone (quoted)"),
+    (Url, "http(s) address"),
+    (Currency, "currency code"),
+    (MoneyField, "money"),
+]
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a dossier file."""
+    schema = Dossier.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def json_schema_text() -> str:
+    """Return the JSON Schema as stable, pretty-printed JSON text."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def models() -> list[type[BaseModel]]:
+    """Every model of the format, the dossier first, in the order a reader meets them."""
+    seen: list[type[BaseModel]] = []
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.append(model)
+        for info in model.model_fields.values():
+            for inner in _models_in(info.annotation):
+                visit(inner)
+
+    visit(Dossier)
+    return seen
+
+
+def markdown_reference() -> str:
+    """Return the field reference as Markdown: one table per part of the format."""
+    out: list[str] = []
+    for model in models():
+        out += [
+            f"### {model.__name__}",
+            "",
+            _doc(model),
+            "",
+            "| field | type | required | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name, info in model.model_fields.items():
+            required = "yes" if info.is_required() else ""
+            description = (info.description or "").replace("|", "\\|")
+            kind = type_name(info.annotation) + _bounds(info.metadata)
+            out.append(f"| `{name}` | {kind} | {required} | {description} |")
+        out.append("")
+    out += [
+        "### Red flags",
+        "",
+        "Warnings that `kadossier validate` prints with their code; `--strict` fails on them.",
+        "",
+        "| code | when |",
+        "| --- | --- |",
+    ]
+    out += [f"| `{code}` | {meaning} |" for code, meaning in RED_FLAGS.items()]
+    out.append("")
+    return "\n".join(out)
+
+
+def type_name(annotation: Any) -> str:
+    """Describe a field's type in a few words for the reference."""
+    for named, label in _NAMED:
+        if annotation == named:
+            return label
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return " or ".join(type_name(a) for a in args)
+    if origin is list:
+        return f"list of {type_name(typing.get_args(annotation)[0])}"
+    if origin is typing.Literal:
+        return " or ".join(str(a) for a in typing.get_args(annotation))
+    if origin is typing.Annotated:
+        return type_name(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "one of " + ", ".join(f"`{m.value}`" for m in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    simple = {
+        str: "text",
+        int: "whole number",
+        float: "number",
+        bool: "true or false",
+        date: "date",
+        datetime: "date and time",
+    }
+    return simple.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _bounds(metadata: list[Any]) -> str:
+    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in metadata if hasattr(m, "le")), None)
+    if low is not None and high is not None:
+        return f", {low} to {high}"
+    return f", at least {low}" if low is not None else ""
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if annotation == MoneyField:
+        return []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _doc(model: type[BaseModel]) -> str:
+    return " ".join((model.__doc__ or "").split())

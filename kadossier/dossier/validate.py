@@ -1,0 +1,205 @@
+"""Take dossier files through every stage (read, YAML, model, checks) and collect located problems.
+
+A file's stages run in order and a stage that fails ends that file's run, so later messages never
+follow from earlier ones: YAML errors, then type errors, then broken references, then red flags.
+Nothing stops at the first file: every file is checked, and every problem reported.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kadossier.dossier import checks, folder
+from kadossier.dossier.fields import show_value
+from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
+from kadossier.dossier.load import LoadError, Located, load_bytes
+from kadossier.dossier.model import SCHEMA_VERSION, Dossier
+from kadossier.errors import Problem, Severity
+from kadossier.utils.messages import did_you_mean, display_path
+from kadossier.utils.parallel import parallel_map
+
+
+@dataclass(slots=True)
+class Checked:
+    """The outcome of checking one dossier file."""
+
+    path: Path
+    account: str
+    dossier: Dossier | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that make the file invalid."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The red flags."""
+        return [p for p in self.problems if not p.is_error]
+
+
+def check_file(path: Path, today: date, *, name: str | None = None) -> Checked:
+    """Read and check one dossier file; `name` is how messages show its path."""
+    result = _check(path, today, name)
+    result.problems.sort(key=lambda p: (p.line, p.col))
+    return result
+
+
+def _check(path: Path, today: date, name: str | None) -> Checked:
+    shown = name if name is not None else display_path(path)
+    result = Checked(path, path.stem, None)
+
+    def report(line: int, col: int, message: str, severity: Severity = Severity.ERROR, code: str = "") -> None:
+        result.problems.append(Problem(shown, line, col, severity, message, code))
+
+    refused = folder.refusal(path)
+    if refused is not None:  # not read at all: a link's target may be anything, a pipe would never end
+        report(1 if folder.located(path) else 0, 1 if folder.located(path) else 0, refused)
+        return result
+    if not ACCOUNT_ID.fullmatch(path.stem):
+        report(
+            1,
+            1,
+            f"file name '{path.name}' must be a lowercase ASCII slug (letters, digits, - or _) "
+            "because it is the account's id in links",
+        )
+    elif path.stem in RESERVED_NAMES:
+        report(1, 1, f"file name '{path.name}' is a reserved device name on Windows; the site could not be checked out")
+    try:
+        loaded = load_bytes(folder.read(path))
+    except OSError as exc:
+        report(1, 1, f"cannot read file: {exc.strerror or exc}")
+        return result
+    except LoadError as exc:
+        for line, col, message in exc.errors:
+            report(line, col, message)
+        return result
+    data, where = loaded.data, loaded.positions
+    version = data.get("schema_version")
+    if version is None:
+        report(1, 1, f"missing 'schema_version: {SCHEMA_VERSION}' (the first field of every dossier)")
+    elif version != str(SCHEMA_VERSION):
+        report(
+            *where.find(("schema_version",)),
+            f"schema_version {version} is not supported: this kadossier "
+            f"reads version {SCHEMA_VERSION}; upgrade kadossier or fix the number",
+        )
+        return result
+    try:
+        dossier = Dossier.model_validate({**data, "schema_version": SCHEMA_VERSION})
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc, at_key, message = describe(error)
+            report(*where.find(loc, key=at_key), message)
+        return result
+    for finding in checks.errors(dossier):
+        report(*where.find(finding.loc, key=finding.key), finding.message)
+    if not result.errors:
+        result.dossier = dossier
+        for finding in checks.red_flags(dossier, today):
+            report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
+    return result
+
+
+def check_files(paths: Sequence[Path], today: date, *, jobs: int | None = None, models: bool = True) -> list[Checked]:
+    """Check many files, in worker processes when there are enough of them to pay off.
+
+    With `models=False` only the problems come back (`dossier` is None): sending models between
+    processes costs more than building them.
+    """
+    return parallel_map(partial(_check_one, today=today, models=models), paths, jobs=jobs)
+
+
+def _check_one(path: Path, today: date, models: bool) -> Checked:
+    result = check_file(path, today)
+    if not models:
+        result.dossier = None
+    return result
+
+
+def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
+    """Turn one pydantic error into (location, whether it points at the key, message)."""
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    kind, value = error["type"], error.get("input")
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    if kind == "extra_forbidden":
+        known = _fields_of(_type_at(loc[:-1]))
+        return loc, True, f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+    if kind == "missing":
+        return loc[:-1], False, f"missing required field '{loc[-1]}'"
+    if kind == "enum":
+        allowed = [m.value for m in _type_at(loc)] if _is_enum(_type_at(loc)) else []
+        hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
+        return loc, False, f"{name} {show_value(value)} is not one of: {', '.join(allowed)}{hint}"
+    templates = {
+        "int_parsing": "{name} must be a whole number, got {value}",
+        "int_from_float": "{name} must be a whole number, got {value}",
+        "float_parsing": "{name} must be a number, got {value}",
+        "finite_number": "{name} must be a finite number, got {value}",
+        "bool_parsing": "{name} must be true or false, got {value}",
+        "string_type": "{name} must be text, got {value}",
+        "blank": "{name} is empty: write it (it is required)",
+        "list_type": "{name} must be a list (- item lines or [a, b]), got {value}",
+        "model_type": "{name} must be a mapping of fields, got {value}",
+        "model_attributes_type": "{name} must be a mapping of fields, got {value}",
+        "dict_type": "{name} must be a mapping of fields, got {value}",
+        "greater_than_equal": "{name} must be at least {ge}, got {value}",
+        "less_than_equal": "{name} must be at most {le}, got {value}",
+    }
+    if kind in templates:
+        ctx = {key: _number(v) for key, v in (error.get("ctx") or {}).items()}
+        return loc, False, templates[kind].format(name=name, value=show_value(value), **ctx)
+    return loc, False, str(error["msg"])
+
+
+def _number(value: Any) -> Any:
+    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    return f"{number:,}" if isinstance(number, int) and abs(number) >= 10**6 else number
+
+
+def _type_at(loc: Iterable[str | int]) -> Any:
+    """Return the type the model expects at `loc` (skipping the parts pydantic adds)."""
+    tp: Any = Dossier
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            if typing.get_origin(tp) is list:
+                tp = typing.get_args(tp)[0]
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+    return _unwrap(tp)
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel | Enum)]
+            tp = (models or args)[0]
+        else:
+            return tp
+
+
+def _is_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Enum)
+
+
+def _fields_of(tp: Any) -> list[str]:
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+__all__ = ["Checked", "Located", "check_file", "check_files", "describe"]

@@ -1,0 +1,174 @@
+"""Create things from templates: a new dossier (`kadossier new`) and a new workspace (`kadossier init`).
+
+Nothing here overwrites a file, and every dossier written is checked before it is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+from pypinyin import lazy_pinyin
+from slugify import slugify
+
+from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES, SCHEMA_FILE, SUFFIXES
+from kadossier.dossier.load import LoadError, parse
+from kadossier.dossier.model import Dossier
+from kadossier.dossier.schema import json_schema_text
+from kadossier.errors import ScaffoldError
+from kadossier.render.templating import environment
+from kadossier.utils import files
+
+MAX_SLUG = 60
+
+
+def slug_for(name: str) -> str:
+    """Return a readable ASCII slug for an account name; Chinese is written in pinyin."""
+    return slugify(" ".join(lazy_pinyin(name)), max_length=MAX_SLUG, word_boundary=True)
+
+
+def check_slug(slug: str) -> str:
+    """Return `slug` if it is a safe account id, else raise `ScaffoldError` saying why."""
+    if "/" in slug or "\\" in slug or ".." in slug:
+        raise ScaffoldError(f"slug '{slug}' must not contain path separators or '..'")
+    if not ACCOUNT_ID.fullmatch(slug):
+        raise ScaffoldError(
+            f"slug '{slug}' must be lowercase ASCII letters and digits joined by - or _ (like 'shenyang-daily')"
+        )
+    if slug in RESERVED_NAMES:
+        raise ScaffoldError(f"slug '{slug}' is a reserved device name on Windows; choose another --slug")
+    return slug
+
+
+def default_owner(cwd: Path) -> str | None:
+    """The git user's name, the usual owner of the dossiers they create."""
+    try:
+        out = subprocess.run(["git", "config", "user.name"], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
+def new_dossier(
+    dossiers_dir: Path,
+    name: str,
+    *,
+    owner: str,
+    slug: str | None = None,
+    today: date,
+    workspace_root: Path | None = None,
+) -> Path:
+    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template."""
+    if not name.strip():
+        raise ScaffoldError("the account name is empty")
+    if slug is None:
+        slug = slug_for(name)
+        if not slug:
+            raise ScaffoldError(f"cannot make an ASCII file name from '{name}'; pass one with --slug")
+    check_slug(slug)
+    path = dossiers_dir / f"{slug}.yaml"
+    for existing in (path, path.with_suffix(".yml")):
+        if existing.exists():
+            raise ScaffoldError(f"{existing} already exists; choose another --slug")
+    template = environment(workspace_root).get_template("scaffold/dossier.yaml")
+    text = template.render(name=name, owner=owner, today=today.isoformat(), schema=SCHEMA_FILE)
+    _check_template_output(text)
+    dossiers_dir.mkdir(parents=True, exist_ok=True)
+    write_schema(dossiers_dir)
+    _create(path, text)
+    return path
+
+
+def write_schema(dossiers_dir: Path) -> Path:
+    """Write or refresh the JSON Schema beside the dossiers, where editors find it."""
+    path = dossiers_dir / SCHEMA_FILE
+    text = json_schema_text()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        files.write(path, text.encode("utf-8"))  # whole or not at all: editors read it while it changes
+    return path
+
+
+def init_workspace(root: Path, *, language: str, currency: str, site_name: str, owner: str, today: date) -> list[Path]:
+    """Create a workspace in `root`: mkdocs.yml, .gitignore and dossiers/ with one example; return what was written.
+
+    All or nothing: what is already there is never changed (an existing .gitignore is kept; a dossiers folder
+    that holds dossiers already gets no example), and if a step fails, the files this call created are removed.
+    """
+    config = root / "mkdocs.yml"
+    for existing in (config, root / "mkdocs.yaml"):
+        if existing.exists() or existing.is_symlink():
+            raise ScaffoldError(f"{existing} already exists: {root} is a workspace already")
+    if root.exists() and not root.is_dir():
+        raise ScaffoldError(f"{root} is a file, not a folder")
+    dossiers = root / "dossiers"
+    if dossiers.exists() and not dossiers.is_dir():
+        raise ScaffoldError(f"{dossiers} is a file; a workspace keeps its dossiers in a folder of that name")
+    has_dossiers = dossiers.is_dir() and any(p.suffix in SUFFIXES for p in dossiers.iterdir())
+    env = environment()
+    written: list[Path] = []
+    folders = [folder for folder in (dossiers, root, *root.parents) if not folder.exists()]
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        rendered = env.get_template("scaffold/mkdocs.yml").render(
+            site_name=site_name, language=language, currency=currency
+        )
+        _create(config, rendered)
+        written.append(config)
+        gitignore = root / ".gitignore"
+        if not (gitignore.exists() or gitignore.is_symlink()):
+            _create(gitignore, env.get_template("scaffold/gitignore").render())
+            written.append(gitignore)
+        schema = dossiers / SCHEMA_FILE
+        if not schema.exists():
+            written.append(schema)
+        if has_dossiers:
+            write_schema(dossiers)
+        else:
+            written.append(new_dossier(dossiers, "Example Account", owner=owner, slug="example-account", today=today))
+    except BaseException as exc:
+        _take_back(written, folders)
+        if isinstance(exc, OSError):
+            raise ScaffoldError(f"cannot create the workspace: {exc.filename or root}: {exc.strerror or exc}") from None
+        raise
+    return written
+
+
+def _take_back(written: list[Path], folders: list[Path]) -> None:
+    """Remove the files and the (still empty) folders a failed `init_workspace` made, innermost first."""
+    for path in reversed(written):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not empty (someone put something there), or never made
+            folder.rmdir()
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; never replace one (even one that appeared a moment ago), never leave a partial one."""
+    try:
+        with path.open("x", encoding="utf-8") as stream:
+            try:
+                stream.write(text)
+                stream.flush()
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; it was left as it is") from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _check_template_output(text: str) -> None:
+    """Refuse to write a dossier that would not validate: a broken template is a bug to surface."""
+    try:
+        loaded = parse(text)
+    except LoadError as exc:
+        raise ScaffoldError(f"the dossier template does not produce valid YAML: {exc}") from None
+    try:
+        Dossier.model_validate({**loaded.data, "schema_version": 1})
+    except ValidationError as exc:
+        raise ScaffoldError(f"the dossier template does not produce a valid dossier: {exc}") from None

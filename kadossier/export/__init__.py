@@ -1,0 +1,1 @@
+"""Exports for other tools: the visits' calendar, spreadsheets and JSON."""

@@ -1,0 +1,1 @@
+"""The dossiers' git history: commits per file, old versions, and what changed field by field."""

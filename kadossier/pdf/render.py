@@ -1,0 +1,575 @@
+"""Briefing PDFs with WeasyPrint: the account pack and the visit brief, from the print templates.
+
+The PDFs have their own templates (`templates/pdf/`: HTML and print CSS), not the site's pages. A build
+renders every account pack and a brief for every planned visit:
+
+1. Each PDF gets a cache key from everything it is made of (the dossier file, the templates and labels,
+   the options, the day, the versions). A PDF whose key is in `.kadossier-cache/pdf/`, as it was made,
+   is published from there (`kadossier.pdf.cache`), not rendered: a rebuild with nothing changed renders
+   nothing, and one changed dossier re-renders only its own PDFs.
+2. The HTML of the PDFs to render is made with Jinja; its characters decide the cached subset font
+   (`kadossier.pdf.fonts`); a character no font has is a warning that says where it is.
+3. WeasyPrint renders them in worker processes, one per core. A PDF is written to a temporary file and
+   renamed into place, so a failure never leaves a partial or empty file; one account's failure is
+   reported by name and does not stop the others.
+
+Rendering reads nothing but the template folders and the font cache (`LocalFetcher`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+from markupsafe import Markup
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from kadossier.dossier.portfolio import Account
+from kadossier.dossier.vocab import VisitStatus
+from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
+from kadossier.history.git import History
+from kadossier.pdf import fonts
+from kadossier.pdf.cache import PdfCache
+from kadossier.render.links import PDF_DIR, pdf_uri
+from kadossier.render.present import Presenter, items
+from kadossier.render.templating import template_dirs, template_problem
+from kadossier.utils import fingerprint
+from kadossier.utils.files import CACHE_DIR, atomic
+from kadossier.utils.messages import display_path
+from kadossier.utils.parallel import isolated_imap, parallel_map
+
+log = logging.getLogger("kadossier.pdf")
+
+CACHE_VERSION = 1
+"""Bump when a change to this module changes the PDFs, so cached ones are rendered again."""
+TEMPLATES = {"pack": "pdf/pack.html", "brief": "pdf/brief.html"}
+STYLESHEET = "pdf/print.css"
+WARM_UP = (
+    '<h1 id="x">预热 <b>Warm-up</b></h1><p>文字 <i>text</i> <a href="#x">link</a></p>'
+    "<table><tr><th>表</th><td>1</td></tr></table><ul><li>项</li></ul>"
+    '<div style="position: relative; height: 20px"><svg width="40" height="20"><polyline points="0,0 9,9"'
+    ' stroke="#ccc"/></svg><p style="position: absolute; left: 0; top: 0">字</p></div>'
+)
+"""A small document that uses what the PDFs use, rendered once before the workers fork (see `warm_up`)."""
+TEMPLATE_PARTS = ("pdf", "shared", "labels")
+"""The template folders whose files a PDF is made of (their content is part of the cache key)."""
+PROGRESS_FROM = 8
+"""Show a progress bar when at least this many PDFs are rendered (and stderr is a terminal)."""
+
+
+class PdfError(KadossierError):
+    """A PDF cannot be made as asked."""
+
+
+class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type hints
+    """A template asked for a resource outside the allowed folders: the render stops."""
+
+
+class LocalFetcher(URLFetcher):  # type: ignore[misc]
+    """Fetch only files inside the given folders, and `data:` URIs; refuse everything else.
+
+    No network, no redirects, no file outside the template folders and the font cache: a refused URL
+    raises `FetchRefused`, which stops the render (WeasyPrint would otherwise warn and go on).
+    """
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(timeout=5, allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Return the resource at `url` if it is allowed; raise `FetchRefused` if not."""
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()  # resolves "..", and symlinks out of the roots
+                if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    data = path.read_bytes()
+                    _check_image(path.name, kind, data)
+                    return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
+        raise FetchRefused(f"refused to fetch {url[:200]!r}: PDFs may only use files in the template folders")
+
+
+MAX_PIXELS = 25_000_000
+"""Largest image (width x height) a PDF may use; bigger ones are refused before they are decoded."""
+
+
+def _check_image(name: str, kind: str, data: bytes) -> None:
+    """Refuse a raster image over MAX_PIXELS, reading only its header."""
+    if not kind.startswith("image/") or kind == "image/svg+xml":
+        return
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(data)) as image:  # reads the header; pixels are decoded only on demand
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise FetchRefused(f"refused {name}: not an image that can be read safely") from None
+    if width * height > MAX_PIXELS:
+        raise FetchRefused(f"refused {name}: {width}x{height} pixels is over the limit of {MAX_PIXELS:,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One PDF to make: an account's pack, or the brief of one of its visits."""
+
+    account: Account
+    visit: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """pack or brief."""
+        return "pack" if self.visit is None else "brief"
+
+    @property
+    def name(self) -> str:
+        """How messages name the PDF: the account id, or account/visit."""
+        return self.account.id if self.visit is None else f"{self.account.id}/{self.visit}"
+
+    @property
+    def uri(self) -> str:
+        """Where the PDF goes in the site."""
+        return pdf_uri(self.account.id, self.visit)
+
+
+def build_jobs(accounts: Iterable[Account]) -> list[Job]:
+    """Every account's pack, and a brief for each of its planned visits."""
+    jobs = []
+    for account in accounts:
+        jobs.append(Job(account))
+        jobs += [Job(account, v.id) for v in account.dossier.visits if v.status is VisitStatus.PLANNED]
+    return jobs
+
+
+@dataclass(slots=True)
+class Report:
+    """What a PDF build did: PDFs rendered and copied from the cache, failures, warnings, time."""
+
+    rendered: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Renderer:
+    """Renders the PDFs of one workspace for one language, currency and day."""
+
+    def __init__(
+        self,
+        presenter: Presenter,
+        workspace_root: Path | None,
+        *,
+        font_family: str = "Noto Sans CJK SC",
+        marking: str | None = None,
+        cache_dir: Path | None = None,
+        history: History | None = None,
+        blobs: dict[tuple[str, Path], bytes | None] | None = None,
+        redact: bool = False,
+        timeout: float | None = 120,
+        memory_limit: int | None = 2 * 2**30,
+    ) -> None:
+        self.presenter = presenter
+        self.redact = redact
+        self._since: dict[str, Since | None] = {}
+        self.timeout = timeout
+        """Seconds one PDF may take to render before it is stopped (None: no limit)."""
+        self.memory_limit = memory_limit
+        """Bytes one PDF's render may allocate (None: no limit)."""
+        self.history = history
+        self.blobs = blobs if blobs is not None else {}
+        self.workspace_root = workspace_root
+        self.font_family = font_family
+        self.marking = marking if marking is not None else presenter.ui["confidential"]
+        root = workspace_root if workspace_root is not None else Path.cwd()
+        self.cache_dir = cache_dir if cache_dir is not None else root / CACHE_DIR
+        self._style: tuple[fonts.FontSet, FontConfiguration, list[CSS]] | None = None
+        self._revisions: dict[Path, str] = {}
+
+    @classmethod
+    def for_options(cls, presenter: Presenter, workspace_root: Path, options: Any, **kwargs: Any) -> Renderer:
+        """A renderer with the workspace's PDF options (font, marking, limits, redaction)."""
+        kwargs.setdefault("redact", bool(options.redact))
+        return cls(
+            presenter,
+            workspace_root,
+            font_family=options.pdf_font,
+            marking=options.pdf_marking,
+            timeout=options.pdf_timeout,
+            memory_limit=options.pdf_memory * 2**20,
+            **kwargs,
+        )
+
+    @cached_property
+    def template_dirs(self) -> list[Path]:
+        """The template folders, the workspace's own first."""
+        return [folder.resolve() for folder in template_dirs(self.workspace_root)]
+
+    @cached_property
+    def font_sources(self) -> dict[int, fonts.FontSource]:
+        """The installed faces of the PDF font family."""
+        return fonts.locate(self.font_family)
+
+    @cached_property
+    def font_cache(self) -> fonts.FontCache:
+        """The cached subset fonts."""
+        return fonts.FontCache(self.cache_dir / "fonts", self.font_sources)
+
+    @cached_property
+    def fetcher(self) -> LocalFetcher:
+        """The URL fetcher: template folders and the font cache only."""
+        return LocalFetcher([*self.template_dirs, self.cache_dir / "fonts"])
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the print templates."""
+        env = self.presenter.environment(self.workspace_root)
+        env.filters.update(css_string=css_string, page_counter=self.page_counter)
+        env.globals.update(
+            pdf_font=self.font_family,
+            marking=self.marking,
+            items=items,
+        )
+        return env
+
+    def page_counter(self, text: str) -> Markup:
+        """Turn 'Page {page} of {pages}' into CSS content: "Page " counter(page) " of " counter(pages)."""
+        parts = re.split(r"\{(pages?)\}", text)  # text, name, text, name, ..., text
+        content = [f"counter({part})" if i % 2 else css_string(part) for i, part in enumerate(parts) if part]
+        return Markup(" ".join(content) or '""')
+
+    def since_last_visit(self, account: Account) -> Since | None:
+        """What changed since the account's last visit: computed once for its pack and all its briefs."""
+        if account.id not in self._since:
+            self._since[account.id] = changed_since_last_visit(
+                self.history, self.blobs, account, self.presenter.today, redact=self.redact
+            )
+        return self._since[account.id]
+
+    def fetch_old_versions(self, accounts: Iterable[Account]) -> None:
+        """Fetch, in one git process, the old versions that "changed since the last visit" needs and lacks.
+
+        The site fetches them only for the accounts it renders; those it took from its page cache may
+        still need a new PDF.
+        """
+        if self.history is not None and self.history.has_old_versions:
+            fetch_old_versions(self.history, accounts, self.presenter.today, self.blobs)
+
+    def html(self, job: Job) -> str:
+        """The HTML of one PDF."""
+        dossier = job.account.dossier
+        visit = dossier.visit(job.visit) if job.visit is not None else None
+        if job.visit is not None and visit is None:
+            raise PdfError(f"account '{job.account.id}' has no visit '{job.visit}'")
+        context = {
+            "account": job.account,
+            "d": dossier,
+            "visit": visit,
+            "revision": self.revision(job.account.path),
+            "generator": f"kadossier {_version()}",
+            "since": self.since_last_visit(job.account),
+            "redacted": self.redact,
+        }
+        return self.env.get_template(TEMPLATES[job.kind]).render(context)
+
+    @cached_property
+    def inputs_digest(self) -> str:
+        """A digest of everything but the dossier that a PDF is made of."""
+        h = hashlib.sha256()
+        p = self.presenter
+        for part in (CACHE_VERSION, p.language, p.currency, p.today.isoformat()):
+            h.update(f"{part}\0".encode())
+        h.update(f"{self.font_family}\0{self.marking}\0{self.redact}\0".encode())
+        for source in self.font_sources.values():
+            h.update(source.identity.encode() + b"\0")
+        fingerprint.add_libraries(h)
+        fingerprint.add_templates(h, self.template_dirs, TEMPLATE_PARTS)
+        return h.hexdigest()
+
+    def key(self, job: Job) -> str:
+        """The cache key of one PDF: with the dossier, the commits its history sections show."""
+        h = hashlib.sha256(f"{self.inputs_digest}\0{job.kind}\0{job.account.id}\0{job.visit}\0".encode())
+        h.update(job.account.path.read_bytes())
+        path, history = job.account.path, self.history
+        if history is not None:
+            last = job.account.dossier.last_visit(self.presenter.today)
+            base = history.at(path, last.day) if last else None
+            shas = [c.sha for c in ([base] if base else []) + (history.since(path, base) if last else [])]
+            h.update(f"\0{history.note}\0{','.join(shas)}\0{history.is_modified(path)}".encode())
+            h.update(f"\0{self.revision(path)}".encode())
+        return h.hexdigest()
+
+    def revision(self, path: Path) -> str:
+        """The dossier's revision: its last commit if the file is committed as it is, else a fingerprint."""
+        if path not in self._revisions:  # asked for the pack's and every brief's key and HTML
+            self._revisions[path] = self._revision(path)
+        return self._revisions[path]
+
+    def _revision(self, path: Path) -> str:
+        history = self.history
+        if history is not None and history.available and not history.is_modified(path):
+            commit = history.last_change(path)
+            if commit is not None:
+                return f"{commit.short} ({self.presenter.date(commit.day)}, {commit.author})"
+        fingerprint = revision(path)
+        return f"{fingerprint} ({self.presenter.ui['uncommitted']})" if history and history.available else fingerprint
+
+    def stylesheets(self, fontset: fonts.FontSet) -> tuple[FontConfiguration, list[CSS]]:
+        """The PDFs' style: the fonts' @font-face rules and the print CSS, parsed once and shared by every PDF.
+
+        Every PDF of a build has the same style (it depends on the labels, the marking and the font only), so
+        it is parsed and its fonts loaded once, before the render workers fork, instead of once per PDF.
+        """
+        if self._style is None or self._style[0] != fontset:
+            config = FontConfiguration()
+            base = (self.template_dirs[0] / STYLESHEET).as_uri()
+            style = self.env.get_template(STYLESHEET).render()
+            sheets = [
+                CSS(string=fontset.css, font_config=config, url_fetcher=self.fetcher),
+                CSS(string=style, base_url=base, font_config=config, url_fetcher=self.fetcher),
+            ]
+            self._style = (fontset, config, sheets)
+        return self._style[1], self._style[2]
+
+    def write(self, html: str, target: Path, fontset: fonts.FontSet) -> None:
+        """Render `html` to the PDF file `target`, atomically: the file appears whole or not at all."""
+        config, sheets = self.stylesheets(fontset)
+        document = HTML(string=html, base_url=self.template_dirs[0].as_uri() + "/", url_fetcher=self.fetcher)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic(target) as temporary:
+            document.write_pdf(temporary, stylesheets=sheets, font_config=config)
+
+    def warm_up(self, fontset: fonts.FontSet) -> None:
+        """Parse the style, load the fonts and render a small document, before the render workers fork.
+
+        The workers inherit all of it: the parsed stylesheets, the loaded fonts, and the caches that
+        WeasyPrint and cffi fill on a first render (C type declarations, the user-agent stylesheet). Each
+        worker would otherwise rebuild them for each PDF: about a fifth of a PDF's time (py-spy).
+        """
+        config, sheets = self.stylesheets(fontset)
+        HTML(string=WARM_UP, url_fetcher=self.fetcher).write_pdf(stylesheets=sheets, font_config=config)
+
+    def unprintable(self, html: str, fontset: fonts.FontSet) -> frozenset[str]:
+        """The characters of this PDF that no installed font has (the cut font's missing ones are looked up)."""
+        return fonts.unprintable(fonts.glyph_chars(html) & fontset.missing, self.font_family)
+
+    def missing_glyphs(self, pdfs: Iterable[tuple[Job, str]], fontset: fonts.FontSet) -> list[Problem]:
+        """One warning for each character that no font has, per dossier, located in it and naming its PDFs."""
+        where: dict[tuple[Path, str], list[str]] = {}
+        for job, html in pdfs:
+            for ch in self.unprintable(html, fontset):
+                where.setdefault((job.account.path, ch), []).append(job.name)
+        texts: dict[Path, str] = {}
+        problems = []
+        for (path, ch), names in sorted(where.items(), key=lambda item: (str(item[0][0]), item[0][1])):
+            if path not in texts:
+                texts[path] = path.read_text(encoding="utf-8", errors="replace")
+            text = texts[path]
+            at = text.find(ch)
+            line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
+            name = unicodedata.name(ch, "unnamed character")
+            pdfs_named = ", ".join(f"'{n}'" for n in names)
+            problems.append(
+                Problem(
+                    display_path(path),
+                    line,
+                    col,
+                    Severity.WARNING,
+                    f"no PDF font has the character '{ch}' (U+{ord(ch):04X} {name}); it prints as a box in the "
+                    f"PDF{'s' if len(names) > 1 else ''} of {pdfs_named} (font '{self.font_family}', nor any "
+                    "installed font it falls back to)",
+                    "missing-glyph",
+                )
+            )
+        return problems
+
+
+def revision(path: Path) -> str:
+    """A short fingerprint of a dossier file's content: the same text, the same revision."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def css_string(value: object) -> Markup:
+    """Quote text as a CSS string: quotes, backslashes, markup characters and controls are escaped, so no
+    text can end the string or the style element."""
+    escaped = "".join(f"\\{ord(ch):06x}" if ch in _CSS_UNSAFE or not ch.isprintable() else ch for ch in str(value))
+    return Markup(f'"{escaped}"')
+
+
+_CSS_UNSAFE = frozenset("\"'\\<>&")
+
+
+# The renderer and the HTML that forked workers use, set before the pool forks (nothing is pickled).
+_renderer: Renderer | None = None
+_work: dict[str, tuple[str, Path, fonts.FontSet]] = {}
+
+
+class _ReportedGlyphs(logging.Filter):
+    """Drop WeasyPrint's '.notdef glyph rendered' lines (one per occurrence, per PDF) for the characters that
+    kadossier reports itself, once each and located in the dossier; any other character still shows."""
+
+    chars: frozenset[str] = frozenset()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but a .notdef line for a reported character."""
+        notdef = str(record.msg).startswith(".notdef glyph") and bool(record.args)
+        return not (notdef and isinstance(record.args, tuple) and record.args[0] in self.chars)
+
+
+_reported = _ReportedGlyphs()
+logging.getLogger("weasyprint").addFilter(_reported)
+
+
+def render_one(renderer: Renderer, job: Job, target: Path) -> list[Problem]:
+    """Render one PDF to `target` (no cache); return the missing-glyph warnings."""
+    html = renderer.html(job)
+    fontset = renderer.font_cache.ensure(fonts.glyph_chars(html))
+    warnings = renderer.missing_glyphs([(job, html)], fontset)
+    _reported.chars = renderer.unprintable(html, fontset)
+    renderer.write(html, target, fontset)
+    return warnings
+
+
+def build(
+    renderer: Renderer,
+    jobs: list[Job],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    prune: bool = True,
+    progress: bool = True,
+) -> Report:
+    """Make every job's PDF under `out_dir` (cached ones are copied); report what happened."""
+    global _renderer, _work
+    started = time.perf_counter()
+    report = Report()
+    cache = PdfCache(renderer.cache_dir / "pdf")
+    keys = {job.name: renderer.key(job) for job in jobs}
+    todo = []
+    for job in jobs:
+        if cache.intact(keys[job.name]):
+            cache.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+            report.cached.append(job.name)
+        else:
+            todo.append(job)
+    if todo:
+        _renderer = renderer
+        renderer.fetch_old_versions({id(j.account): j.account for j in todo}.values())
+        try:
+            htmls = dict(zip([j.name for j in todo], parallel_map(_html_or_error, todo, jobs=workers), strict=True))
+            ready = [j for j in todo if not isinstance(htmls[j.name], PdfFailure)]
+            for job in todo:
+                if isinstance(failure := htmls[job.name], PdfFailure):
+                    report.failed.append((job.name, failure.message))
+            needed = set().union(*(fonts.glyph_chars(str(htmls[j.name])) for j in ready)) if ready else set()
+            fontset = renderer.font_cache.ensure(needed)
+            report.warnings += renderer.missing_glyphs([(j, str(htmls[j.name])) for j in ready], fontset)
+            _reported.chars = frozenset().union(*(renderer.unprintable(str(htmls[j.name]), fontset) for j in ready))
+            _work = {j.name: (str(htmls[j.name]), cache.path(keys[j.name]), fontset) for j in ready}
+            if ready:
+                renderer.warm_up(fontset)
+            rendering = isolated_imap(
+                _render, ready, jobs=workers, timeout=renderer.timeout, memory=renderer.memory_limit
+            )
+            for job, outcome in _with_progress(rendering, len(ready), progress):
+                if isinstance(outcome, str):  # the process was stopped, or died
+                    outcome = PdfFailure(outcome)
+                if isinstance(outcome, PdfFailure):
+                    report.failed.append((job.name, outcome.message))
+                    continue
+                cache.made(keys[job.name])
+                cache.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+                report.rendered.append(job.name)
+        finally:
+            _renderer, _work = None, {}
+    cache.save(keys.values(), prune=prune)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class PdfFailure:
+    """Why one PDF was not made."""
+
+    message: str
+
+
+def _html_or_error(job: Job) -> str | PdfFailure:
+    assert _renderer is not None
+    try:
+        return _renderer.html(job)
+    except Exception as exc:  # one account's failure is reported, the others go on
+        return PdfFailure(_describe(exc))
+
+
+def _render(job: Job) -> PdfFailure | None:
+    assert _renderer is not None
+    html, target, fontset = _work[job.name]
+    try:
+        _renderer.write(html, target, fontset)
+    except MemoryError:
+        limit = _renderer.memory_limit or 0
+        return PdfFailure(f"over the memory limit for one PDF ({limit // 2**20} MiB)")
+    except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
+        return PdfFailure(_describe(exc))
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, FatalURLFetchingError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, jinja2.TemplateError):  # a workspace's own PDF template: say where
+        problem = template_problem(exc)
+        return f"{problem.where}: {problem}" if problem.where else str(problem)
+    return str(exc) if isinstance(exc, KadossierError | FatalURLFetchingError) else f"{type(exc).__name__}: {exc}"
+
+
+def _with_progress(
+    results: Iterator[tuple[Job, PdfFailure | str | None]], total: int, progress: bool
+) -> Iterator[tuple[Job, PdfFailure | str | None]]:
+    if not progress or total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from results
+        return
+    import click
+
+    with click.progressbar(length=total, label=f"rendering {total} PDFs", file=sys.stderr) as bar:
+        for result in results:
+            bar.update(1)
+            yield result
+
+
+def _version() -> str:
+    from kadossier import __version__
+
+    return str(__version__)
+
+
+def render_file(renderer: Renderer, job: Job, output: Path) -> list[Problem]:
+    """Render one PDF to `output` for `kadossier pdf`; raise `PdfError` if it cannot be made."""
+    try:
+        return render_one(renderer, job, output)
+    except KadossierError:
+        raise
+    except (Exception, FatalURLFetchingError) as exc:
+        raise PdfError(f"PDF of '{job.name}' not made: {_describe(exc)}") from None

@@ -1,0 +1,1 @@
+"""Presentation shared by the site and the PDFs: templates, labels, dates and money, org charts, links."""

@@ -1,0 +1,169 @@
+"""Render the wiki's pages from the accounts through `templates/site/`, as HTML.
+
+Pages are HTML from the start: no dossier value is ever read as Markdown, and MkDocs does not spend its
+time re-parsing HTML. MkDocs gets a stub of each page (front matter and the headings, for the title, the
+table of contents and the navigation); the plugin puts the real body in place after Markdown, and gives
+the search index a text-only version of it. Every dossier value goes through autoescape or an escaping
+filter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import escape
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from kadossier.dossier import portfolio
+from kadossier.history.diff import Since, changed_since_last_visit
+from kadossier.history.git import Commit, History
+from kadossier.render.links import account_uri, pdf_uri
+from kadossier.render.present import Presenter
+
+OVERVIEW = {
+    "index.md": ("dashboard", "site/dashboard.html"),
+    "pipeline.md": ("pipeline", "site/pipeline.html"),
+    "visits.md": ("visits", "site/visits.html"),
+    "competitors.md": ("competitors", "site/competitors.html"),
+    "red-flags.md": ("red_flags", "site/red-flags.html"),
+}
+"""Overview pages: file, interface label (its title in the navigation), template."""
+
+
+_HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
+_ID = re.compile(r'\sid="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
+_NOT_HEADING_TAG = re.compile(r"<(?!/?h[1-6][\s>])[^>]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page: its title, the Material sidebars it hides, its HTML body and its headings."""
+
+    title: str
+    hide: list[str]
+    html: str
+    headings: list[tuple[int, str, str]]  # (level, id, text)
+    search_html: str = ""
+    """The body as headings and text only: what the search index needs, quick to parse (made with the page,
+    in the worker that renders it)."""
+
+    @property
+    def markdown(self) -> str:
+        """The stub MkDocs reads: only front matter (title, hidden sidebars), so Markdown has nothing to do."""
+        # MkDocs and Material put a page's title into the HTML as it is (<title>, the header): escape it here.
+        title = str(escape(self.title))
+        return "---\n" + json.dumps({"title": title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
+
+    def toc_tokens(self) -> list[dict[str, Any]]:
+        """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents."""
+        root: list[dict[str, Any]] = []
+        stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
+        for level, ident, text in self.headings:
+            while stack[-1][0] >= level:
+                stack.pop()
+            children: list[dict[str, Any]] = []
+            stack[-1][1].append({"level": level, "id": ident, "name": str(escape(text)), "children": children})
+            stack.append((level, children))
+        return root
+
+
+def _with_heading_ids(html: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give every h1-h3 an id (keeping the template's own) and list them."""
+    headings: list[tuple[int, str, str]] = []
+
+    def visit(match: re.Match[str]) -> str:
+        level, attrs, inner = int(match[1]), match[2], match[3]
+        found = _ID.search(attrs)
+        ident = found[1] if found else f"h-{len(headings) + 1}"
+        headings.append((level, ident, unescape(_TAG.sub("", inner)).strip()))
+        return match[0] if found else f'<h{level} id="{ident}"{attrs}>{inner}</h{level}>'
+
+    return _HEADING.sub(visit, html), headings
+
+
+@dataclass
+class Site:
+    """Renders the pages for one language, currency, day and URL scheme."""
+
+    presenter: Presenter
+    workspace_root: Path | None
+    use_directory_urls: bool = True
+    pdf: bool = False
+    """Whether the PDFs are built beside the site (the pages then link them)."""
+    history: History | None = None
+    """The dossiers' git history (None: not looked up)."""
+    blobs: dict[tuple[str, Path], bytes | None] = field(default_factory=dict)
+    """Old versions of dossiers fetched from git for "changed since the last visit"."""
+    redact: bool = False
+    """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
+
+    def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
+        """Render the pages across accounts: {source path: page}."""
+        return {uri: self.overview_page(uri, accounts) for uri in self.overview_uris()}
+
+    def overview_uris(self) -> list[str]:
+        """The overview pages' source paths."""
+        return list(OVERVIEW)
+
+    def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
+        """Render one page across accounts."""
+        return self._render(OVERVIEW[uri][1], uri, {"accounts": accounts})
+
+    def prepare(self) -> None:
+        """Load and compile every template, and Babel's locale data, now (worker processes then share them)."""
+        for template in ["site/account.html", *(t for _, t in OVERVIEW.values())]:
+            self.env.get_template(template)
+        self.presenter.date(self.presenter.today)
+        self.presenter.amount(1, self.presenter.currency)
+
+    def account_page(self, account: portfolio.Account) -> GeneratedPage:
+        """Render one account's page."""
+        return self._render("site/account.html", account_uri(account.id), {"account": account, "d": account.dossier})
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the site templates, with the presentation filters."""
+        env = self.presenter.environment(self.workspace_root)
+        env.globals.update(
+            account_uri=account_uri,
+            pdf=self.pdf,
+            pdf_uri=pdf_uri,
+            history=self.history,
+            last_change=self.last_change,
+            since_last_visit=self.since_last_visit,
+            redacted=self.redact,
+        )
+        return env
+
+    def last_change(self, account: portfolio.Account) -> Commit | None:
+        """The newest commit that changed the account's dossier."""
+        return self.history.last_change(account.path) if self.history is not None else None
+
+    def since_last_visit(self, account: portfolio.Account) -> Since | None:
+        """What changed in the dossier since the day of its last done visit (None: no visit, no history)."""
+        return changed_since_last_visit(self.history, self.blobs, account, self.presenter.today, redact=self.redact)
+
+    def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
+        module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
+        html, headings = _with_heading_ids(str(module))
+        title, hide = str(getattr(module, "title", "")), list(getattr(module, "hide", []))
+        return GeneratedPage(title, hide, html, headings, _NOT_HEADING_TAG.sub(" ", html))
+
+    def _linker(self, from_uri: str) -> Callable[[str], str]:
+        here = _url(from_uri, self.use_directory_urls)
+        return lambda target: get_relative_url(_url(target, self.use_directory_urls), here)
+
+
+@cache
+def _url(uri: str, use_directory_urls: bool) -> str:
+    return File(uri, None, "", use_directory_urls).url

@@ -1,0 +1,22 @@
+"""How messages name things: a path as the user would write it, and the closest known word for a typo."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """Return how messages show `path`: as given when relative, relative to here when below it."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def did_you_mean(word: str, known: set[str] | list[str]) -> str:
+    """Return "; did you mean 'x'?" for the closest known word, or an empty string."""
+    close = get_close_matches(word, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,1 @@
+"""A workspace: the folder whose mkdocs.yml lists the kadossier plugin, its settings and its dossiers."""
