@@ -18,6 +18,7 @@ import click
 
 from kadossier.errors import KadossierError, Problem, WorkspaceError
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
+from kadossier.workspace.options import BuildOptions
 
 log = logging.getLogger("kadossier")
 
@@ -36,6 +37,10 @@ class Context:
         if self._workspace is None:
             self._workspace = find(Path.cwd())
         return self._workspace
+
+    def options(self, *, redact: bool = False, pdf: bool = True, strict: bool = False) -> BuildOptions:
+        """The options of this command's outputs: the workspace's settings with the command line's choices."""
+        return BuildOptions.make(self.workspace.options, today=self.today, redact=redact, pdf=pdf, strict=strict)
 
 
 class _Group(click.Group):
@@ -157,16 +162,8 @@ def build(
     from kadossier.build.run import build_site
 
     with _mkdocs_messages(obj.verbose):
-        built = build_site(
-            obj.workspace,
-            today=obj.today,
-            strict=strict,
-            site_dir=site_dir,
-            pdf=not no_pdf,
-            redact=redact,
-            force=force,
-            offline=offline,
-        )
+        options = obj.options(redact=redact, pdf=not no_pdf, strict=strict)
+        built = build_site(obj.workspace, options, site_dir=site_dir, force=force, offline=offline)
     folder, report = built.folder, built.report
     if built.up_to_date:
         click.echo(f"site in {os.path.relpath(folder)} is up to date: nothing changed since the last build")
@@ -192,11 +189,8 @@ def build(
 @click.pass_obj
 def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, redact: bool) -> None:
     """Render the account pack of ACCOUNT (a dossier file or an account id), or one visit's brief."""
-    from kadossier.dossier.portfolio import Account
     from kadossier.dossier.validate import check_file
-    from kadossier.history.diff import wanted
-    from kadossier.history.git import read as read_history
-    from kadossier.pdf import render as pdfs
+    from kadossier.pdf.briefing import make_pdf
     from kadossier.site.staging import check_output
     from kadossier.utils.messages import did_you_mean
 
@@ -207,25 +201,12 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
         for problem in checked.errors:
             _echo_problem(problem)
         sys.exit(1)
-    dossier = checked.dossier
-    if visit_id is not None and dossier.visit(visit_id) is None:
-        hint = did_you_mean(visit_id, {v.id for v in dossier.visits})
+    if visit_id is not None and checked.dossier.visit(visit_id) is None:
+        hint = did_you_mean(visit_id, {v.id for v in checked.dossier.visits})
         raise click.BadParameter(f"{checked.account} has no visit '{visit_id}'{hint}", param_hint="--visit")
-    options = workspace.options
-    history = read_history(workspace.dossiers_dir)
-    last = dossier.last_visit(obj.today)
-    renderer = pdfs.Renderer.for_options(
-        workspace.presenter(obj.today),
-        workspace.root,
-        options,
-        history=history,
-        blobs=history.blobs(wanted(history, path, last.day)) if last and history.available else {},
-        redact=redact or bool(options.redact),
-    )
-    job = pdfs.Job(Account.of(checked, redact=renderer.redact), visit_id)
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
     check_output(target, workspace.root, workspace.config_file, workspace.dossiers_dir)
-    for problem in pdfs.render_file(renderer, job, target):
+    for problem in make_pdf(workspace.root, obj.options(redact=redact), checked, visit_id, target):
         _echo_problem(problem)
     click.echo(f"wrote {target}")
 
@@ -270,8 +251,9 @@ def history(obj: Context, account: str) -> None:
 @click.pass_obj
 def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bool) -> None:
     """Show what changed in ACCOUNT's dossier as fields, commit by commit (people.x.attitude: a -> b)."""
-    from kadossier.history.diff import since_day, walk, wanted
-    from kadossier.history.git import GitError, read
+    from kadossier.history.diff import since_last_visit as since_visit
+    from kadossier.history.diff import since_revision
+    from kadossier.history.git import read
 
     if since_rev and since_last_visit:
         raise click.UsageError("use --since or --since-last-visit, not both")
@@ -279,29 +261,17 @@ def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bo
     found = read(obj.workspace.dossiers_dir)
     if not found.available or found.root is None:
         raise KadossierError(f"no history to compare with: {found.note}")
-    current = path.read_bytes()
     if since_last_visit:
         dossier = _checked_dossier(path, obj.today)
         last = dossier.last_visit(obj.today)
         if last is None:
             raise KadossierError(f"{path.stem} has no done visit yet; use --since REV")
-        result = since_day(found, path, last.day, current, found.blobs(wanted(found, path, last.day)))
+        result = since_visit(found, path, last.day)
         base = f"{result.base.short} of {result.base.day}" if result.base else "nothing (the dossier was new)"
         click.echo(f"since the last visit ({last.id}, {last.day.isoformat()}); compared with {base}")
         steps = result.steps
     else:
-        revision = since_rev or "HEAD"
-        try:
-            sha, versions = found.since_revision(path, revision)
-        except GitError:
-            raise KadossierError(f"unknown revision '{revision}'") from None
-        blobs = found.blobs([(sha, path), *((c.sha, path) for c in versions)])
-        steps = walk(
-            blobs.get((sha, path)),
-            [(c, blobs.get((c.sha, path))) for c in versions],
-            current,
-            modified=found.is_modified(path),
-        )
+        steps = since_revision(found, path, since_rev or "HEAD")
     for step in steps:
         c = step.commit
         click.echo(f"{c.short}  {c.day.isoformat()}  {c.author}  {c.subject}" if c else "(not committed yet)")
@@ -389,6 +359,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     from kadossier.dossier.portfolio import Account
     from kadossier.dossier.validate import check_files
     from kadossier.export import formats as exports
+    from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
 
@@ -397,7 +368,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     workspace = obj.workspace
     if output is not None:
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
-    options = workspace.options
+    options = obj.options(redact=redact)
     results = check_files(workspace.dossier_files(), obj.today)
     errors = [p for r in results for p in r.errors]
     if errors:
@@ -405,17 +376,16 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
             _echo_problem(problem)
         click.secho(f"nothing exported: {_count(len(errors), 'error')} in the dossiers", fg="red", err=True)
         sys.exit(1)
-    redact = redact or bool(options.redact)
-    accounts = [Account.of(r, redact=redact) for r in results if r.dossier is not None]
-    presenter = workspace.presenter(obj.today)
+    accounts = [Account.of(r, redact=options.redact) for r in results if r.dossier is not None]
+    presenter = Presenter.of(options, workspace.root)
     if fmt == "ics":
-        data = exports.calendar(accounts, presenter, timezone=options.timezone)
+        data = exports.calendar(accounts, presenter, timezone=options.settings.timezone)
     elif fmt == "csv":
         data = exports.table(table, accounts, presenter)
     elif fmt == "xlsx":
         data = exports.workbook(accounts, presenter)
     else:
-        data = exports.json_export(accounts, presenter, redacted=redact)
+        data = exports.json_export(accounts, presenter, redacted=options.redact)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

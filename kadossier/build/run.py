@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kadossier.build import uptodate
-from kadossier.build.offline import offline_enabled
 from kadossier.errors import KadossierError
 from kadossier.site import staging
+from kadossier.site.theme import offline_enabled
 from kadossier.workspace.locate import Workspace
+from kadossier.workspace.options import BuildOptions
 
 log = logging.getLogger("kadossier")
 
@@ -27,7 +27,7 @@ OFFLINE_SITE_DIR = "site-offline"
 """Where `kadossier build --offline` puts the edition that opens from disk, beside the served site."""
 
 
-def _config(workspace: Workspace, today: date | None, *, offline: bool = False, **options: Any) -> Any:
+def _config(workspace: Workspace, *, offline: bool = False, **options: Any) -> Any:
     from mkdocs.config import load_config
 
     # Material prints a notice about MkDocs 2 on every build; kadossier users did not pick MkDocs themselves.
@@ -36,7 +36,6 @@ def _config(workspace: Workspace, today: date | None, *, offline: bool = False, 
     plugin = config.plugins.get("kadossier")
     if plugin is None:  # pragma: no cover - a workspace lists the plugin by definition
         raise KadossierError(f"{workspace.config_file} does not list the kadossier plugin")
-    plugin.today = today
     if offline and not offline_enabled(config):
         from material.plugins.offline.plugin import OfflinePlugin
 
@@ -58,16 +57,13 @@ class Built:
 
 def build_site(
     workspace: Workspace,
+    options: BuildOptions,
     *,
-    today: date | None = None,
-    strict: bool = False,
     site_dir: Path | None = None,
-    pdf: bool = True,
-    redact: bool = False,
     force: bool = False,
     offline: bool = False,
 ) -> Built:
-    """Build the site (and the PDFs unless `pdf` is false), unless nothing changed since the last build.
+    """Build the site (and the PDFs if the options say so), unless nothing changed since the last build.
 
     Invalid dossiers (and warnings with `strict`) fail the build; PDFs that cannot be made are reported
     by name after the others are built, and fail it too. Without `force`, a build whose inputs and site are
@@ -77,28 +73,26 @@ def build_site(
     """
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    options: dict[str, Any] = {"strict": strict}
+    overrides: dict[str, Any] = {"strict": options.strict}
     if site_dir is None and offline:
         site_dir = workspace.root / OFFLINE_SITE_DIR
     if site_dir is not None:
-        options["site_dir"] = str(site_dir.resolve())
+        overrides["site_dir"] = str(site_dir.resolve())
     with staging.build_lock(workspace.root, f"kadossier build of {workspace.root}"):
         try:
-            config = _config(workspace, today, offline=offline, **options)
+            config = _config(workspace, offline=offline, **overrides)
         except (Abort, ConfigurationError) as exc:
             raise KadossierError(f"site not built: {exc}") from None
-        return _build(workspace, config, today=today, strict=strict, pdf=pdf, redact=redact, force=force)
+        config.plugins["kadossier"].use(options)
+        return _build(workspace, config, options, force=force)
 
 
-def _build(
-    workspace: Workspace, config: Any, *, today: date | None, strict: bool, force: bool, **choices: bool
-) -> Built:
+def _build(workspace: Workspace, config: Any, options: BuildOptions, *, force: bool) -> Built:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     target = Path(config.site_dir)
-    day = (today or date.today()).isoformat()
-    read = {"today": day, "strict": strict, **choices}
+    read = {**options.output_inputs(), "strict": options.strict}
     read["site_dir"] = str(target.resolve())
     read["cwd"] = str(Path.cwd())  # the warnings shown again name files relative to it
     sources = [Path(config.docs_dir), workspace.dossiers_dir]
@@ -109,7 +103,7 @@ def _build(
     if (
         stamp is not None
         and stamp.inputs == inputs
-        and not (strict and stamp.warnings)
+        and not (options.strict and stamp.warnings)
         and stamp.outputs == uptodate.outputs(target)
     ):
         for name, level, message in stamp.warnings:
@@ -118,8 +112,6 @@ def _build(
     recorder = uptodate.Recorder()
     logging.getLogger("mkdocs").addHandler(recorder)
     try:
-        config.plugins["kadossier"].no_pdf = not choices["pdf"]
-        config.plugins["kadossier"].force_redact = choices["redact"]
         build(config)
     except PluginError as exc:
         raise KadossierError(str(exc)) from None
@@ -129,7 +121,8 @@ def _build(
         raise staging.not_written(exc, target) from None
     finally:
         logging.getLogger("mkdocs").removeHandler(recorder)
-    report = config.plugins["kadossier"].pdf_report
+    wiki = config.plugins["kadossier"].build
+    report = wiki.pdf_report if wiki is not None else None
     if report is not None and report.failed:
         names = ", ".join(name for name, _ in report.failed)
         raise KadossierError(

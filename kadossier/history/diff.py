@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from kadossier.dossier.load import LoadError, load_bytes
 from kadossier.dossier.privacy import redact_data
-from kadossier.history.git import Commit, History
+from kadossier.errors import KadossierError
+from kadossier.history.git import Commit, GitError, History
 
 if TYPE_CHECKING:
     from kadossier.dossier.portfolio import Account
@@ -245,3 +246,23 @@ def changed_since_last_visit(
     if history is None or last is None:
         return None
     return since_day(history, account.path, last.day, account.path.read_bytes(), blobs, redact=redact)
+
+
+def since_revision(history: History, path: Path, revision: str) -> list[Step]:
+    """The changes to `path` since git `revision`, commit by commit, then those not committed yet."""
+    try:
+        sha, versions = history.since_revision(path, revision)
+    except GitError:
+        raise KadossierError(f"unknown revision '{revision}'") from None
+    blobs = history.blobs([(sha, path), *((c.sha, path) for c in versions)])
+    return walk(
+        blobs.get((sha, path)),
+        [(c, blobs.get((c.sha, path))) for c in versions],
+        path.read_bytes(),
+        modified=history.is_modified(path),
+    )
+
+
+def since_last_visit(history: History, path: Path, day: dt.date) -> Since:
+    """The changes to `path` since the end of `day` (its last visit), fetching the old versions it needs."""
+    return since_day(history, path, day, path.read_bytes(), history.blobs(wanted(history, path, day)))

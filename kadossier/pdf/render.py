@@ -53,6 +53,7 @@ from kadossier.utils import fingerprint
 from kadossier.utils.files import CACHE_DIR, atomic
 from kadossier.utils.messages import display_path
 from kadossier.utils.parallel import isolated_imap, parallel_map
+from kadossier.workspace.options import BuildOptions
 
 log = logging.getLogger("kadossier.pdf")
 
@@ -208,16 +209,17 @@ class Renderer:
         self._revisions: dict[Path, str] = {}
 
     @classmethod
-    def for_options(cls, presenter: Presenter, workspace_root: Path, options: Any, **kwargs: Any) -> Renderer:
-        """A renderer with the workspace's PDF options (font, marking, limits, redaction)."""
-        kwargs.setdefault("redact", bool(options.redact))
+    def for_options(cls, presenter: Presenter, workspace_root: Path, options: BuildOptions, **kwargs: Any) -> Renderer:
+        """A renderer for a build with these options (redaction; the settings' font, marking and limits)."""
+        settings = options.settings
         return cls(
             presenter,
             workspace_root,
-            font_family=options.pdf_font,
-            marking=options.pdf_marking,
-            timeout=options.pdf_timeout,
-            memory_limit=options.pdf_memory * 2**20,
+            font_family=settings.pdf_font,
+            marking=settings.pdf_marking,
+            timeout=settings.pdf_timeout,
+            memory_limit=settings.pdf_memory * 2**20,
+            redact=options.redact,
             **kwargs,
         )
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kadossier.dossier import folder
 from kadossier.errors import KadossierError, WorkspaceError
@@ -20,9 +19,6 @@ from kadossier.utils.messages import did_you_mean, display_path
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 DOSSIER_SUFFIXES = folder.SUFFIXES
 PLUGIN = "kadossier"
-
-if TYPE_CHECKING:
-    from kadossier.render.present import Presenter
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +33,6 @@ class Workspace:
     def dossiers_dir(self) -> Path:
         """The folder that holds one YAML file per account."""
         return self.root / str(self.options.dossiers_dir)
-
-    def presenter(self, today: date) -> Presenter:
-        """The presenter for this workspace's language and currency (and its own labels), as of `today`."""
-        from kadossier.render.present import Presenter, load_labels
-
-        language = self.options.language
-        return Presenter(language, self.options.currency, today, load_labels(language, self.root))
 
     def dossier_files(self) -> list[Path]:
         """Every entry of the dossiers folder to check, sorted by account id: the dossiers, and every other

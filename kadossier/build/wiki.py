@@ -1,0 +1,190 @@
+"""One build of the wiki, step by step: what the MkDocs plugin calls at each of MkDocs' events.
+
+1. `start` (on_config): take the workspace's build lock, refuse a site folder that is not kadossier's to
+   replace, check every dossier and render its page (cached), fail on invalid dossiers, log the red flags,
+   and pick the staging folder beside the site that MkDocs builds into.
+2. `calendar` (on_files): the visits' calendar feed.
+3. `finish` (on_post_build): render the PDFs, then swap the finished site in for the previous one — only if
+   everything went well; otherwise the previous site stays as it was.
+4. `abandon` (on_build_error): throw the staging folder away.
+
+Red flags are logged as MkDocs warnings (for the flags the workspace warns on), so a strict build fails on them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kadossier.dossier.checks import RED_FLAGS
+from kadossier.dossier.portfolio import Account
+from kadossier.errors import KadossierError, Severity
+from kadossier.export.formats import calendar
+from kadossier.history.git import History
+from kadossier.history.git import read as read_history
+from kadossier.pdf import render as pdf
+from kadossier.render.links import PDF_DIR, account_uri
+from kadossier.render.present import Presenter
+from kadossier.site import staging
+from kadossier.site.files import page_url
+from kadossier.site.generate import generate
+from kadossier.site.pagecache import PageCache
+from kadossier.site.pages import GeneratedPage, Site
+from kadossier.utils.files import CACHE_DIR
+from kadossier.workspace.locate import Workspace
+from kadossier.workspace.options import BuildOptions
+
+log = logging.getLogger("mkdocs.plugins.kadossier")
+
+
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Where MkDocs reads and writes, as mkdocs.yml (and the command line) say."""
+
+    site_dir: Path
+    docs_dir: Path
+    use_directory_urls: bool
+
+
+class WikiBuild:
+    """One build of one workspace's wiki (and PDFs) with one set of options."""
+
+    def __init__(self, workspace: Workspace, options: BuildOptions, *, command: str = "build", dirty: bool = False):
+        self.workspace = workspace
+        self.options = options
+        self.serving = command == "serve"
+        """A rebuild for `serve`: MkDocs builds into a temporary folder of its own, nothing is staged."""
+        self.staged = command == "build" and not dirty
+        """Whether the site is built beside the previous one and swapped in (not with --dirty, not gh-deploy)."""
+        self.presenter = Presenter.of(options, workspace.root)
+        self.pages: dict[str, GeneratedPage] = {}
+        self.accounts: list[Account] = []
+        self.pdf_report: pdf.Report | None = None
+        """What this build did with the PDFs, once it did."""
+        self._site: Site | None = None
+        self._target: Path | None = None
+        self._staging: Path | None = None
+        self._lock = ExitStack()
+
+    def start(self, folders: Folders) -> Path:
+        """Check the dossiers and render the pages; return the folder MkDocs is to build into."""
+        what = "rebuild for serve" if self.serving else "build"
+        root = self.workspace.root
+        self._lock.enter_context(staging.build_lock(root, f"{what} of {root}"))
+        staging.check_site_dir(folders.site_dir, root, folders.docs_dir, self.workspace.dossiers_dir)
+        if not self.serving:  # build, gh-deploy: MkDocs empties site_dir
+            staging.check_replaceable(folders.site_dir)
+        history = read_history(self.workspace.dossiers_dir)
+        if not history.available:
+            log.info(f"no dossier history on the site: {history.note}")
+        self._site = Site(
+            self.presenter,
+            root,
+            folders.use_directory_urls,
+            pdf=self.options.pdf,
+            history=history,
+            redact=self.options.redact,
+        )
+        self._generate(self._site)
+        target = folders.site_dir.resolve()  # a symlinked site_dir: its folder is replaced, the link stays
+        if not self.staged:
+            return folders.site_dir
+        self._target, self._staging = target, staging.start(target)
+        return self._staging
+
+    def _generate(self, site: Site) -> None:
+        started = time.perf_counter()
+        cache = PageCache(self.workspace.root / CACHE_DIR / "site", site)
+        generated = generate(self.workspace.dossier_files(), self.options.today, site, cache=cache)
+        log.debug(
+            f"checked {len(generated.checked)} dossiers and rendered {len(generated.pages)} pages "
+            f"in {time.perf_counter() - started:.2f} s"
+        )
+        problems = [p for c in generated.checked for p in c.problems]
+        errors = [str(p) for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            raise KadossierError("invalid dossiers (run 'kadossier validate'):\n" + "\n".join(errors))
+        warned = self.options.settings.warn
+        warn = set(warned if warned is not None else RED_FLAGS)
+        for problem in problems:
+            (log.warning if problem.code in warn else log.info)(str(problem))
+        self.pages, self.accounts = generated.pages, generated.accounts
+
+    def calendar(self, config: Any) -> bytes:
+        """The visits of every account as an iCalendar feed, linked from the visits page."""
+        return calendar(
+            self.accounts,
+            self.presenter,
+            timezone=self.options.settings.timezone,
+            name=str(config.site_name),
+            page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
+        )
+
+    def finish(self, site_dir: Path, *, warnings: int) -> None:
+        """Render the PDFs into `site_dir`, then put the site in place if all went well; `warnings` is how many
+        warnings a strict build has logged (MkDocs fails it on them after this step)."""
+        target = self._target or site_dir
+        try:
+            if self.options.pdf:
+                self._pdfs(site_dir)
+            self._publish(site_dir, warnings)
+        except OSError as exc:
+            self.abandon()
+            raise staging.not_written(exc, target) from None
+        except BaseException:
+            self.abandon()
+            raise
+        finally:
+            self._lock.close()
+
+    def _pdfs(self, site_dir: Path) -> None:
+        """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
+        assert self._site is not None
+        history: History | None = self._site.history
+        renderer = pdf.Renderer.for_options(
+            self.presenter,
+            self.workspace.root,
+            self.options,
+            history=history,
+            blobs=self._site.blobs,
+        )
+        try:
+            report = pdf.build(renderer, pdf.build_jobs(self.accounts), site_dir / PDF_DIR)
+        except KadossierError as exc:
+            raise KadossierError(f"PDFs not built: {exc}") from None
+        for problem in report.warnings:
+            log.warning(str(problem))
+        for name, message in report.failed:
+            log.error(f"PDF of '{name}' not made: {message}")
+        log.info(
+            f"PDFs: {len(report.rendered)} rendered, {len(report.cached)} unchanged (from the cache), "
+            f"{len(report.failed)} failed, in {report.seconds:.1f} s"
+        )
+        self.pdf_report = report
+
+    def _publish(self, site_dir: Path, warnings: int) -> None:
+        target, staged = self._target, self._staging
+        if target is None or staged is None:
+            if not self.serving:  # a dirty build or gh-deploy, straight into site_dir
+                staging.mark(site_dir)
+            return
+        if self.pdf_report is not None and self.pdf_report.failed:
+            log.error(f"the previous site in {target} is kept: not every PDF could be made")
+            self.abandon()
+        elif warnings:  # MkDocs fails a strict build with warnings after this step
+            log.error(f"the previous site in {target} is kept: the build had warnings, and it is strict")
+            self.abandon()
+        else:
+            staging.swap(staged, target)
+            self._target = self._staging = None
+
+    def abandon(self) -> None:
+        """Throw the staging folder away (the previous site stays as it was) and release the lock."""
+        if self._staging is not None:
+            staging.discard(self._staging)
+        self._target = self._staging = None
+        self._lock.close()

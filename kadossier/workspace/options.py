@@ -1,0 +1,56 @@
+"""The options of one build, made once from the workspace's settings and the command line, passed explicitly.
+
+The settings say what a workspace builds by default (mkdocs.yml); a command may ask for more (`--redact`) or
+less (`--no-pdf`). `BuildOptions.make` decides once, and every part of the build reads the decision from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What one build (or one command's output) is made with."""
+
+    settings: Any = field(compare=False)
+    """The workspace's settings (the kadossier plugin's options in mkdocs.yml, validated)."""
+    today: date
+    """The day the outputs are made as of: red flags, upcoming visits and ages depend on it."""
+    redact: bool = False
+    """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
+    pdf: bool = True
+    """Make the PDF briefings beside the site."""
+    strict: bool = False
+    """Warnings fail the build."""
+    jobs: int | None = None
+    """Worker processes (None: one per core)."""
+
+    @classmethod
+    def make(
+        cls,
+        settings: Any,
+        *,
+        today: date | None = None,
+        redact: bool = False,
+        pdf: bool = True,
+        strict: bool = False,
+        jobs: int | None = None,
+    ) -> BuildOptions:
+        """The options of a build with these settings: `redact` adds redaction, `pdf=False` drops the PDFs."""
+        return cls(
+            settings,
+            today or date.today(),
+            redact=bool(settings.redact) or redact,
+            pdf=bool(settings.pdf) and pdf,
+            strict=strict,
+            jobs=jobs,
+        )
+
+    def output_inputs(self) -> dict[str, object]:
+        """What the outputs are made of, of these options: for the caches' keys (jobs and strictness are not)."""
+        settings = dict(self.settings) if isinstance(self.settings, Mapping) else asdict(self.settings)
+        return {"settings": settings, "today": self.today.isoformat(), "redact": self.redact, "pdf": self.pdf}
