@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -20,15 +20,16 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from kadossier.build.wiki import Folders, WikiBuild
 from kadossier.errors import KadossierError
 from kadossier.render.templating import default_templates_dir
 from kadossier.site import files as site_files
 from kadossier.site import theme
-from kadossier.site.serve import show_errors
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.settings import KadossierConfig
+
+if TYPE_CHECKING:  # imported when used: MkDocs loads the plugin even when `kadossier build` has nothing to do
+    from kadossier.build.wiki import WikiBuild
 
 
 class KadossierPlugin(BasePlugin[KadossierConfig]):
@@ -50,6 +51,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self._command, self._dirty = command, dirty
 
     def on_config(self, config: Any) -> Any:
+        from kadossier.build.wiki import Folders, WikiBuild
+
         config_file = Path(config.config_file_path)
         workspace = Workspace(config_file.parent, config_file, self.config)
         options = self._options or BuildOptions.make(self.config)
@@ -106,6 +109,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             self.build.abandon()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        from kadossier.site.serve import show_errors
+
         server = show_errors(server)  # `mkdocs serve` too: a failed rebuild shows its errors, no page hangs
         root = Path(config.config_file_path).parent
         for folder in (root / self.config.dossiers_dir, root / "templates", default_templates_dir()):

@@ -1,8 +1,9 @@
 """Build and serve the wiki by running MkDocs on the workspace, as `mkdocs build` / `mkdocs serve` do.
 
 `kadossier build` and `mkdocs build` run the same code: MkDocs loads mkdocs.yml and the kadossier plugin
-generates the pages. This module only adds the day to judge dates by and turns MkDocs' failures into
-clean `KadossierError`s.
+runs the build's steps (kadossier.build.wiki). This module hands the plugin the command's options, skips a
+build when nothing changed since the last one (kadossier.build.uptodate), adds Material's offline plugin for
+`--offline`, and turns MkDocs' failures into clean `KadossierError`s.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
@@ -26,7 +26,6 @@ from kadossier.errors import KadossierError, Severity
 from kadossier.export.formats import calendar
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
-from kadossier.pdf import render as pdf
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
 from kadossier.site import staging
@@ -37,6 +36,9 @@ from kadossier.site.pages import GeneratedPage, Site
 from kadossier.utils.files import CACHE_DIR
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
+
+if TYPE_CHECKING:
+    from kadossier.pdf.render import Report
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
@@ -63,7 +65,7 @@ class WikiBuild:
         self.presenter = Presenter.of(options, workspace.root)
         self.pages: dict[str, GeneratedPage] = {}
         self.accounts: list[Account] = []
-        self.pdf_report: pdf.Report | None = None
+        self.pdf_report: Report | None = None
         """What this build did with the PDFs, once it did."""
         self._site: Site | None = None
         self._target: Path | None = None
@@ -143,6 +145,8 @@ class WikiBuild:
 
     def _pdfs(self, site_dir: Path) -> None:
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
+        from kadossier.pdf import render as pdf  # WeasyPrint takes a second to import: only builds with PDFs pay it
+
         assert self._site is not None
         history: History | None = self._site.history
         renderer = pdf.Renderer.for_options(

@@ -107,10 +107,6 @@ class Site:
     redact: bool = False
     """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
 
-    def overview_pages(self, accounts: list[portfolio.Account]) -> dict[str, GeneratedPage]:
-        """Render the pages across accounts: {source path: page}."""
-        return {uri: self.overview_page(uri, accounts) for uri in self.overview_uris()}
-
     def overview_uris(self) -> list[str]:
         """The overview pages' source paths."""
         return list(OVERVIEW)
