@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 
 from kadossier.build.offline import ASSETS_URI, WORKER_SHIM, prepare_offline
 from kadossier.dossier.checks import RED_FLAGS
-from kadossier.errors import KadossierError
+from kadossier.errors import KadossierError, UnsafeSiteDir
 from kadossier.workspace.settings import KadossierConfig
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
@@ -151,7 +151,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             staging.check_site_dir(target, self.workspace.root, Path(config.docs_dir), self.workspace.dossiers_dir)
             if self.command != "serve":  # build, gh-deploy: MkDocs empties site_dir
                 staging.check_replaceable(target)
-        except staging.UnsafeSiteDir as exc:
+        except UnsafeSiteDir as exc:
             raise PluginError(str(exc)) from None
 
     def _stage(self, config: Any) -> None:

@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from kadossier.errors import KadossierError, WorkspaceError
+from kadossier.errors import EditError, WorkspaceError
 from kadossier.utils import locks
 from kadossier.utils.files import CACHE_DIR
 
@@ -30,10 +30,6 @@ EDITS_DIR = "edit"
 
 BESIDE_PREFIX = ".kadossier-edit-"
 """How a temporary folder beside the file starts (the fallback; earlier versions always put it there)."""
-
-
-class EditError(KadossierError):
-    """The file cannot be edited as asked; it was left as it was."""
 
 
 @dataclass
