@@ -211,7 +211,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     if visit_id is not None and dossier.visit(visit_id) is None:
         hint = did_you_mean(visit_id, {v.id for v in dossier.visits})
         raise click.BadParameter(f"{checked.account} has no visit '{visit_id}'{hint}", param_hint="--visit")
-    options = workspace.options
+    options = workspace.settings
     history = read_history(workspace.dossiers_dir)
     last = dossier.last_visit(obj.today)
     renderer = pdfs.Renderer.for_options(
@@ -397,7 +397,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     workspace = obj.workspace
     if output is not None:
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
-    options = workspace.options
+    options = workspace.settings
     results = check_files(workspace.dossier_files(), obj.today)
     errors = [p for r in results for p in r.errors]
     if errors:

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from kadossier.build.offline import ASSETS_URI, WORKER_SHIM, prepare_offline
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.errors import KadossierError, UnsafeSiteDir
-from kadossier.workspace.settings import KadossierConfig
+from kadossier.workspace.settings import KadossierConfig, Settings
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
@@ -74,7 +74,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         from kadossier.utils.files import CACHE_DIR
         from kadossier.workspace.locate import Workspace
 
-        self.workspace = Workspace(Path(config.config_file_path).parent, Path(config.config_file_path), self.config)
+        self.workspace = Workspace(
+            Path(config.config_file_path).parent, Path(config.config_file_path), Settings.from_config(self.config)
+        )
         self._hold_lock()
         self._check_site_dir(config)
         prepare_offline(config)
