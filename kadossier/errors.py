@@ -60,14 +60,6 @@ class WorkspaceError(KadossierError):
     """The workspace cannot be found, or its configuration is invalid."""
 
 
-class DossierError(KadossierError):
-    """One or more dossiers are invalid; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 class ScaffoldError(KadossierError):
     """A file cannot be created as asked (it exists, or the name is unsafe)."""
 
