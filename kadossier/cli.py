@@ -197,6 +197,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     from kadossier.history.diff import wanted
     from kadossier.history.git import read as read_history
     from kadossier.pdf import render as pdfs
+    from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.messages import did_you_mean
 
@@ -215,7 +216,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     history = read_history(workspace.dossiers_dir)
     last = dossier.last_visit(obj.today)
     renderer = pdfs.Renderer.for_options(
-        workspace.presenter(obj.today),
+        Presenter.of_workspace(workspace, obj.today),
         workspace.root,
         options,
         history=history,
@@ -389,6 +390,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     from kadossier.dossier.portfolio import Account
     from kadossier.dossier.validate import check_files
     from kadossier.export import formats as exports
+    from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
 
@@ -407,7 +409,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
         sys.exit(1)
     redact = redact or bool(options.redact)
     accounts = [Account.of(r, redact=redact) for r in results if r.dossier is not None]
-    presenter = workspace.presenter(obj.today)
+    presenter = Presenter.of_workspace(workspace, obj.today)
     if fmt == "ics":
         data = exports.calendar(accounts, presenter, timezone=options.timezone)
     elif fmt == "csv":

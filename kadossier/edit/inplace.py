@@ -21,9 +21,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from kadossier.errors import EditError, WorkspaceError
+from kadossier.errors import EditError
 from kadossier.utils import locks
 from kadossier.utils.files import CACHE_DIR
+from kadossier.workspace.root import config_above
 
 EDITS_DIR = "edit"
 """The temporary copies' folder, inside the workspace's cache folder."""
@@ -89,12 +90,8 @@ def editing(path: Path, shown: str, purpose: str) -> Iterator[Editing]:
 def workspace_root(path: Path) -> Path:
     """The root of the workspace that holds `path` (its locks and cache are there), or the file's own folder
     for a file in no workspace. Found from the file, so every way of naming it finds the same one."""
-    from kadossier.workspace.locate import find
-
-    try:
-        return find(path.parent).root
-    except WorkspaceError:
-        return path.parent.resolve()
+    config = config_above(path.parent.resolve())
+    return config.parent if config is not None else path.parent.resolve()
 
 
 def _refuse_links(path: Path, shown: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
@@ -28,6 +28,9 @@ from kadossier.dossier.fields import Money
 from kadossier.dossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
 from kadossier.render import orgchart
 from kadossier.render.templating import default_templates_dir, environment
+
+if TYPE_CHECKING:
+    from kadossier.workspace.locate import Workspace
 
 LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
 COMPACT_UNITS: dict[str, tuple[tuple[int, str], ...]] = {
@@ -113,6 +116,12 @@ class Presenter:
     currency: str
     today: dt.date
     labels: dict[str, Any]
+
+    @classmethod
+    def of_workspace(cls, workspace: Workspace, today: dt.date) -> Presenter:
+        """The presenter for a workspace's language and currency (and its own labels), as of `today`."""
+        language = workspace.settings.language
+        return cls(language, workspace.settings.currency, today, load_labels(language, workspace.root))
 
     @cached_property
     def locale(self) -> str:

@@ -5,23 +5,19 @@ The settings are declared, read and checked in `kadossier.workspace.settings`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kadossier.dossier import folder
 from kadossier.errors import KadossierError, WorkspaceError
 from kadossier.utils.messages import did_you_mean, display_path
-from kadossier.workspace import PLUGIN
+from kadossier.workspace.root import config_above
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 DOSSIER_SUFFIXES = folder.SUFFIXES
 
 if TYPE_CHECKING:
-    from kadossier.render.present import Presenter
     from kadossier.workspace.settings import Settings
 
 
@@ -37,13 +33,6 @@ class Workspace:
     def dossiers_dir(self) -> Path:
         """The folder that holds one YAML file per account."""
         return self.root / str(self.settings.dossiers_dir)
-
-    def presenter(self, today: date) -> Presenter:
-        """The presenter for this workspace's language and currency (and its own labels), as of `today`."""
-        from kadossier.render.present import Presenter, load_labels
-
-        language = self.settings.language
-        return Presenter(language, self.settings.currency, today, load_labels(language, self.root))
 
     def dossier_files(self) -> list[Path]:
         """Every entry of the dossiers folder to check, sorted by account id: the dossiers, and every other
@@ -68,7 +57,7 @@ class Workspace:
 
 def find(start: Path) -> Workspace:
     """Return the workspace at `start` or the nearest parent folder that is one, as git finds its repo."""
-    config = _config_above(start.resolve())
+    config = config_above(start.resolve())
     if config is not None:
         return open_workspace(config)
     raise WorkspaceError(
@@ -79,7 +68,7 @@ def find(start: Path) -> Workspace:
 
 def enclosing(path: Path) -> Workspace | None:
     """The workspace `path` is in (the nearest folder above it whose mkdocs.yml lists the plugin), or None."""
-    config = _config_above(path.absolute().parent.resolve())
+    config = config_above(path.absolute().parent.resolve())
     return open_workspace(config) if config is not None else None
 
 
@@ -94,21 +83,11 @@ def dossiers_among(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         parent = path.absolute().parent.resolve()  # not path.resolve(): a link is checked where it is (and refused)
         if parent not in folders:  # a workspace whose mkdocs.yml is broken is an error, not a reason to skip
-            config = _config_above(parent)
+            config = config_above(parent)
             folders[parent] = config is not None and open_workspace(config).dossiers_dir.resolve() == parent
         if folders[parent] and path.suffix.lower() in DOSSIER_SUFFIXES:  # acme.YAML is reported, not skipped
             kept.append(path)
     return kept
-
-
-def _config_above(start: Path) -> Path | None:
-    """The MkDocs configuration that lists the kadossier plugin in `start` or the nearest parent folder."""
-    for here in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            config = here / name
-            if config.is_file() and _lists_plugin(config):
-                return config
-    return None
 
 
 def open_workspace(config_file: Path) -> Workspace:
@@ -117,12 +96,3 @@ def open_workspace(config_file: Path) -> Workspace:
     from kadossier.workspace import settings
 
     return Workspace(config_file.parent, config_file, settings.read(config_file))
-
-
-def _lists_plugin(config_file: Path) -> bool:
-    """Whether `config_file` names the kadossier plugin: a quick look at its text (`open_workspace` reads it)."""
-    try:
-        text = config_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return re.search(rf"^[ \t-]*['\"]?{PLUGIN}['\"]?[ \t]*(:|$)", text, re.MULTILINE) is not None

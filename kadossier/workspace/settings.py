@@ -20,7 +20,7 @@ from mkdocs.config import config_options as c
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.errors import Problem, Severity, WorkspaceError
 from kadossier.utils.messages import did_you_mean, display_path
-from kadossier.workspace import PLUGIN
+from kadossier.workspace.root import PLUGIN
 
 log = logging.getLogger("kadossier")
 
