@@ -40,7 +40,7 @@ class Context:
 
     def options(self, *, redact: bool = False, pdf: bool = True, strict: bool = False) -> BuildOptions:
         """The options of this command's outputs: the workspace's settings with the command line's choices."""
-        return BuildOptions.make(self.workspace.options, today=self.today, redact=redact, pdf=pdf, strict=strict)
+        return BuildOptions.make(self.workspace.settings, today=self.today, redact=redact, pdf=pdf, strict=strict)
 
 
 class _Group(click.Group):

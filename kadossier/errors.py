@@ -60,13 +60,37 @@ class WorkspaceError(KadossierError):
     """The workspace cannot be found, or its configuration is invalid."""
 
 
-class DossierError(KadossierError):
-    """One or more dossiers are invalid; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 class ScaffoldError(KadossierError):
     """A file cannot be created as asked (it exists, or the name is unsafe)."""
+
+
+class EditError(KadossierError):
+    """The file cannot be edited as asked; it was left as it was."""
+
+
+class LockTimeout(KadossierError):
+    """Another process held the lock for longer than the time limit."""
+
+
+class TemplateProblem(KadossierError):
+    """A template (the defaults or a workspace's own) cannot be read or rendered."""
+
+
+class UnsafeSiteDir(KadossierError):
+    """site_dir points at something a build must not overwrite."""
+
+
+class SiteNotWritten(KadossierError):
+    """The site could not be written (disk full, read-only folder); the previous site is kept."""
+
+
+class UnsafeOutput(KadossierError):
+    """An output file (`export -o`, `pdf -o`) would replace one of the workspace's sources."""
+
+
+class FontError(KadossierError):
+    """The configured font cannot be found or read."""
+
+
+class PdfError(KadossierError):
+    """A PDF cannot be made as asked."""

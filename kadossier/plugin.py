@@ -26,7 +26,7 @@ from kadossier.site import files as site_files
 from kadossier.site import theme
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
-from kadossier.workspace.settings import KadossierConfig
+from kadossier.workspace.settings import KadossierConfig, Settings
 
 if TYPE_CHECKING:  # imported when used: MkDocs loads the plugin even when `kadossier build` has nothing to do
     from kadossier.build.wiki import WikiBuild
@@ -54,8 +54,9 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         from kadossier.build.wiki import Folders, WikiBuild
 
         config_file = Path(config.config_file_path)
-        workspace = Workspace(config_file.parent, config_file, self.config)
-        options = self._options or BuildOptions.make(self.config)
+        settings = Settings.from_config(self.config)
+        workspace = Workspace(config_file.parent, config_file, settings)
+        options = self._options or BuildOptions.make(settings)
         if self.build is not None:  # serve: the previous rebuild's lock and staging, if it failed half-way
             self.build.abandon()
         self.build = WikiBuild(workspace, options, command=self._command, dirty=self._dirty)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kadossier.errors import LockTimeout
 from kadossier.utils import locks
 
 HOLDER = """
@@ -37,7 +38,7 @@ def test_a_held_lock_makes_another_process_wait_then_give_up_naming_the_holder(t
     lock = locks.lock_file(tmp_path, "workspace")
     process = _hold_in_another_process(lock, tmp_path / "ready")
     try:
-        with pytest.raises(locks.LockTimeout) as caught, locks.hold(lock, "test", timeout=0.3):
+        with pytest.raises(LockTimeout) as caught, locks.hold(lock, "test", timeout=0.3):
             pass
         assert f"process {process.pid} (kadossier build in /somewhere)" in str(caught.value)
         assert str(lock) in str(caught.value)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from kadossier.dossier.validate import Checked
 
 UPCOMING_DAYS = 14
+"""The dashboard lists the planned visits of this many days from today."""
 RECENT_RECORDS = 30
+"""How many visit records the recent-records list shows."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,19 +21,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from kadossier.errors import KadossierError, WorkspaceError
+from kadossier.errors import EditError
 from kadossier.utils import locks
 from kadossier.utils.files import CACHE_DIR
+from kadossier.workspace.root import config_above
 
 EDITS_DIR = "edit"
 """The temporary copies' folder, inside the workspace's cache folder."""
 
 BESIDE_PREFIX = ".kadossier-edit-"
 """How a temporary folder beside the file starts (the fallback; earlier versions always put it there)."""
-
-
-class EditError(KadossierError):
-    """The file cannot be edited as asked; it was left as it was."""
 
 
 @dataclass
@@ -93,12 +90,8 @@ def editing(path: Path, shown: str, purpose: str) -> Iterator[Editing]:
 def workspace_root(path: Path) -> Path:
     """The root of the workspace that holds `path` (its locks and cache are there), or the file's own folder
     for a file in no workspace. Found from the file, so every way of naming it finds the same one."""
-    from kadossier.workspace.locate import find
-
-    try:
-        return find(path.parent).root
-    except WorkspaceError:
-        return path.parent.resolve()
+    config = config_above(path.parent.resolve())
+    return config.parent if config is not None else path.parent.resolve()
 
 
 def _refuse_links(path: Path, shown: str) -> None:

@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from kadossier.dossier.load import LoadError, Located, Plain, as_written, load_bytes, parse
-from kadossier.edit.inplace import EditError, Editing, editing
+from kadossier.edit.inplace import Editing, editing
+from kadossier.errors import EditError
 from kadossier.render.templating import yaml_string
 from kadossier.utils.messages import did_you_mean, display_path
 
@@ -42,9 +43,6 @@ RECORD_BLOCK = [
     "  # follow_up: YYYY-MM-DD",
 ]
 """The record a visit marked done gets: empty (so the red flag stays until it is filled) and commented."""
-
-
-__all__ = ["EditError", "mark_done", "plan_visit"]
 
 
 @dataclass

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kadossier.errors import KadossierError
+from kadossier.errors import FontError
 from kadossier.utils.files import atomic, write
 from kadossier.utils.parallel import parallel_map
 
@@ -38,10 +38,6 @@ SUBSET_VERSION = 2
 ALWAYS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("•◦▪–—…·“”‘’、。,:;!?()《》【】¥€£✓☐")
 """Characters every PDF may need beyond its text: ASCII, list bullets, common punctuation and signs."""
 _NO_GLYPH = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-
-
-class FontError(KadossierError):
-    """The configured font cannot be found or read."""
 
 
 @dataclass(frozen=True, slots=True)

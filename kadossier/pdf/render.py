@@ -41,7 +41,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.vocab import VisitStatus
-from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.errors import KadossierError, PdfError, Problem, Severity
 from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
 from kadossier.history.git import History
 from kadossier.pdf import fonts
@@ -72,10 +72,6 @@ TEMPLATE_PARTS = ("pdf", "shared", "labels")
 """The template folders whose files a PDF is made of (their content is part of the cache key)."""
 PROGRESS_FROM = 8
 """Show a progress bar when at least this many PDFs are rendered (and stderr is a terminal)."""
-
-
-class PdfError(KadossierError):
-    """A PDF cannot be made as asked."""
 
 
 class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type hints

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from kadossier.errors import KadossierError
+from kadossier.errors import TemplateProblem
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,10 +46,6 @@ def environment(workspace_root: Path | None = None, *, html: bool = False) -> ji
     )
     env.filters["yaml"] = yaml_string
     return env
-
-
-class TemplateProblem(KadossierError):
-    """A template (the defaults or a workspace's own) cannot be read or rendered."""
 
 
 def template_problem(exc: jinja2.TemplateError) -> TemplateProblem:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from kadossier.errors import KadossierError
+from kadossier.errors import SiteNotWritten, UnsafeOutput, UnsafeSiteDir
 from kadossier.utils import locks
 from kadossier.utils.files import umask
 
@@ -34,14 +34,6 @@ MARKER = ".kadossier-site"
 _MARKER_TEXT = "This folder is a site built by kadossier; `kadossier build` replaces it whole.\n"
 _SIGNATURE = ("assets/kadossier/kadossier.css", "assets/kadossier/kadossier.js")
 """Files every site kadossier ever built has: how sites built before the marker existed are recognized."""
-
-
-class UnsafeSiteDir(KadossierError):
-    """site_dir points at something a build must not overwrite."""
-
-
-class SiteNotWritten(KadossierError):
-    """The site could not be written (disk full, read-only folder); the previous site is kept."""
 
 
 def build_lock(root: Path, purpose: str) -> AbstractContextManager[None]:
@@ -70,10 +62,6 @@ def _git_dir(start: Path) -> Path | None:
         if (folder / ".git").exists():
             return folder / ".git"
     return None
-
-
-class UnsafeOutput(KadossierError):
-    """An output file (`export -o`, `pdf -o`) would replace one of the workspace's sources."""
 
 
 def check_output(output: Path, root: Path, config_file: Path, dossiers: Path) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kadossier.errors import KadossierError
+from kadossier.errors import KadossierError, LockTimeout
 from kadossier.utils.files import CACHE_DIR, umask
 
 log = logging.getLogger("kadossier")
@@ -35,10 +35,6 @@ _POLL = 0.05
 
 _held: dict[Path, tuple[int, int]] = {}
 """The locks this process holds: lock file -> (file descriptor, nesting depth)."""
-
-
-class LockTimeout(KadossierError):
-    """Another process held the lock for longer than the time limit."""
 
 
 def lock_file(workspace_root: Path, name: str) -> Path:

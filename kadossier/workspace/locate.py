@@ -1,44 +1,44 @@
-"""Find a workspace and read its options: a folder whose mkdocs.yml lists the kadossier plugin.
+"""Find a workspace: a folder whose mkdocs.yml lists the kadossier plugin, with its settings and dossiers.
 
-The options are declared once, on the plugin's config class, and read here with MkDocs' own YAML loader
-and validator, so `kadossier` commands and `mkdocs build` see the same settings.
+The settings are declared, read and checked in `kadossier.workspace.settings`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kadossier.dossier import folder
 from kadossier.errors import KadossierError, WorkspaceError
 from kadossier.utils.messages import did_you_mean, display_path
+from kadossier.workspace.root import config_above
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 DOSSIER_SUFFIXES = folder.SUFFIXES
-PLUGIN = "kadossier"
+
+if TYPE_CHECKING:
+    from kadossier.workspace.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """A workspace: its root folder, its mkdocs.yml, and the kadossier plugin's options."""
+    """A workspace: its root folder, its mkdocs.yml, and its settings (the kadossier plugin's options)."""
 
     root: Path
     config_file: Path
-    options: Any  # kadossier.plugin.KadossierConfig, validated
+    settings: Settings
 
     @property
     def dossiers_dir(self) -> Path:
         """The folder that holds one YAML file per account."""
-        return self.root / str(self.options.dossiers_dir)
+        return self.root / str(self.settings.dossiers_dir)
 
     def dossier_files(self) -> list[Path]:
         """Every entry of the dossiers folder to check, sorted by account id: the dossiers, and every other
         entry but the exempt ones, which checking refuses with what to do about it (see kadossier.dossier.folder)."""
         if not self.dossiers_dir.is_dir():
-            raise WorkspaceError(f"{self.config_file}: dossiers_dir '{self.options.dossiers_dir}' is not a folder")
+            raise WorkspaceError(f"{self.config_file}: dossiers_dir '{self.settings.dossiers_dir}' is not a folder")
         return folder.entries(self.dossiers_dir)
 
     def account_file(self, account: str) -> Path:
@@ -57,7 +57,7 @@ class Workspace:
 
 def find(start: Path) -> Workspace:
     """Return the workspace at `start` or the nearest parent folder that is one, as git finds its repo."""
-    config = _config_above(start.resolve())
+    config = config_above(start.resolve())
     if config is not None:
         return open_workspace(config)
     raise WorkspaceError(
@@ -68,7 +68,7 @@ def find(start: Path) -> Workspace:
 
 def enclosing(path: Path) -> Workspace | None:
     """The workspace `path` is in (the nearest folder above it whose mkdocs.yml lists the plugin), or None."""
-    config = _config_above(path.absolute().parent.resolve())
+    config = config_above(path.absolute().parent.resolve())
     return open_workspace(config) if config is not None else None
 
 
@@ -83,80 +83,16 @@ def dossiers_among(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         parent = path.absolute().parent.resolve()  # not path.resolve(): a link is checked where it is (and refused)
         if parent not in folders:  # a workspace whose mkdocs.yml is broken is an error, not a reason to skip
-            config = _config_above(parent)
+            config = config_above(parent)
             folders[parent] = config is not None and open_workspace(config).dossiers_dir.resolve() == parent
         if folders[parent] and path.suffix.lower() in DOSSIER_SUFFIXES:  # acme.YAML is reported, not skipped
             kept.append(path)
     return kept
 
 
-def _config_above(start: Path) -> Path | None:
-    """The MkDocs configuration that lists the kadossier plugin in `start` or the nearest parent folder."""
-    for here in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            config = here / name
-            if config.is_file() and _lists_plugin(config):
-                return config
-    return None
-
-
 def open_workspace(config_file: Path) -> Workspace:
-    """Read the workspace whose MkDocs configuration is `config_file`."""
-    import yaml
-    from mkdocs.exceptions import ConfigurationError
-    from mkdocs.utils.yaml import yaml_load
+    """Read the workspace whose MkDocs configuration is `config_file`; every problem with its settings is
+    reported at once (`WorkspaceError`)."""
+    from kadossier.workspace import settings
 
-    from kadossier.workspace.settings import KadossierConfig
-
-    try:
-        with config_file.open(encoding="utf-8") as stream:
-            config = yaml_load(stream) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigurationError) as exc:
-        raise WorkspaceError(f"{config_file}: cannot read: {exc}") from None
-    options = KadossierConfig(config_file_path=str(config_file))
-    options.load_dict(_plugin_options(config))
-    failed, _warnings = options.validate()
-    if failed:
-        key, error = failed[0]
-        line, col = _option_position(config_file, key)
-        raise WorkspaceError(f"kadossier plugin option '{key}': {error}", where=f"{config_file}:{line}:{col}")
-    return Workspace(config_file.parent, config_file, options)
-
-
-def _lists_plugin(config_file: Path) -> bool:
-    try:
-        text = config_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return _plugin_line(config_file, text) > 0
-
-
-def _plugin_line(config_file: Path, text: str | None = None) -> int:
-    text = config_file.read_text(encoding="utf-8") if text is None else text
-    match = re.search(rf"^[ \t-]*['\"]?{PLUGIN}['\"]?[ \t]*(:|$)", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
-
-
-def _option_position(config_file: Path, key: str) -> tuple[int, int]:
-    """Where the plugin's option `key` is written (or the plugin itself, if the option is not)."""
-    text = config_file.read_text(encoding="utf-8")
-    start = _plugin_line(config_file, text)
-    lines = text.splitlines()
-    for number in range(start, len(lines)):
-        match = re.match(rf"(\s*){re.escape(key)}\s*:", lines[number])
-        if match:
-            return number + 1, len(match.group(1)) + 1
-    return start, 1
-
-
-def _plugin_options(config: Any) -> dict[str, Any]:
-    plugins = config.get("plugins") if isinstance(config, dict) else None
-    entries = (
-        plugins.items()
-        if isinstance(plugins, dict)
-        else ((next(iter(p.items())) if isinstance(p, dict) else (p, None)) for p in plugins or ())
-    )
-    for name, options in entries:
-        if name == PLUGIN:
-            return dict(options or {})
-    return {}
+    return Workspace(config_file.parent, config_file, settings.read(config_file))

@@ -6,17 +6,19 @@ less (`--no-pdf`). `BuildOptions.make` decides once, and every part of the build
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the settings module loads MkDocs' config classes; the PDFs and exports never need them
+    from kadossier.workspace.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     """What one build (or one command's output) is made with."""
 
-    settings: Any = field(compare=False)
+    settings: Settings = field(compare=False)
     """The workspace's settings (the kadossier plugin's options in mkdocs.yml, validated)."""
     today: date
     """The day the outputs are made as of: red flags, upcoming visits and ages depend on it."""
@@ -32,7 +34,7 @@ class BuildOptions:
     @classmethod
     def make(
         cls,
-        settings: Any,
+        settings: Settings,
         *,
         today: date | None = None,
         redact: bool = False,
@@ -52,5 +54,9 @@ class BuildOptions:
 
     def output_inputs(self) -> dict[str, object]:
         """What the outputs are made of, of these options: for the caches' keys (jobs and strictness are not)."""
-        settings = dict(self.settings) if isinstance(self.settings, Mapping) else asdict(self.settings)
-        return {"settings": settings, "today": self.today.isoformat(), "redact": self.redact, "pdf": self.pdf}
+        return {
+            "settings": asdict(self.settings),
+            "today": self.today.isoformat(),
+            "redact": self.redact,
+            "pdf": self.pdf,
+        }
