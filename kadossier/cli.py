@@ -20,8 +20,6 @@ from kadossier.errors import KadossierError, Problem, WorkspaceError
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
 from kadossier.workspace.options import BuildOptions
 
-log = logging.getLogger("kadossier")
-
 
 @dataclass
 class Context:

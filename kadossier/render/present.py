@@ -224,6 +224,7 @@ class Presenter:
             filled=filled,
             show_field=self.show_field,
             stale_days=REVIEW_DAYS,
+            upcoming_days=portfolio.UPCOMING_DAYS,
         )
         return env
 
