@@ -194,7 +194,7 @@ class FontCache:
         key = hashlib.sha256((self._identity() + "".join(sorted(chars))).encode()).hexdigest()[:16]
         self.folder.mkdir(parents=True, exist_ok=True)
         jobs = [(s, self.folder / f"{self.slug}-{WEIGHTS[w]}-{key}.ttf", chars) for w, s in self.sources.items()]
-        parallel_map(_subset, jobs, at_least=2)  # the faces are cut side by side
+        parallel_map(_subset, jobs, context=None, at_least=2)  # the faces are cut side by side
         files = {s.weight: target for s, target, _ in jobs}
         write(
             self._manifest,
@@ -223,7 +223,7 @@ class FontCache:
         return FontSet("\n".join(rules), tuple(files.values()), chars, missing)
 
 
-def _subset(job: tuple[FontSource, Path, frozenset[str]]) -> None:
+def _subset(_: None, job: tuple[FontSource, Path, frozenset[str]]) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
