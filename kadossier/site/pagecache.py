@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import logging
 import os
+from contextlib import suppress
 from dataclasses import asdict
 from decimal import Decimal
 from functools import cached_property
@@ -108,7 +109,8 @@ class PageCache:
             temporary.write_bytes(data)
             os.replace(temporary, target)  # whole or not at all (a damaged entry would be rendered again anyway)
         except (OSError, TypeError, ValueError) as exc:
-            temporary.unlink(missing_ok=True)
+            with suppress(OSError):  # the folder may be a file, or gone
+                temporary.unlink(missing_ok=True)
             log.debug(f"page cache: entry of {path} not written ({exc})")
 
     def prune(self) -> None:
