@@ -69,3 +69,22 @@ def test_kadossier_pdf_returns_weasyprint_warnings(workspace: Path) -> None:
     problems = render_file(_renderer(workspace), Job(_account(workspace)), workspace / "out.pdf")
     assert (workspace / "out.pdf").is_file()
     _check([str(p) for p in problems])
+
+
+def test_a_strict_build_fails_on_weasyprint_warnings(workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from kadossier.cli import main
+
+    (workspace / "mkdocs.yml").write_bytes((EXAMPLES.parent / "mkdocs.yml").read_bytes())
+    (workspace / "dossiers" / "northwind-grid.yaml").unlink()  # a dossier without red flags or tofu:
+    shutil.copyfile(EXAMPLES / "kestrel-robotics.yaml", workspace / "dossiers" / "kestrel-robotics.yaml")
+    assert (
+        CliRunner().invoke(main, ["-C", str(workspace), "--today", TODAY.isoformat(), "validate", "--strict"]).exit_code
+        == 0
+    )
+    command = ["-C", str(workspace), "--today", TODAY.isoformat(), "build", "--strict"]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code != 0
+    assert "WeasyPrint: Ignored `wobble: 2" in result.output
+    assert "frobnicate" in result.output
