@@ -11,7 +11,8 @@ renders every account pack and a brief for every planned visit:
    (`kadossier.pdf.fonts`); a character no font has is a warning that says where it is.
 3. WeasyPrint renders them in worker processes, one per core. A PDF is written to a temporary file and
    renamed into place, so a failure never leaves a partial or empty file; one account's failure is
-   reported by name and does not stop the others.
+   reported by name and does not stop the others. WeasyPrint's own warnings (of the print CSS, parsed
+   before the workers fork, and of each render) come back in the report, so `--strict` fails on them.
 
 Rendering reads nothing but the template folders and the font cache (`LocalFetcher`).
 """
