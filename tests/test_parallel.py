@@ -19,7 +19,7 @@ import pytest
 from kadossier.utils.parallel import isolated_imap, parallel_map
 
 
-def _work(item: str) -> str | None:
+def _work(_: None, item: str) -> str | None:
     """A job that does what its name says."""
     if item == "segfault":
         ctypes.string_at(0)  # reads address 0: SIGSEGV
@@ -44,7 +44,7 @@ def _work(item: str) -> str | None:
 
 
 def _run(items: list[str], **options: object) -> dict[str, object]:
-    return dict(isolated_imap(_work, items, jobs=2, **options))  # type: ignore[arg-type]
+    return dict(isolated_imap(_work, items, context=None, jobs=2, **options))  # type: ignore[arg-type]
 
 
 def test_results_come_back_for_every_item() -> None:
@@ -76,7 +76,7 @@ def test_a_process_over_its_time_is_stopped() -> None:
     assert time.monotonic() - started < 30
 
 
-def _kill_me_from_outside(item: str) -> str:
+def _kill_me_from_outside(_: None, item: str) -> str:
     Path(item).write_text(str(os.getpid()))
     time.sleep(60)
     return "not killed"
@@ -85,7 +85,9 @@ def _kill_me_from_outside(item: str) -> str:
 def test_a_process_killed_from_outside_fails_its_item(tmp_path: Path) -> None:
     marker = tmp_path / "pid"
     with ThreadPoolExecutor(1) as consumer:  # the generator runs in a thread, the test kills its child
-        results = consumer.submit(lambda: dict(isolated_imap(_kill_me_from_outside, [str(marker)], jobs=1, timeout=60)))
+        results = consumer.submit(
+            lambda: dict(isolated_imap(_kill_me_from_outside, [str(marker)], context=None, jobs=1, timeout=60))
+        )
         deadline = time.monotonic() + 30
         while not marker.exists() or not marker.read_text():
             assert time.monotonic() < deadline, "the child never started"
@@ -96,7 +98,7 @@ def test_a_process_killed_from_outside_fails_its_item(tmp_path: Path) -> None:
         }
 
 
-def _sleep_or_not(item: str) -> str:
+def _sleep_or_not(_: None, item: str) -> str:
     if item != "quick":
         Path(item).write_text(str(os.getpid()))
         time.sleep(60)
@@ -105,7 +107,7 @@ def _sleep_or_not(item: str) -> str:
 
 def test_a_consumer_that_stops_early_leaves_no_process_behind(tmp_path: Path) -> None:
     marker = tmp_path / "pid"
-    results = isolated_imap(_sleep_or_not, [str(marker), "quick"], jobs=2, timeout=60)
+    results = isolated_imap(_sleep_or_not, [str(marker), "quick"], context=None, jobs=2, timeout=60)
     assert next(results) == ("quick", "quick")
     deadline = time.monotonic() + 30
     while not marker.exists() or not marker.read_text():
@@ -118,4 +120,4 @@ def test_a_consumer_that_stops_early_leaves_no_process_behind(tmp_path: Path) ->
 
 def test_parallel_map_keeps_the_order() -> None:
     items = [str(i) for i in range(200)]
-    assert parallel_map(_work, items, jobs=2) == [f"made {i}" for i in items]
+    assert parallel_map(_work, items, context=None, jobs=2) == [f"made {i}" for i in items]

@@ -378,33 +378,33 @@ def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
 def test_account_pages_come_from_the_cache_until_their_dossier_changes(workspace: Path) -> None:
     cache = workspace / ".kadossier-cache" / "site"
     build(workspace)
-    entries = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pickle")}
+    entries = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
     assert len(entries) == len(list((workspace / "dossiers").glob("*.yaml")))
 
     build(workspace, "--force")  # nothing changed: every page from the cache, none written again
-    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pickle")} == entries
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")} == entries
 
     dossier = workspace / "dossiers" / "northwind-grid.yaml"
     dossier.write_text(
         dossier.read_text(encoding="utf-8").replace("name: Northwind", "name: Southwind"), encoding="utf-8"
     )
     site = build(workspace)
-    after = {p.name for p in cache.glob("*.pickle")}
+    after = {p.name for p in cache.glob("*.json")}
     assert len(after) == len(entries) and len(after - set(entries)) == 1  # one new entry, the old one removed
     page = (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
     assert "Southwind" in page
 
-    for entry in cache.glob("*.pickle"):  # a damaged cache is rendered again, not shown
-        entry.write_bytes(b"not a pickle")
+    for entry in cache.glob("*.json"):  # a damaged cache is rendered again, not shown
+        entry.write_bytes(b"not an entry")
     site = build(workspace, "--force")
     assert "Southwind" in (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
-    assert all(p.read_bytes() != b"not a pickle" for p in cache.glob("*.pickle"))
+    assert all(p.read_bytes() != b"not an entry" for p in cache.glob("*.json"))
 
     templates = workspace / "templates" / "labels"  # a label changed: every page is made again
     templates.mkdir(parents=True)
     (templates / "en.yaml").write_text("ui: {visits: Besuche}\n", encoding="utf-8")
     build(workspace)
-    assert not {p.name for p in cache.glob("*.pickle")} & after
+    assert not {p.name for p in cache.glob("*.json")} & after
 
 
 def _warn_on_weak_decision_makers(workspace: Path) -> None:

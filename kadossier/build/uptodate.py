@@ -4,10 +4,11 @@ After a successful build, `.kadossier-cache/build.json` records a fingerprint of
 read and one of everything it wrote. The next `kadossier build` compares: when neither the inputs nor the
 site changed, it says so and stops, as `make` does, instead of running MkDocs over every page again.
 
-The inputs are the build's options and day; kadossier's code and the versions of the libraries it builds
-with; every file of the workspace (name, size, modification time), outside hidden folders and the site
-itself, so mkdocs.yml, the dossiers, templates, theme overrides and anything a configuration might read are
-covered; and the commit git has checked out (the pages show the history). The output is every file of the
+The inputs (`declared`, hashed by kadossier.utils.cache) are the build's options and day; kadossier's
+code and the versions of the libraries it builds with; every file of the workspace (name, size, modification
+time), outside hidden folders and the site itself, so mkdocs.yml, the dossiers, templates, theme overrides
+and anything a configuration might read are covered; and the commit git has checked out (the pages show the
+history). The output is every file of the
 site folder with its size and modification time: a site that was edited or deleted is built again. The
 warnings of the recorded build are shown again; with `--strict` a build that had warnings is run again
 (and fails again).
@@ -15,21 +16,19 @@ warnings of the recorded build are shown again; with `--strict` a build that had
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kadossier.render.templating import default_templates_dir
-from kadossier.utils import fingerprint
+from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, write
 
 STAMP = "build.json"
-STAMP_VERSION = 1
 
 
 @dataclass
@@ -41,25 +40,33 @@ class Stamp:
     warnings: list[tuple[str, int, str]] = field(default_factory=list)  # (logger, level, message)
 
 
-def inputs(root: Path, site_dir: Path, options: dict[str, Any], sources: Iterable[Path] = ()) -> str:
-    """The fingerprint of everything a build of the workspace at `root` into `site_dir` reads; `sources`
-    are folders it reads that might be hidden or outside `root` (docs_dir, the dossiers, a theme's custom_dir).
+def declared(root: Path, site_dir: Path, options: Mapping[str, Any], sources: Iterable[Path] = ()) -> cache.Inputs:
+    """Everything a build of the workspace at `root` into `site_dir` reads, by name.
+
+    `options` are the build's options that change its output (the day, strict, PDFs, redaction...);
+    `sources` are folders it reads that might be hidden or outside `root` (docs_dir, the dossiers, a theme's
+    custom_dir).
     """
-    h = hashlib.sha256(json.dumps([STAMP_VERSION, options], sort_keys=True, default=str).encode())
-    fingerprint.add_libraries(h)
-    fingerprint.add_listing(h, default_templates_dir())
-    fingerprint.add_listing(h, root, skip=[site_dir])
-    for folder in sources:
-        fingerprint.add_listing(h, folder, skip=[site_dir], hidden=True)
-    h.update(_git_head(root).encode())
-    return h.hexdigest()
+    return {
+        "options": dict(options),
+        "site_dir": str(site_dir.resolve()),
+        "cwd": str(Path.cwd()),  # the warnings shown again name files relative to it
+        "libraries": fingerprint.libraries(),
+        "default_templates": fingerprint.listing(default_templates_dir()),
+        "workspace": fingerprint.listing(root, skip=[site_dir]),
+        "sources": [fingerprint.listing(folder, skip=[site_dir], hidden=True) for folder in sources],
+        "commit": _git_head(root),
+    }
+
+
+def inputs(root: Path, site_dir: Path, options: Mapping[str, Any], sources: Iterable[Path] = ()) -> str:
+    """The fingerprint of everything a build reads (see `declared`)."""
+    return cache.key(declared(root, site_dir, options, sources))
 
 
 def outputs(site_dir: Path) -> str:
     """The fingerprint of the built site: every file's name, size and modification time."""
-    h = hashlib.sha256()
-    fingerprint.add_listing(h, site_dir, hidden=True)
-    return h.hexdigest()
+    return fingerprint.listing(site_dir, hidden=True)
 
 
 def _git_head(root: Path) -> str:
@@ -73,6 +80,7 @@ def _git_head(root: Path) -> str:
 
 
 def stamp_path(root: Path) -> Path:
+    """Where the stamp of the last successful build is."""
     return root / CACHE_DIR / STAMP
 
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -118,10 +117,11 @@ def check_files(paths: Sequence[Path], today: date, *, jobs: int | None = None, 
     With `models=False` only the problems come back (`dossier` is None): sending models between
     processes costs more than building them.
     """
-    return parallel_map(partial(_check_one, today=today, models=models), paths, jobs=jobs)
+    return parallel_map(_check_one, paths, context=(today, models), jobs=jobs)
 
 
-def _check_one(path: Path, today: date, models: bool) -> Checked:
+def _check_one(context: tuple[date, bool], path: Path) -> Checked:
+    today, models = context
     result = check_file(path, today)
     if not models:
         result.dossier = None

@@ -24,7 +24,7 @@ import json
 import os
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import partial
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,7 +60,6 @@ def calendar(
     """
     from icalendar import Calendar, Timezone
 
-    global _events_of
     cal = Calendar()
     cal.add("prodid", "-//kadossier//key-account visits//EN")
     cal.add("version", "2.0")
@@ -70,13 +69,10 @@ def calendar(
     if timezone:
         cal.add("x-wr-timezone", timezone)
     ordered = sorted(accounts, key=lambda a: a.id)
-    _events_of = partial(_events, ordered, presenter, ZoneInfo(timezone) if timezone else None, page_url)
-    try:
-        step = max(1, len(ordered) // ((os.cpu_count() or 1) * 4) if len(ordered) >= PARALLEL_FROM else len(ordered))
-        chunks = [range(i, min(i + step, len(ordered))) for i in range(0, len(ordered), step)]
-        parts = parallel_map(_chunk_events, chunks, at_least=2)
-    finally:
-        _events_of = None
+    events = _Events(ordered, presenter, ZoneInfo(timezone) if timezone else None, page_url)
+    step = max(1, len(ordered) // ((os.cpu_count() or 1) * 4) if len(ordered) >= PARALLEL_FROM else len(ordered))
+    chunks = [slice(i, i + step) for i in range(0, len(ordered), step)]
+    parts = parallel_map(_events, chunks, context=events, at_least=2)
     if timezone and any(zoned for _, zoned in parts):
         cal.add_component(Timezone.from_tzid(timezone))  # the VTIMEZONE the events' TZID refers to
     end = b"END:VCALENDAR\r\n"
@@ -85,27 +81,24 @@ def calendar(
     return head[: -len(end)] + b"".join(events for events, _ in parts) + end
 
 
-_events_of: Callable[[range], tuple[bytes, bool]] | None = None  # set by `calendar` before workers fork
+@dataclass(frozen=True, slots=True)
+class _Events:
+    """What the workers that make the events need: the accounts in order, and how to present them."""
+
+    accounts: list[Account]
+    presenter: Presenter
+    zone: ZoneInfo | None
+    page_url: Callable[[str], str] | None
 
 
-def _chunk_events(chunk: range) -> tuple[bytes, bool]:
-    assert _events_of is not None
-    return _events_of(chunk)
-
-
-def _events(
-    accounts: list[Account],
-    presenter: Presenter,
-    zone: ZoneInfo | None,
-    page_url: Callable[[str], str] | None,
-    chunk: range,
-) -> tuple[bytes, bool]:
-    """The serialized VEVENTs of `accounts[chunk]`, and whether one has a time in `zone`."""
+def _events(context: _Events, chunk: slice) -> tuple[bytes, bool]:
+    """The serialized VEVENTs of the accounts in `chunk`, and whether one has a time in the time zone."""
     from icalendar import Event
 
+    presenter, zone, page_url = context.presenter, context.zone, context.page_url
     stamp = dt.datetime.combine(presenter.today, dt.time(), dt.UTC)
     out, zoned = [], False
-    for account in (accounts[i] for i in chunk):
+    for account in context.accounts[chunk]:
         d = account.dossier
         for visit in sorted(d.visits, key=lambda v: (v.sort_key, v.id)):
             event = Event()

@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from kadossier.errors import FontError
+from kadossier.utils import cache
 from kadossier.utils.files import atomic, write
 from kadossier.utils.parallel import parallel_map
 
 FAMILY = "Kadossier Sans"
 """The CSS family name the PDFs use for the cached subset fonts."""
 WEIGHTS = {400: "regular", 700: "bold"}
-SUBSET_VERSION = 2
-"""Bump when the subsetting options change, so cached fonts are cut again."""
 ALWAYS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("•◦▪–—…·“”‘’、。,:;!?()《》【】¥€£✓☐")
 """Characters every PDF may need beyond its text: ASCII, list bullets, common punctuation and signs."""
 _NO_GLYPH = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -154,8 +153,13 @@ class FontCache:
     def _manifest(self) -> Path:
         return self.folder / f"{self.slug}.json"
 
+    def inputs(self) -> cache.Inputs:
+        """Everything a cut font is made of besides its characters (bump kadossier.utils.cache.FORMAT_VERSION
+        when the subsetting options change)."""
+        return {"font_files": [source.identity for _, source in sorted(self.sources.items())]}
+
     def _identity(self) -> str:
-        return f"v{SUBSET_VERSION}|" + "|".join(s.identity for _, s in sorted(self.sources.items()))
+        return cache.key(self.inputs())
 
     def _read_manifest(self) -> dict[str, object] | None:
         try:
@@ -190,7 +194,7 @@ class FontCache:
         key = hashlib.sha256((self._identity() + "".join(sorted(chars))).encode()).hexdigest()[:16]
         self.folder.mkdir(parents=True, exist_ok=True)
         jobs = [(s, self.folder / f"{self.slug}-{WEIGHTS[w]}-{key}.ttf", chars) for w, s in self.sources.items()]
-        parallel_map(_subset, jobs, at_least=2)  # the faces are cut side by side
+        parallel_map(_subset, jobs, context=None, at_least=2)  # the faces are cut side by side
         files = {s.weight: target for s, target, _ in jobs}
         write(
             self._manifest,
@@ -219,7 +223,7 @@ class FontCache:
         return FontSet("\n".join(rules), tuple(files.values()), chars, missing)
 
 
-def _subset(job: tuple[FontSource, Path, frozenset[str]]) -> None:
+def _subset(_: None, job: tuple[FontSource, Path, frozenset[str]]) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

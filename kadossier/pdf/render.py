@@ -11,7 +11,8 @@ renders every account pack and a brief for every planned visit:
    (`kadossier.pdf.fonts`); a character no font has is a warning that says where it is.
 3. WeasyPrint renders them in worker processes, one per core. A PDF is written to a temporary file and
    renamed into place, so a failure never leaves a partial or empty file; one account's failure is
-   reported by name and does not stop the others.
+   reported by name and does not stop the others. WeasyPrint's own warnings (of the print CSS, parsed
+   before the workers fork, and of each render) come back in the report, so `--strict` fails on them.
 
 Rendering reads nothing but the template folders and the font cache (`LocalFetcher`).
 """
@@ -26,6 +27,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,7 +51,7 @@ from kadossier.pdf.cache import PdfCache
 from kadossier.render.links import PDF_DIR, pdf_uri
 from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem
-from kadossier.utils import fingerprint
+from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, atomic
 from kadossier.utils.messages import display_path
 from kadossier.utils.parallel import isolated_imap, parallel_map
@@ -57,8 +59,6 @@ from kadossier.workspace.options import BuildOptions
 
 log = logging.getLogger("kadossier.pdf")
 
-CACHE_VERSION = 1
-"""Bump when a change to this module changes the PDFs, so cached ones are rendered again."""
 TEMPLATES = {"pack": "pdf/pack.html", "brief": "pdf/brief.html"}
 STYLESHEET = "pdf/print.css"
 WARM_UP = (
@@ -291,32 +291,49 @@ class Renderer:
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
 
-    @cached_property
-    def inputs_digest(self) -> str:
-        """A digest of everything but the dossier that a PDF is made of."""
-        h = hashlib.sha256()
-        p = self.presenter
-        for part in (CACHE_VERSION, p.language, p.currency, p.today.isoformat()):
-            h.update(f"{part}\0".encode())
-        h.update(f"{self.font_family}\0{self.marking}\0{self.redact}\0".encode())
-        for source in self.font_sources.values():
-            h.update(source.identity.encode() + b"\0")
-        fingerprint.add_libraries(h)
-        fingerprint.add_templates(h, self.template_dirs, TEMPLATE_PARTS)
-        return h.hexdigest()
+    def inputs(self, job: Job) -> cache.Inputs:
+        """Everything one PDF is made of: with the dossier, the commits its history sections show."""
+        p, path, history = self.presenter, job.account.path, self.history
+        return {
+            "kind": job.kind,
+            "account": job.account.id,
+            "visit": job.visit,
+            "dossier": path.read_bytes(),
+            "commits": self._commits_shown(job),
+            "uncommitted": history.is_modified(path) if history is not None else None,
+            "revision": self.revision(path) if history is not None else None,
+            "history": history.note if history is not None else None,  # why there is no history, if none
+            "today": p.today.isoformat(),
+            "language": p.language,
+            "currency": p.currency,
+            "redact": self.redact,
+            "font": self.font_family,
+            "marking": self.marking,
+            "font_files": self._font_files,
+            "templates": self._templates,
+            "libraries": fingerprint.libraries(),
+        }
 
     def key(self, job: Job) -> str:
-        """The cache key of one PDF: with the dossier, the commits its history sections show."""
-        h = hashlib.sha256(f"{self.inputs_digest}\0{job.kind}\0{job.account.id}\0{job.visit}\0".encode())
-        h.update(job.account.path.read_bytes())
+        """The cache key of one PDF (see `inputs`)."""
+        return cache.key(self.inputs(job))
+
+    def _commits_shown(self, job: Job) -> list[str] | None:
+        """The commits "changed since the last visit" shows: the one at the last visit and those since."""
         path, history = job.account.path, self.history
-        if history is not None:
-            last = job.account.dossier.last_visit(self.presenter.today)
-            base = history.at(path, last.day) if last else None
-            shas = [c.sha for c in ([base] if base else []) + (history.since(path, base) if last else [])]
-            h.update(f"\0{history.note}\0{','.join(shas)}\0{history.is_modified(path)}".encode())
-            h.update(f"\0{self.revision(path)}".encode())
-        return h.hexdigest()
+        if history is None:
+            return None
+        last = job.account.dossier.last_visit(self.presenter.today)
+        base = history.at(path, last.day) if last else None
+        return [c.sha for c in ([base] if base else []) + (history.since(path, base) if last else [])]
+
+    @cached_property
+    def _font_files(self) -> list[str]:
+        return [source.identity for source in self.font_sources.values()]
+
+    @cached_property
+    def _templates(self) -> str:
+        return fingerprint.templates(self.template_dirs, TEMPLATE_PARTS)
 
     def revision(self, path: Path) -> str:
         """The dossier's revision: its last commit if the file is committed as it is, else a fingerprint."""
@@ -418,35 +435,70 @@ def css_string(value: object) -> Markup:
 _CSS_UNSAFE = frozenset("\"'\\<>&")
 
 
-# The renderer and the HTML that forked workers use, set before the pool forks (nothing is pickled).
-_renderer: Renderer | None = None
-_work: dict[str, tuple[str, Path, fonts.FontSet]] = {}
+class _Warnings(logging.Filter):
+    """WeasyPrint's warnings, each message once, kept while they are logged in this process.
 
+    The '.notdef glyph rendered' lines (one per occurrence, per PDF) for the characters that kadossier
+    reports itself, once each and located in the dossier (`Renderer.missing_glyphs`), are dropped; any other
+    character still shows.
+    """
 
-class _ReportedGlyphs(logging.Filter):
-    """Drop WeasyPrint's '.notdef glyph rendered' lines (one per occurrence, per PDF) for the characters that
-    kadossier reports itself, once each and located in the dossier; any other character still shows."""
-
-    chars: frozenset[str] = frozenset()
+    def __init__(self, reported: frozenset[str]) -> None:
+        super().__init__()
+        self.reported = reported
+        self.messages: dict[str, None] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Keep every record but a .notdef line for a reported character."""
-        notdef = str(record.msg).startswith(".notdef glyph") and bool(record.args)
-        return not (notdef and isinstance(record.args, tuple) and record.args[0] in self.chars)
+        """Keep every record but a .notdef line for a reported character; note the warnings."""
+        args = record.args if isinstance(record.args, tuple) else ()
+        if str(record.msg).startswith(".notdef glyph") and args and args[0] in self.reported:
+            return False
+        if record.levelno >= logging.WARNING:
+            self.messages[record.getMessage()] = None
+        return True
 
 
-_reported = _ReportedGlyphs()
-logging.getLogger("weasyprint").addFilter(_reported)
+@contextmanager
+def weasyprint_warnings(reported: frozenset[str] = frozenset()) -> Iterator[dict[str, None]]:
+    """Collect the warnings WeasyPrint logs in this process while the block runs (see `_Warnings`)."""
+    collector = _Warnings(reported)
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeFilter(collector)
+
+
+def _weasyprint_problems(renderer: Renderer, template: str, pdfs: dict[str, list[str]]) -> list[Problem]:
+    """One warning for each message of WeasyPrint's, located in the template the PDFs are made with."""
+    where = display_path(Path(renderer.env.get_template(template).filename or template))
+    problems = []
+    for message, names in pdfs.items():
+        shown = ", ".join(f"'{n}'" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        of = f" (in the PDF{'s' if len(names) > 1 else ''} of {shown})" if names else ""
+        problems.append(Problem(where, 0, 0, Severity.WARNING, f"WeasyPrint: {message}{of}", "weasyprint"))
+    return problems
+
+
+def _style_problems(renderer: Renderer, fontset: fonts.FontSet, reported: frozenset[str]) -> list[Problem]:
+    """Parse the PDFs' style (before any render, and before the render workers fork), and report what
+    WeasyPrint warns about it: a property it does not support, a syntax error."""
+    with weasyprint_warnings(reported) as messages:
+        renderer.stylesheets(fontset)
+    return _weasyprint_problems(renderer, STYLESHEET, {message: [] for message in messages})
 
 
 def render_one(renderer: Renderer, job: Job, target: Path) -> list[Problem]:
-    """Render one PDF to `target` (no cache); return the missing-glyph warnings."""
+    """Render one PDF to `target` (no cache); return its warnings: missing glyphs, and WeasyPrint's."""
     html = renderer.html(job)
     fontset = renderer.font_cache.ensure(fonts.glyph_chars(html))
     warnings = renderer.missing_glyphs([(job, html)], fontset)
-    _reported.chars = renderer.unprintable(html, fontset)
-    renderer.write(html, target, fontset)
-    return warnings
+    reported = renderer.unprintable(html, fontset)
+    warnings += _style_problems(renderer, fontset, reported)
+    with weasyprint_warnings(reported) as messages:
+        renderer.write(html, target, fontset)
+    return warnings + _weasyprint_problems(renderer, TEMPLATES[job.kind], {m: [job.name] for m in messages})
 
 
 def build(
@@ -459,79 +511,128 @@ def build(
     progress: bool = True,
 ) -> Report:
     """Make every job's PDF under `out_dir` (cached ones are copied); report what happened."""
-    global _renderer, _work
     started = time.perf_counter()
     report = Report()
-    cache = PdfCache(renderer.cache_dir / "pdf")
+    store = PdfCache(renderer.cache_dir / "pdf")
     keys = {job.name: renderer.key(job) for job in jobs}
     todo = []
     for job in jobs:
-        if cache.intact(keys[job.name]):
-            cache.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
+        if store.intact(keys[job.name]):
+            store.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
             report.cached.append(job.name)
         else:
             todo.append(job)
     if todo:
-        _renderer = renderer
-        renderer.fetch_old_versions({id(j.account): j.account for j in todo}.values())
-        try:
-            htmls = dict(zip([j.name for j in todo], parallel_map(_html_or_error, todo, jobs=workers), strict=True))
-            ready = [j for j in todo if not isinstance(htmls[j.name], PdfFailure)]
-            for job in todo:
-                if isinstance(failure := htmls[job.name], PdfFailure):
-                    report.failed.append((job.name, failure.message))
-            needed = set().union(*(fonts.glyph_chars(str(htmls[j.name])) for j in ready)) if ready else set()
-            fontset = renderer.font_cache.ensure(needed)
-            report.warnings += renderer.missing_glyphs([(j, str(htmls[j.name])) for j in ready], fontset)
-            _reported.chars = frozenset().union(*(renderer.unprintable(str(htmls[j.name]), fontset) for j in ready))
-            _work = {j.name: (str(htmls[j.name]), cache.path(keys[j.name]), fontset) for j in ready}
-            if ready:
-                renderer.warm_up(fontset)
-            rendering = isolated_imap(
-                _render, ready, jobs=workers, timeout=renderer.timeout, memory=renderer.memory_limit
-            )
-            for job, outcome in _with_progress(rendering, len(ready), progress):
-                if isinstance(outcome, str):  # the process was stopped, or died
-                    outcome = PdfFailure(outcome)
-                if isinstance(outcome, PdfFailure):
-                    report.failed.append((job.name, outcome.message))
-                    continue
-                cache.made(keys[job.name])
-                cache.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
-                report.rendered.append(job.name)
-        finally:
-            _renderer, _work = None, {}
-    cache.save(keys.values(), prune=prune)
+        pdfs = _prepare(renderer, todo, {job.name: store.path(keys[job.name]) for job in todo}, report, workers)
+        if pdfs:
+            for pdf in _render_all(renderer, pdfs, report, workers, progress):
+                store.made(keys[pdf.job.name])
+                store.publish(keys[pdf.job.name], out_dir / pdf.job.uri.removeprefix(f"{PDF_DIR}/"))
+                report.rendered.append(pdf.job.name)
+    store.save(keys.values(), prune=prune)
     report.seconds = time.perf_counter() - started
     return report
 
 
 @dataclass(frozen=True, slots=True)
-class PdfFailure:
-    """Why one PDF was not made."""
+class Html:
+    """The HTML of one PDF, or why it could not be made."""
 
-    message: str
+    text: str
+    failure: str | None = None
 
 
-def _html_or_error(job: Job) -> str | PdfFailure:
-    assert _renderer is not None
+@dataclass(frozen=True, slots=True)
+class _Pdf:
+    """One PDF to render: its job, its HTML and the file it goes to."""
+
+    job: Job
+    html: str
+    target: Path
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendering:
+    """What every render process needs: the renderer (its parsed style and loaded fonts) and the fonts."""
+
+    renderer: Renderer
+    fontset: fonts.FontSet
+    reported: frozenset[str]
+    """The characters no font has, which kadossier reports itself (WeasyPrint's lines for them are dropped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What a render process sends back: why the PDF was not made (None: it was), and WeasyPrint's warnings."""
+
+    failure: str | None
+    warnings: list[str]
+
+
+def _prepare(
+    renderer: Renderer, todo: list[Job], targets: dict[str, Path], report: Report, workers: int | None
+) -> list[_Pdf]:
+    """Make the HTML of every PDF to render, the fonts it needs and the style; report what fails or warns."""
+    renderer.fetch_old_versions({id(j.account): j.account for j in todo}.values())
+    htmls = parallel_map(_html, todo, context=renderer, jobs=workers)
+    pdfs = []
+    for job, html in zip(todo, htmls, strict=True):
+        if html.failure is not None:
+            report.failed.append((job.name, html.failure))
+        else:
+            pdfs.append(_Pdf(job, html.text, targets[job.name]))
+    return pdfs
+
+
+def _render_all(
+    renderer: Renderer, pdfs: list[_Pdf], report: Report, workers: int | None, progress: bool
+) -> Iterator[_Pdf]:
+    """Render `pdfs`, each in a process of its own; yield those made, report those not and the warnings."""
+    fontset = renderer.font_cache.ensure(set().union(*(fonts.glyph_chars(pdf.html) for pdf in pdfs)))
+    report.warnings += renderer.missing_glyphs([(pdf.job, pdf.html) for pdf in pdfs], fontset)
+    reported = frozenset().union(*(renderer.unprintable(pdf.html, fontset) for pdf in pdfs))
+    report.warnings += _style_problems(renderer, fontset, reported)
+    renderer.warm_up(fontset)
+    rendering = isolated_imap(
+        _render,
+        pdfs,
+        context=_Rendering(renderer, fontset, reported),
+        jobs=workers,
+        timeout=renderer.timeout,
+        memory=renderer.memory_limit,
+    )
+    warned: dict[str, dict[str, list[str]]] = {kind: {} for kind in TEMPLATES}
+    for pdf, outcome in _with_progress(rendering, len(pdfs), progress):
+        if isinstance(outcome, str):  # the process was stopped, or died
+            report.failed.append((pdf.job.name, outcome))
+            continue
+        for message in outcome.warnings:
+            warned[pdf.job.kind].setdefault(message, []).append(pdf.job.name)
+        if outcome.failure is not None:
+            report.failed.append((pdf.job.name, outcome.failure))
+        else:
+            yield pdf
+    for kind, messages in warned.items():
+        report.warnings += _weasyprint_problems(renderer, TEMPLATES[kind], messages)
+
+
+def _html(renderer: Renderer, job: Job) -> Html:
     try:
-        return _renderer.html(job)
+        return Html(renderer.html(job))
     except Exception as exc:  # one account's failure is reported, the others go on
-        return PdfFailure(_describe(exc))
+        return Html("", _describe(exc))
 
 
-def _render(job: Job) -> PdfFailure | None:
-    assert _renderer is not None
-    html, target, fontset = _work[job.name]
-    try:
-        _renderer.write(html, target, fontset)
-    except MemoryError:
-        limit = _renderer.memory_limit or 0
-        return PdfFailure(f"over the memory limit for one PDF ({limit // 2**20} MiB)")
-    except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
-        return PdfFailure(_describe(exc))
-    return None
+def _render(context: _Rendering, pdf: _Pdf) -> Rendered:
+    with weasyprint_warnings(context.reported) as messages:
+        try:
+            context.renderer.write(pdf.html, pdf.target, context.fontset)
+        except MemoryError:
+            limit = context.renderer.memory_limit or 0
+            return Rendered(f"over the memory limit for one PDF ({limit // 2**20} MiB)", list(messages))
+        except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
+            return Rendered(_describe(exc), list(messages))
+    return Rendered(None, list(messages))
 
 
 def _describe(exc: BaseException) -> str:
@@ -544,8 +645,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _with_progress(
-    results: Iterator[tuple[Job, PdfFailure | str | None]], total: int, progress: bool
-) -> Iterator[tuple[Job, PdfFailure | str | None]]:
+    results: Iterator[tuple[_Pdf, Rendered | str]], total: int, progress: bool
+) -> Iterator[tuple[_Pdf, Rendered | str]]:
     if not progress or total < PROGRESS_FROM or not sys.stderr.isatty():
         yield from results
         return

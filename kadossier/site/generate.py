@@ -1,17 +1,16 @@
 """Check every dossier and render its account page in one pass, in worker processes for large workspaces.
 
 Checking and rendering an account are independent of the other accounts, so each worker does both for
-its share of the files and sends back the problems, the model (the overview pages need every model) and
-the rendered page. The overview pages are rendered afterwards, in this process.
+its share of the files and sends back the check (the overview pages need every model) and the rendered
+page. The overview pages are rendered afterwards, one per worker. Every worker gets a `Work` as its
+context: the site, the day, the page cache, and what the pass has found so far.
 """
 
 from __future__ import annotations
 
-import pickle
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 from kadossier.dossier.folder import refusal
@@ -19,7 +18,7 @@ from kadossier.dossier.portfolio import Account
 from kadossier.dossier.validate import Checked, check_file
 from kadossier.history.diff import fetch_old_versions
 from kadossier.render.links import account_uri
-from kadossier.site.pagecache import PageCache, dumps
+from kadossier.site.pagecache import PageCache
 from kadossier.site.pages import GeneratedPage, Site
 from kadossier.utils.parallel import PARALLEL_FROM, parallel_map
 
@@ -33,10 +32,17 @@ class Generated:
     pages: dict[str, GeneratedPage]
 
 
-_site: Site | None = None  # the Site a forked worker renders with, set before the pool forks
-_accounts: list[Account] = []  # every valid account, for the overview pages rendered in workers
-_valid: list[Checked] = []  # the checks of `_accounts` while their pages are rendered
-_cache: PageCache | None = None  # where workers store the pages they render
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What the workers of a generation pass need (inherited when they fork, never pickled)."""
+
+    site: Site
+    today: date
+    cache: PageCache | None
+    valid: Mapping[Path, Checked] = field(default_factory=dict)
+    """The valid files' checks, by path, while their pages are rendered."""
+    accounts: list[Account] = field(default_factory=list)
+    """Every valid account, while the overview pages are rendered."""
 
 
 def generate(
@@ -48,35 +54,29 @@ def generate(
     first, then the old versions that "changed since the last visit" needs are fetched in one git process,
     then the pages are rendered; without, both in one pass. The overview pages are always rendered.
     """
-    global _site, _accounts, _cache
     site.prepare()  # compile the templates once, before the workers are forked
     readable = [path for path in paths if refusal(path) is None]  # a link or a pipe is refused, never read
     cached = cache.load(readable) if cache is not None else {}  # also computes every key, before the fork
     todo = [path for path in paths if path not in cached]
-    _site, _cache = site, cache
-    try:
-        if todo and site.history is not None and site.history.has_old_versions:
-            checked = parallel_map(partial(_check, today=today, redact=site.redact), todo, jobs=jobs)
-            accounts = [Account.of(c) for c in checked if c.dossier is not None]
-            fetch_old_versions(site.history, accounts, today, site.blobs)
-            _accounts = accounts
-            _valid[:] = [c for c in checked if c.dossier is not None]
-            pages = dict(parallel_map(_account_page, range(len(accounts)), jobs=jobs))
-            fresh = [(c, pages.get(account_uri(c.account)) if c.dossier is not None else None) for c in checked]
-        else:
-            raw = parallel_map(partial(_one, today=today, redact=site.redact), todo, jobs=jobs)
-            fresh = [pickle.loads(r) if isinstance(r, bytes) else r for r in raw]
-        if cache is not None:
-            cache.prune()
-        made = dict(zip(todo, fresh, strict=True))
-        checked, accounts, pages = _gather([cached[path] if path in cached else made[path] for path in paths])
-        _accounts = accounts  # the overview pages, too, are rendered by the workers, one page each
-        large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
-        pages.update(parallel_map(_overview, site.overview_uris(), jobs=jobs if large else 1, at_least=1))
-    finally:
-        _site, _accounts, _cache = None, [], None
-        _valid.clear()
-    return Generated(checked, accounts, pages)
+    work = Work(site, today, cache)
+    if todo and site.history is not None and site.history.has_old_versions:
+        checked = parallel_map(_check, todo, context=work, jobs=jobs)
+        valid = {c.path: c for c in checked if c.dossier is not None}
+        fetch_old_versions(site.history, [Account.of(c) for c in valid.values()], today, site.blobs)
+        pages = dict(parallel_map(_account_page, list(valid), context=replace(work, valid=valid), jobs=jobs))
+        fresh = [(c, pages.get(c.path)) for c in checked]
+    else:
+        fresh = parallel_map(_one, todo, context=work, jobs=jobs)
+    if cache is not None:
+        cache.prune()
+    made = dict(zip(todo, fresh, strict=True))
+    checked, accounts, pages_by_uri = _gather([cached[path] if path in cached else made[path] for path in paths])
+    large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
+    overview = replace(work, accounts=accounts)
+    pages_by_uri.update(
+        parallel_map(_overview, site.overview_uris(), context=overview, jobs=jobs if large else 1, at_least=1)
+    )
+    return Generated(checked, accounts, pages_by_uri)
 
 
 def _gather(
@@ -88,36 +88,33 @@ def _gather(
     return checked, accounts, pages
 
 
-def _account_page(index: int) -> tuple[str, GeneratedPage]:
-    assert _site is not None
-    account = _accounts[index]
-    page = _site.account_page(account)
-    if _cache is not None:
-        _cache.store(_valid[index].path, dumps((_valid[index], page)))
-    return account_uri(account.id), page
-
-
-def _overview(uri: str) -> tuple[str, GeneratedPage]:
-    assert _site is not None
-    return uri, _site.overview_page(uri, _accounts)
-
-
-def _check(path: Path, today: date, redact: bool) -> Checked:
+def _check(work: Work, path: Path) -> Checked:
     """Check a file; in a redacted build the personal data never leaves the worker."""
-    checked = check_file(path, today)
-    if redact and checked.dossier is not None:
+    checked = check_file(path, work.today)
+    if work.site.redact and checked.dossier is not None:
         checked.dossier = Account.of(checked, redact=True).dossier
     return checked
 
 
-def _one(path: Path, today: date, redact: bool) -> tuple[Checked, GeneratedPage | None] | bytes:
-    """Check and render one account; with a cache, return the entry as the pickled bytes it stored."""
-    checked = _check(path, today, redact)
-    if checked.dossier is None or _site is None:
+def _account_page(work: Work, path: Path) -> tuple[Path, GeneratedPage]:
+    """Render the page of a file checked before (and keep it in the cache)."""
+    checked = work.valid[path]
+    page = work.site.account_page(Account.of(checked))
+    if work.cache is not None:
+        work.cache.store(path, checked, page)
+    return path, page
+
+
+def _one(work: Work, path: Path) -> tuple[Checked, GeneratedPage | None]:
+    """Check and render one account (and keep its page in the cache); an invalid file has no page."""
+    checked = _check(work, path)
+    if checked.dossier is None:
         return checked, None
-    page = _site.account_page(Account.of(checked))
-    if _cache is None:
-        return checked, page
-    data = dumps((checked, page))
-    _cache.store(path, data)
-    return data
+    page = work.site.account_page(Account.of(checked))
+    if work.cache is not None:
+        work.cache.store(path, checked, page)
+    return checked, page
+
+
+def _overview(work: Work, uri: str) -> tuple[str, GeneratedPage]:
+    return uri, work.site.overview_page(uri, work.accounts)

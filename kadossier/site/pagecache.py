@@ -1,39 +1,42 @@
 """Account pages cached across builds: an unchanged dossier is neither checked nor rendered again.
 
-An entry is one account's check and page, pickled under `.kadossier-cache/site/`, named by a key over
-everything that page is made of: the dossier's bytes, the commits that changed it and whether it has
-changes not committed yet, the site templates and labels (the workspace's and kadossier's), kadossier's
-own code and the versions of the libraries that format the page, the options (language, currency,
-redaction, PDF links, URL scheme) and the day (flags, next visits and ages depend on it). A rebuild after
-one dossier changed renders one account page instead of a thousand; a build keeps the entries it used and
-removes the others. An entry that cannot be read is rendered again; one that cannot be written is skipped.
+An entry is one account's check (its problems and its validated dossier) and its page, stored as JSON
+under `.kadossier-cache/site/`, named by the key of everything that page is made of (`PageCache.inputs`:
+the dossier's bytes, its commits, the templates, the options, the day...). A rebuild after one dossier
+changed renders one account page instead of a thousand; a build keeps the entries it used and removes the
+others. Entries are data: reading one runs no code, and its dossier is validated again by the model. An
+entry that cannot be read (damaged, foreign, from another format) is rendered again; one that cannot be
+written is skipped.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import json
 import logging
 import os
-import pickle
+from contextlib import suppress
+from dataclasses import asdict
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from pydantic import ValidationError
+
+from kadossier.dossier.model import Dossier
 from kadossier.dossier.validate import Checked
+from kadossier.errors import Problem, Severity
 from kadossier.render.templating import template_dirs
 from kadossier.site.pages import GeneratedPage, Site
-from kadossier.utils import fingerprint
+from kadossier.utils import cache, fingerprint
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
-CACHE_VERSION = 1
 TEMPLATE_PARTS = ("site", "shared", "labels")
+SUFFIX = ".json"
 
 Entry = tuple[Checked, GeneratedPage]
-
-
-def dumps(entry: Entry) -> bytes:
-    """An entry, pickled."""
-    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class PageCache:
@@ -45,31 +48,35 @@ class PageCache:
         self.used: set[str] = set()
         self._keys: dict[Path, str] = {}
 
+    def inputs(self, path: Path) -> cache.Inputs:
+        """Everything the check and the account page of the dossier at `path` are made of."""
+        site, p, history = self.site, self.site.presenter, self.site.history
+        return {
+            "dossier": path.read_bytes(),
+            "path": str(path.resolve()),
+            "commits": [c.sha for c in history.of(path)] if history is not None else None,
+            "uncommitted": history.is_modified(path) if history is not None else None,
+            "history": history.note if history is not None else None,  # why there is no history, if none
+            "today": p.today.isoformat(),  # flags, next visits and ages depend on the day
+            "language": p.language,
+            "currency": p.currency,
+            "redact": site.redact,
+            "pdf": site.pdf,
+            "use_directory_urls": site.use_directory_urls,
+            "cwd": str(Path.cwd()),  # the checks' messages name files relative to it
+            "templates": self._templates,
+            "libraries": fingerprint.libraries(),
+        }
+
     @cached_property
-    def digest(self) -> str:
-        """A digest of everything but the dossier and its history that an account page is made of."""
-        site, p = self.site, self.site.presenter
-        h = hashlib.sha256()
-        options = (CACHE_VERSION, p.language, p.currency, p.today, site.redact, site.pdf, site.use_directory_urls)
-        h.update(f"{Path.cwd()}\0".encode())  # the checks' messages name files relative to it
-        h.update(repr(options).encode())
-        h.update(repr(site.history.note if site.history is not None else None).encode())
-        fingerprint.add_libraries(h)
-        fingerprint.add_templates(h, template_dirs(site.workspace_root), TEMPLATE_PARTS)
-        return h.hexdigest()
+    def _templates(self) -> str:
+        return fingerprint.templates(template_dirs(self.site.workspace_root), TEMPLATE_PARTS)
 
     def key(self, path: Path) -> str:
         """The key of one dossier's entry (computed once per build: a file edited meanwhile is a miss next time)."""
-        if path in self._keys:
-            return self._keys[path]
-        h = hashlib.sha256(f"{self.digest}\0{path.resolve()}\0".encode())
-        h.update(path.read_bytes())
-        history = self.site.history
-        if history is not None:
-            shas = ",".join(c.sha for c in history.of(path))
-            h.update(f"\0{shas}\0{history.is_modified(path)}".encode())
-        self._keys[path] = key = h.hexdigest()
-        return key
+        if path not in self._keys:
+            self._keys[path] = cache.key(self.inputs(path))
+        return self._keys[path]
 
     def load(self, paths: list[Path]) -> dict[Path, Entry]:
         """The cached entries of `paths` (those that have one)."""
@@ -81,32 +88,76 @@ class PageCache:
                 continue  # unreadable: the check reports it
             self.used.add(key)
             try:
-                with (self.folder / f"{key}.pickle").open("rb") as stream:
-                    entry = pickle.load(stream)
+                data = (self.folder / f"{key}{SUFFIX}").read_bytes()
             except FileNotFoundError:
                 continue
-            except Exception as exc:  # a damaged entry is made again
+            except OSError as exc:
                 log.debug(f"page cache: entry of {path} not read ({exc})")
                 continue
-            if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], GeneratedPage):
+            entry = decode(data, path)
+            if entry is not None:
                 found[path] = entry
         return found
 
-    def store(self, path: Path, data: bytes) -> None:
-        """Store a new entry, pickled (`dumps`); called in the worker that made it, so the pickling is spread
-        over the workers and the same bytes carry the entry to the parent process."""
-        target = self.folder / f"{self.key(path)}.pickle"
+    def store(self, path: Path, checked: Checked, page: GeneratedPage) -> None:
+        """Store a new entry; called in the worker that made it, so the encoding is spread over the workers."""
+        target = self.folder / f"{self.key(path)}{SUFFIX}"
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
+            data = encode(checked, page)
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
             os.replace(temporary, target)  # whole or not at all (a damaged entry would be rendered again anyway)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
+        except (OSError, TypeError, ValueError) as exc:
+            with suppress(OSError):  # the folder may be a file, or gone
+                temporary.unlink(missing_ok=True)
             log.debug(f"page cache: entry of {path} not written ({exc})")
 
     def prune(self) -> None:
-        """Remove the entries this build did not ask for."""
-        for old in self.folder.glob("*.pickle") if self.folder.is_dir() else []:
-            if old.stem not in self.used:
+        """Remove the entries this build did not ask for (and those of an older format)."""
+        for old in self.folder.iterdir() if self.folder.is_dir() else []:
+            if old.is_file() and not (old.suffix == SUFFIX and old.stem in self.used):
                 old.unlink(missing_ok=True)
+
+
+def encode(checked: Checked, page: GeneratedPage) -> bytes:
+    """One entry as JSON: the account's id, its problems, its validated dossier and its page."""
+    assert checked.dossier is not None
+    dossier = checked.dossier.model_dump(mode="python", by_alias=True)
+    problems = [[p.path, p.line, p.col, p.severity.value, p.message, p.code] for p in checked.problems]
+    entry = {"account": checked.account, "problems": problems, "dossier": dossier, "page": asdict(page)}
+    return json.dumps(entry, ensure_ascii=False, default=_plain).encode()
+
+
+def decode(data: bytes, path: Path) -> Entry | None:
+    """The entry in `data`, the dossier validated again; None if it is not one (damaged, or foreign)."""
+    try:
+        entry = json.loads(data)
+        problems = [
+            Problem(str(where), int(line), int(col), Severity(severity), str(message), str(code))
+            for where, line, col, severity, message, code in entry["problems"]
+        ]
+        page = entry["page"]
+        generated = GeneratedPage(
+            str(page["title"]),
+            [str(h) for h in page["hide"]],
+            str(page["html"]),
+            [(int(level), str(anchor), str(text)) for level, anchor, text in page["headings"]],
+            str(page["search_html"]),
+        )
+        dossier = Dossier.model_validate(entry["dossier"])
+        return Checked(path, str(entry["account"]), dossier, problems), generated
+    except (ValueError, TypeError, KeyError, ValidationError) as exc:  # a damaged entry is made again
+        log.debug(f"page cache: entry of {path} not read ({exc})")
+        return None
+
+
+def _plain(value: Any) -> str:
+    """A value of a dossier that JSON has no type for, written as a dossier writes it (so the model reads it)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not stored in the page cache")

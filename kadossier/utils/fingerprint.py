@@ -1,7 +1,6 @@
-"""What the caches hash: the pieces a PDF, an account page or a whole build is made of besides its dossier.
+"""Fingerprints of what the caches' artefacts are made of besides a dossier: libraries, templates, folders.
 
-The PDF cache (kadossier.pdf.render), the account-page cache (kadossier.site.pagecache) and the up-to-date check
-(kadossier.build.uptodate) each feed a hash with these, so that the three agree on what invalidates them.
+Each is a hex digest, one value of an artefact's declared inputs (see kadossier.utils.cache).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 LIBRARIES = (
     "kadossier",
@@ -23,7 +21,6 @@ LIBRARIES = (
     "markupsafe",
     "babel",
     "pydantic",
-    "ruamel.yaml",
     "pyyaml",
     "fonttools",
 )
@@ -31,39 +28,41 @@ LIBRARIES = (
 SKIPPED_DIRS = {"__pycache__", "node_modules"}
 
 
-def add_libraries(h: Any) -> None:
-    """The versions of `LIBRARIES`, and kadossier's own code (which changes between releases, in a checkout)."""
-    h.update(_libraries())
-
-
 @cache
-def _libraries() -> bytes:  # looked up once per process: importlib.metadata scans sys.path on every call
+def libraries() -> str:
+    """The versions of `LIBRARIES`, and kadossier's own code (which changes between releases, in a checkout).
+
+    Looked up once per process: importlib.metadata scans sys.path on every call.
+    """
     h = hashlib.sha256()
     for name in LIBRARIES:
         try:
             h.update(f"{name}={metadata.version(name)}\0".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name}=-\0".encode())
-    add_listing(h, Path(__file__).parent.parent)  # the whole kadossier package
-    return h.digest()
+    h.update(listing(Path(__file__).parent.parent).encode())  # the whole kadossier package
+    return h.hexdigest()
 
 
-def add_templates(h: Any, folders: Iterable[Path], parts: Iterable[str]) -> None:
+def templates(folders: Iterable[Path], parts: Iterable[str]) -> str:
     """The content of every file in the `parts` subfolders of each template folder."""
+    h = hashlib.sha256()
     parts = list(parts)
     for folder in folders:
         for part in parts:
             for path in sorted((folder / part).rglob("*")) if (folder / part).is_dir() else []:
                 if path.is_file():
                     h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
-def add_listing(h: Any, top: Path, *, skip: Iterable[Path] = (), hidden: bool = False) -> None:
+def listing(top: Path, *, skip: Iterable[Path] = (), hidden: bool = False) -> str:
     """Every file under `top` by name, size and modification time (without hidden folders unless `hidden`,
     the folders in `skip`, caches of byte code and node modules)."""
+    h = hashlib.sha256()
     if not top.is_dir():
         h.update(f"{top}:absent\0".encode())
-        return
+        return h.hexdigest()
     skipped = {p.resolve() for p in skip}
     for folder, dirs, files in os.walk(top):
         here = Path(folder)
@@ -80,3 +79,4 @@ def add_listing(h: Any, top: Path, *, skip: Iterable[Path] = (), hidden: bool = 
             except OSError:
                 continue
             h.update(f"{(here / name).relative_to(top)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()

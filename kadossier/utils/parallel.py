@@ -1,8 +1,11 @@
 """Map a function over many items in forked worker processes, one per core, when there are enough items.
 
-Forked workers inherit what the parent has built (compiled templates, a `Site`), so only the items and
-the results cross between processes. `parallel_map` workers are short-lived and run without the cyclic
-collector; `isolated_imap` forks one process per item, for long jobs that need limits (PDF renders).
+The function gets its context explicitly: `parallel_map(func, items, context=ctx)` computes
+`func(ctx, item)` for each item. The context (compiled templates, a `Site`, a renderer) goes to the workers
+as an argument of the process they run in (the pool's initializer, or the process's own arguments), which
+with the fork start method is inherited, never pickled; only the items and the results cross between
+processes. `parallel_map` workers are short-lived and run without the cyclic collector; `isolated_imap`
+forks one process per item, for long jobs that need limits (PDF renders).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -24,31 +28,61 @@ from typing import Any, Generic, TypeVar
 PARALLEL_FROM = 64
 """Below this many items, starting workers costs more than it saves."""
 
+C = TypeVar("C")
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def parallel_map(
-    func: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None, at_least: int = PARALLEL_FROM
+    func: Callable[[C, T], R],
+    items: Sequence[T],
+    *,
+    context: C,
+    jobs: int | None = None,
+    at_least: int = PARALLEL_FROM,
 ) -> list[R]:
-    """Return `[func(item) for item in items]`, computed by `jobs` workers (default: one per core)."""
+    """Return `[func(context, item) for item in items]`, computed by `jobs` workers (default: one per core).
+
+    `func` must be a module-level function (the pool names it to the workers); `context` is inherited by
+    each worker when it is forked, so it may be large or unpicklable.
+    """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(items) < at_least:
-        return [func(item) for item in items]
+        return [func(context, item) for item in items]
     chunk = max(1, len(items) // (jobs * 4))
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=gc.disable) as pool:
-        return list(pool.map(func, items, chunksize=chunk))
+    fork = get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=fork, initializer=_enter, initargs=(context,)) as pool:
+        return list(pool.map(partial(_call, func), items, chunksize=chunk))
+
+
+class _Worker:
+    """The context of this pool worker process, set by its initializer (in the parent it stays unset)."""
+
+    context: Any = None
+
+
+def _enter(context: Any) -> None:
+    """Start a pool worker: keep its context, and run without the cyclic collector (it is short-lived)."""
+    gc.disable()
+    _Worker.context = context
+
+
+def _call(func: Callable[[Any, T], R], item: T) -> R:
+    return func(_Worker.context, item)
 
 
 def isolated_imap(
-    func: Callable[[T], R],
+    func: Callable[[C, T], R],
     items: Sequence[T],
     *,
+    context: C,
     jobs: int | None = None,
     timeout: float | None = None,
     memory: int | None = None,
 ) -> Iterator[tuple[T, R | str]]:
-    """Yield `(item, func(item))` as each finishes, each item in a process of its own forked for it.
+    """Yield `(item, func(context, item))` as each finishes, each item in a process of its own forked for it.
+
+    The item and `context` are inherited by the process (neither is pickled); its result comes back pickled.
 
     At most `jobs` run at once. Whatever happens to a process fails its own item only, reported as a message
     string instead of a result: it runs longer than `timeout` seconds (it is killed), asks for more than
@@ -56,7 +90,7 @@ def isolated_imap(
     raises, or dies (killed by a signal, a crash, an exit without a result).
     """
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    ctx = get_context("fork")
+    fork = get_context("fork")
     pending = deque(items)
     running: list[_Child[T]] = []
     # Everything this process holds now is frozen out of the cyclic collector: a child's collections then
@@ -66,7 +100,7 @@ def isolated_imap(
     try:
         while pending or running:
             while pending and len(running) < jobs:
-                running.append(_Child.start(ctx, func, pending.popleft(), timeout, memory))
+                running.append(_Child.start(fork, func, context, pending.popleft(), timeout, memory))
             soonest = min(child.deadline for child in running)
             ready = wait(
                 [c.process.sentinel for c in running] + [c.receive for c in running if not c.received],
@@ -97,9 +131,11 @@ class _Child(Generic[T]):
     result: Any = None
 
     @classmethod
-    def start(cls, ctx: Any, func: Callable[[T], Any], item: T, timeout: float | None, memory: int | None) -> _Child[T]:
-        receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_isolated, args=(func, item, send, memory), daemon=True)
+    def start(
+        cls, fork: Any, func: Callable[[Any, T], Any], context: Any, item: T, timeout: float | None, memory: int | None
+    ) -> _Child[T]:
+        receive, send = fork.Pipe(duplex=False)
+        process = fork.Process(target=_isolated, args=(func, context, item, send, memory), daemon=True)
         process.start()
         send.close()
         return cls(item, process, receive, time.monotonic() + timeout if timeout else math.inf)
@@ -167,7 +203,7 @@ _NO_MEMORY = 86
 """The exit status of a process that ran out of memory so badly that it could not even send that back."""
 
 
-def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: int | None) -> None:
+def _isolated(func: Callable[[Any, Any], Any], context: Any, item: Any, send: Connection, memory: int | None) -> None:
     over = _over_memory(memory)  # made before the limit: there may be no memory for it after
     # An object whose finalizer fails when memory runs out prints "Exception ignored ... Traceback" on stderr;
     # this process's outcome is what it sends (or its exit status), so those are not shown.
@@ -181,7 +217,7 @@ def _isolated(func: Callable[[Any], Any], item: Any, send: Connection, memory: i
                 used = next((int(line.split()[1]) * 1024 for line in proc if line.startswith("VmData:")), 0)
             resource.setrlimit(resource.RLIMIT_DATA, (used + memory, resource.RLIM_INFINITY))
         try:
-            result = func(item)
+            result = func(context, item)
         except MemoryError:
             result = over
         except BaseException as exc:  # whatever it is, it is this item's failure, said in one line
