@@ -6,7 +6,7 @@ Side by side, run after run alternated so that a noisy machine affects every mod
 - plain WeasyPrint: the same HTML with the system's Noto Sans CJK (no @font-face), the same way;
 and each of the two both with HarfBuzz's subsetter (libharfbuzz-subset0, installed by .ci/setup) and
 without it, as WeasyPrint runs on a machine that lacks it (it then subsets with fontTools: the ~5 s
-per PDF the issue measured). Then a batch: `kadossier.pdf.render.build` of N packs with 2 workers, cold PDF
+per PDF the issue measured). Then a batch: `kadossier.pdf.batch.build` of N packs with 2 workers, cold PDF
 cache, warm font cache (the throughput per PDF), and the first cut of the workspace font (cold cache).
 Targets (issue 4): <= 0.6 s median per pack in a batch; >= 8x faster than plain WeasyPrint.
 Usage: python benchmarks/pdf_bench.py [--runs 3] [--renders 4] [--batch 8]
@@ -89,14 +89,14 @@ def child(mode: str, folder: Path, renders: int, harfbuzz: bool) -> dict[str, ob
 
 
 def batch(folder: Path, copies: int, workers: int) -> dict[str, float]:
-    """Render `copies` packs with `kadossier.pdf.render.build` (cold PDF cache, warm font cache)."""
-    from kadossier.pdf import render as pdf
+    """Render `copies` packs with `kadossier.pdf.batch.build` (cold PDF cache, warm font cache)."""
+    from kadossier.pdf import batch
 
     r = renderer(folder)
     jobs = [job(folder, f"shenyang-daily-{i:03d}") for i in range(copies)]
     shutil.rmtree(folder / ".kadossier-cache" / "pdf", ignore_errors=True)
     started = time.perf_counter()
-    report = pdf.build(r, jobs, folder / "site" / "pdf", workers=workers, progress=False)
+    report = batch.build(r, jobs, folder / "site" / "pdf", workers=workers, progress=False)
     elapsed = time.perf_counter() - started
     assert len(report.rendered) == copies and not report.failed, report
     return {"wall": elapsed, "per_pdf": elapsed / copies}

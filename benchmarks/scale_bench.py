@@ -139,6 +139,7 @@ def plain_weasyprint_inputs(sample: Path, out: Path) -> list[Path]:
     """Write the HTML of every PDF of the sample workspace, and the print CSS, as kadossier renders them."""
     from kadossier.dossier.portfolio import Account
     from kadossier.dossier.validate import check_file
+    from kadossier.pdf import batch
     from kadossier.pdf import render as pdf
     from kadossier.render.present import Presenter, load_labels
 
@@ -148,7 +149,7 @@ def plain_weasyprint_inputs(sample: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True)
     (out / "print.css").write_text(renderer.env.get_template(pdf.STYLESHEET).render(), encoding="utf-8")
     files = []
-    for i, job in enumerate(pdf.build_jobs(accounts)):
+    for i, job in enumerate(batch.build_jobs(accounts)):
         files.append(out / f"{i:05d}.html")
         files[-1].write_text(renderer.html(job), encoding="utf-8")
     return files

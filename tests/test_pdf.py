@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from kadossier.pdf.render import FetchRefused, LocalFetcher, css_string
+from kadossier.pdf.fetch import FetchRefused, LocalFetcher
+from kadossier.pdf.render import css_string
 
 from .conftest import ROOT, TODAY, build, http_listener
 

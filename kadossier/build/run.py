@@ -94,8 +94,6 @@ def _build(workspace: Workspace, config: Any, options: BuildOptions, *, force: b
 
     target = Path(config.site_dir)
     read = {**options.output_inputs(), "strict": options.strict}
-    read["site_dir"] = str(target.resolve())
-    read["cwd"] = str(Path.cwd())  # the warnings shown again name files relative to it
     sources = [Path(config.docs_dir), workspace.dossiers_dir]
     if config.theme.custom_dir:
         sources.append(Path(config.theme.custom_dir))

@@ -38,7 +38,7 @@ from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 
 if TYPE_CHECKING:
-    from kadossier.pdf.render import Report
+    from kadossier.pdf.batch import Report
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
@@ -145,11 +145,11 @@ class WikiBuild:
 
     def _pdfs(self, site_dir: Path) -> None:
         """Render the PDFs into site_dir/pdf/ (unchanged ones come from the cache)."""
-        from kadossier.pdf import render as pdf  # WeasyPrint takes a second to import: only builds with PDFs pay it
+        from kadossier.pdf import batch, render  # WeasyPrint takes a second to import: only builds with PDFs pay it
 
         assert self._site is not None
         history: History | None = self._site.history
-        renderer = pdf.Renderer.for_options(
+        renderer = render.Renderer.for_options(
             self.presenter,
             self.workspace.root,
             self.options,
@@ -157,7 +157,7 @@ class WikiBuild:
             blobs=self._site.blobs,
         )
         try:
-            report = pdf.build(renderer, pdf.build_jobs(self.accounts), site_dir / PDF_DIR)
+            report = batch.build(renderer, batch.build_jobs(self.accounts), site_dir / PDF_DIR)
         except KadossierError as exc:
             raise KadossierError(f"PDFs not built: {exc}") from None
         for problem in report.warnings:

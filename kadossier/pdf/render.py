@@ -1,60 +1,46 @@
 """Briefing PDFs with WeasyPrint: the account pack and the visit brief, from the print templates.
 
-The PDFs have their own templates (`templates/pdf/`: HTML and print CSS), not the site's pages. A build
-renders every account pack and a brief for every planned visit:
-
-1. Each PDF gets a cache key from everything it is made of (the dossier file, the templates and labels,
-   the options, the day, the versions). A PDF whose key is in `.kadossier-cache/pdf/`, as it was made,
-   is published from there (`kadossier.pdf.cache`), not rendered: a rebuild with nothing changed renders
-   nothing, and one changed dossier re-renders only its own PDFs.
-2. The HTML of the PDFs to render is made with Jinja; its characters decide the cached subset font
-   (`kadossier.pdf.fonts`); a character no font has is a warning that says where it is.
-3. WeasyPrint renders them in worker processes, one per core. A PDF is written to a temporary file and
-   renamed into place, so a failure never leaves a partial or empty file; one account's failure is
-   reported by name and does not stop the others. WeasyPrint's own warnings (of the print CSS, parsed
-   before the workers fork, and of each render) come back in the report, so `--strict` fails on them.
-
-Rendering reads nothing but the template folders and the font cache (`LocalFetcher`).
+The PDFs have their own templates (`templates/pdf/`: HTML and print CSS), not the site's pages. A
+`Renderer` makes one PDF's HTML with Jinja, its cache key from everything the PDF is made of (`inputs`),
+and the PDF itself with WeasyPrint and the subset font its characters need (`kadossier.pdf.fonts`); a
+character no font has is a warning that says where it is, and WeasyPrint's own warnings are collected
+(`weasyprint_warnings`) so that `--strict` fails on them. A PDF is written to a temporary file and renamed
+into place, so a failure never leaves a partial or empty file. `kadossier.pdf.batch` makes a build's PDFs
+with it; `render_file` makes one for `kadossier pdf`. Rendering reads nothing but the template folders and
+the font cache (`kadossier.pdf.fetch`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import mimetypes
 import re
-import sys
-import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import jinja2
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError
 
 from kadossier.dossier.portfolio import Account
-from kadossier.dossier.vocab import VisitStatus
 from kadossier.errors import KadossierError, PdfError, Problem, Severity
 from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
 from kadossier.history.git import History
 from kadossier.pdf import fonts
-from kadossier.pdf.cache import PdfCache
-from kadossier.render.links import PDF_DIR, pdf_uri
+from kadossier.pdf.fetch import LocalFetcher
+from kadossier.render.links import pdf_uri
 from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem
 from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, atomic
 from kadossier.utils.messages import display_path
-from kadossier.utils.parallel import isolated_imap, parallel_map
 from kadossier.workspace.options import BuildOptions
 
 log = logging.getLogger("kadossier.pdf")
@@ -70,61 +56,6 @@ WARM_UP = (
 """A small document that uses what the PDFs use, rendered once before the workers fork (see `warm_up`)."""
 TEMPLATE_PARTS = ("pdf", "shared", "labels")
 """The template folders whose files a PDF is made of (their content is part of the cache key)."""
-PROGRESS_FROM = 8
-"""Show a progress bar when at least this many PDFs are rendered (and stderr is a terminal)."""
-
-
-class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type hints
-    """A template asked for a resource outside the allowed folders: the render stops."""
-
-
-class LocalFetcher(URLFetcher):  # type: ignore[misc]
-    """Fetch only files inside the given folders, and `data:` URIs; refuse everything else.
-
-    No network, no redirects, no file outside the template folders and the font cache: a refused URL
-    raises `FetchRefused`, which stops the render (WeasyPrint would otherwise warn and go on).
-    """
-
-    def __init__(self, roots: Iterable[Path]) -> None:
-        super().__init__(timeout=5, allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
-        self.roots = tuple(root.resolve() for root in roots)
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        """Return the resource at `url` if it is allowed; raise `FetchRefused` if not."""
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            parts = urlsplit(url)
-            if parts.netloc in ("", "localhost"):
-                path = Path(url2pathname(parts.path)).resolve()  # resolves "..", and symlinks out of the roots
-                if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    data = path.read_bytes()
-                    _check_image(path.name, kind, data)
-                    return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
-        raise FetchRefused(f"refused to fetch {url[:200]!r}: PDFs may only use files in the template folders")
-
-
-MAX_PIXELS = 25_000_000
-"""Largest image (width x height) a PDF may use; bigger ones are refused before they are decoded."""
-
-
-def _check_image(name: str, kind: str, data: bytes) -> None:
-    """Refuse a raster image over MAX_PIXELS, reading only its header."""
-    if not kind.startswith("image/") or kind == "image/svg+xml":
-        return
-    from io import BytesIO
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(BytesIO(data)) as image:  # reads the header; pixels are decoded only on demand
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise FetchRefused(f"refused {name}: not an image that can be read safely") from None
-    if width * height > MAX_PIXELS:
-        raise FetchRefused(f"refused {name}: {width}x{height} pixels is over the limit of {MAX_PIXELS:,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,26 +79,6 @@ class Job:
     def uri(self) -> str:
         """Where the PDF goes in the site."""
         return pdf_uri(self.account.id, self.visit)
-
-
-def build_jobs(accounts: Iterable[Account]) -> list[Job]:
-    """Every account's pack, and a brief for each of its planned visits."""
-    jobs = []
-    for account in accounts:
-        jobs.append(Job(account))
-        jobs += [Job(account, v.id) for v in account.dossier.visits if v.status is VisitStatus.PLANNED]
-    return jobs
-
-
-@dataclass(slots=True)
-class Report:
-    """What a PDF build did: PDFs rendered and copied from the cache, failures, warnings, time."""
-
-    rendered: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 class Renderer:
@@ -470,7 +381,7 @@ def weasyprint_warnings(reported: frozenset[str] = frozenset()) -> Iterator[dict
         logger.removeFilter(collector)
 
 
-def _weasyprint_problems(renderer: Renderer, template: str, pdfs: dict[str, list[str]]) -> list[Problem]:
+def weasyprint_problems(renderer: Renderer, template: str, pdfs: dict[str, list[str]]) -> list[Problem]:
     """One warning for each message of WeasyPrint's, located in the template the PDFs are made with."""
     where = display_path(Path(renderer.env.get_template(template).filename or template))
     problems = []
@@ -481,12 +392,12 @@ def _weasyprint_problems(renderer: Renderer, template: str, pdfs: dict[str, list
     return problems
 
 
-def _style_problems(renderer: Renderer, fontset: fonts.FontSet, reported: frozenset[str]) -> list[Problem]:
+def style_problems(renderer: Renderer, fontset: fonts.FontSet, reported: frozenset[str]) -> list[Problem]:
     """Parse the PDFs' style (before any render, and before the render workers fork), and report what
     WeasyPrint warns about it: a property it does not support, a syntax error."""
     with weasyprint_warnings(reported) as messages:
         renderer.stylesheets(fontset)
-    return _weasyprint_problems(renderer, STYLESHEET, {message: [] for message in messages})
+    return weasyprint_problems(renderer, STYLESHEET, {message: [] for message in messages})
 
 
 def render_one(renderer: Renderer, job: Job, target: Path) -> list[Problem]:
@@ -495,167 +406,20 @@ def render_one(renderer: Renderer, job: Job, target: Path) -> list[Problem]:
     fontset = renderer.font_cache.ensure(fonts.glyph_chars(html))
     warnings = renderer.missing_glyphs([(job, html)], fontset)
     reported = renderer.unprintable(html, fontset)
-    warnings += _style_problems(renderer, fontset, reported)
+    warnings += style_problems(renderer, fontset, reported)
     with weasyprint_warnings(reported) as messages:
         renderer.write(html, target, fontset)
-    return warnings + _weasyprint_problems(renderer, TEMPLATES[job.kind], {m: [job.name] for m in messages})
+    return warnings + weasyprint_problems(renderer, TEMPLATES[job.kind], {m: [job.name] for m in messages})
 
 
-def build(
-    renderer: Renderer,
-    jobs: list[Job],
-    out_dir: Path,
-    *,
-    workers: int | None = None,
-    prune: bool = True,
-    progress: bool = True,
-) -> Report:
-    """Make every job's PDF under `out_dir` (cached ones are copied); report what happened."""
-    started = time.perf_counter()
-    report = Report()
-    store = PdfCache(renderer.cache_dir / "pdf")
-    keys = {job.name: renderer.key(job) for job in jobs}
-    todo = []
-    for job in jobs:
-        if store.intact(keys[job.name]):
-            store.publish(keys[job.name], out_dir / job.uri.removeprefix(f"{PDF_DIR}/"))
-            report.cached.append(job.name)
-        else:
-            todo.append(job)
-    if todo:
-        pdfs = _prepare(renderer, todo, {job.name: store.path(keys[job.name]) for job in todo}, report, workers)
-        if pdfs:
-            for pdf in _render_all(renderer, pdfs, report, workers, progress):
-                store.made(keys[pdf.job.name])
-                store.publish(keys[pdf.job.name], out_dir / pdf.job.uri.removeprefix(f"{PDF_DIR}/"))
-                report.rendered.append(pdf.job.name)
-    store.save(keys.values(), prune=prune)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    """The HTML of one PDF, or why it could not be made."""
-
-    text: str
-    failure: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Pdf:
-    """One PDF to render: its job, its HTML and the file it goes to."""
-
-    job: Job
-    html: str
-    target: Path
-
-
-@dataclass(frozen=True, slots=True)
-class _Rendering:
-    """What every render process needs: the renderer (its parsed style and loaded fonts) and the fonts."""
-
-    renderer: Renderer
-    fontset: fonts.FontSet
-    reported: frozenset[str]
-    """The characters no font has, which kadossier reports itself (WeasyPrint's lines for them are dropped)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """What a render process sends back: why the PDF was not made (None: it was), and WeasyPrint's warnings."""
-
-    failure: str | None
-    warnings: list[str]
-
-
-def _prepare(
-    renderer: Renderer, todo: list[Job], targets: dict[str, Path], report: Report, workers: int | None
-) -> list[_Pdf]:
-    """Make the HTML of every PDF to render, the fonts it needs and the style; report what fails or warns."""
-    renderer.fetch_old_versions({id(j.account): j.account for j in todo}.values())
-    htmls = parallel_map(_html, todo, context=renderer, jobs=workers)
-    pdfs = []
-    for job, html in zip(todo, htmls, strict=True):
-        if html.failure is not None:
-            report.failed.append((job.name, html.failure))
-        else:
-            pdfs.append(_Pdf(job, html.text, targets[job.name]))
-    return pdfs
-
-
-def _render_all(
-    renderer: Renderer, pdfs: list[_Pdf], report: Report, workers: int | None, progress: bool
-) -> Iterator[_Pdf]:
-    """Render `pdfs`, each in a process of its own; yield those made, report those not and the warnings."""
-    fontset = renderer.font_cache.ensure(set().union(*(fonts.glyph_chars(pdf.html) for pdf in pdfs)))
-    report.warnings += renderer.missing_glyphs([(pdf.job, pdf.html) for pdf in pdfs], fontset)
-    reported = frozenset().union(*(renderer.unprintable(pdf.html, fontset) for pdf in pdfs))
-    report.warnings += _style_problems(renderer, fontset, reported)
-    renderer.warm_up(fontset)
-    rendering = isolated_imap(
-        _render,
-        pdfs,
-        context=_Rendering(renderer, fontset, reported),
-        jobs=workers,
-        timeout=renderer.timeout,
-        memory=renderer.memory_limit,
-    )
-    warned: dict[str, dict[str, list[str]]] = {kind: {} for kind in TEMPLATES}
-    for pdf, outcome in _with_progress(rendering, len(pdfs), progress):
-        if isinstance(outcome, str):  # the process was stopped, or died
-            report.failed.append((pdf.job.name, outcome))
-            continue
-        for message in outcome.warnings:
-            warned[pdf.job.kind].setdefault(message, []).append(pdf.job.name)
-        if outcome.failure is not None:
-            report.failed.append((pdf.job.name, outcome.failure))
-        else:
-            yield pdf
-    for kind, messages in warned.items():
-        report.warnings += _weasyprint_problems(renderer, TEMPLATES[kind], messages)
-
-
-def _html(renderer: Renderer, job: Job) -> Html:
-    try:
-        return Html(renderer.html(job))
-    except Exception as exc:  # one account's failure is reported, the others go on
-        return Html("", _describe(exc))
-
-
-def _render(context: _Rendering, pdf: _Pdf) -> Rendered:
-    with weasyprint_warnings(context.reported) as messages:
-        try:
-            context.renderer.write(pdf.html, pdf.target, context.fontset)
-        except MemoryError:
-            limit = context.renderer.memory_limit or 0
-            return Rendered(f"over the memory limit for one PDF ({limit // 2**20} MiB)", list(messages))
-        except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
-            return Rendered(_describe(exc), list(messages))
-    return Rendered(None, list(messages))
-
-
-def _describe(exc: BaseException) -> str:
+def describe_failure(exc: BaseException) -> str:
+    """Say in one line why a PDF could not be made (a template's error says where)."""
     if isinstance(exc, FatalURLFetchingError) and exc.__cause__ is not None:
         exc = exc.__cause__
     if isinstance(exc, jinja2.TemplateError):  # a workspace's own PDF template: say where
         problem = template_problem(exc)
         return f"{problem.where}: {problem}" if problem.where else str(problem)
     return str(exc) if isinstance(exc, KadossierError | FatalURLFetchingError) else f"{type(exc).__name__}: {exc}"
-
-
-def _with_progress(
-    results: Iterator[tuple[_Pdf, Rendered | str]], total: int, progress: bool
-) -> Iterator[tuple[_Pdf, Rendered | str]]:
-    if not progress or total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield from results
-        return
-    import click
-
-    with click.progressbar(length=total, label=f"rendering {total} PDFs", file=sys.stderr) as bar:
-        for result in results:
-            bar.update(1)
-            yield result
 
 
 def _version() -> str:
@@ -671,4 +435,4 @@ def render_file(renderer: Renderer, job: Job, output: Path) -> list[Problem]:
     except KadossierError:
         raise
     except (Exception, FatalURLFetchingError) as exc:
-        raise PdfError(f"PDF of '{job.name}' not made: {_describe(exc)}") from None
+        raise PdfError(f"PDF of '{job.name}' not made: {describe_failure(exc)}") from None
