@@ -356,7 +356,8 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     for scripts (csv), or JSON for tools."""
     from kadossier.dossier.portfolio import Account
     from kadossier.dossier.validate import check_files
-    from kadossier.export import formats as exports
+    from kadossier.export import tables
+    from kadossier.export.calendar import calendar
     from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
@@ -377,13 +378,13 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     accounts = [Account.of(r, redact=options.redact) for r in results if r.dossier is not None]
     presenter = Presenter.of(options, workspace.root)
     if fmt == "ics":
-        data = exports.calendar(accounts, presenter, timezone=options.settings.timezone)
+        data = calendar(accounts, presenter, timezone=options.settings.timezone)
     elif fmt == "csv":
-        data = exports.table(table, accounts, presenter)
+        data = tables.table(table, accounts, presenter)
     elif fmt == "xlsx":
-        data = exports.workbook(accounts, presenter)
+        data = tables.workbook(accounts, presenter)
     else:
-        data = exports.json_export(accounts, presenter, redacted=options.redact)
+        data = tables.json_export(accounts, presenter, redacted=options.redact)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

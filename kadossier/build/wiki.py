@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
 from kadossier.errors import KadossierError, Severity
-from kadossier.export.formats import calendar
+from kadossier.export.calendar import calendar
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.render.links import PDF_DIR, account_uri

@@ -1,9 +1,5 @@
-"""Exports for calendars, spreadsheets and other tools: iCalendar, CSV and JSON.
+"""The accounts as tables for spreadsheets and scripts (CSV, an Excel workbook) and as JSON for tools.
 
-- `calendar`: one VEVENT per visit (planned, done and cancelled — a subscribed feed that dropped past
-  visits would delete them from people's calendars), with a stable UID per account and visit so that a
-  re-import updates instead of duplicating; times in the workspace's time zone (with its VTIMEZONE), or
-  floating local times when none is set; a visit without a time is an all-day event.
 - `table`: CSV for scripts: UTF-8 with a byte-order mark (so Excel reads Chinese right), one row per
   account, project, person, visit or competitor; numbers as numbers; text cells that a spreadsheet would
   take for a formula are prefixed with an apostrophe (CSV injection).
@@ -21,134 +17,20 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from kadossier.dossier.model import Dossier, Visit
 from kadossier.dossier.portfolio import Account
-from kadossier.dossier.vocab import VisitStatus
-from kadossier.render.present import Presenter, items
-from kadossier.utils.parallel import PARALLEL_FROM, parallel_map
+from kadossier.render.present import Presenter
 
 TABLES = ("accounts", "projects", "people", "visits", "competitors")
-VISIT_MINUTES = 60
-"""How long a visit with a start time is assumed to last (the dossier has no end time)."""
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def uid(account_id: str, visit_id: str) -> str:
-    """The event's stable identity: the same account and visit always give the same UID."""
-    return f"{account_id}.{visit_id}@kadossier"
-
-
-def calendar(
-    accounts: Iterable[Account],
-    presenter: Presenter,
-    *,
-    timezone: str | None = None,
-    name: str = "",
-    page_url: Callable[[str], str] | None = None,
-) -> bytes:
-    """An iCalendar (RFC 5545) file of every visit of every account.
-
-    The events of many accounts are made and serialized by worker processes (icalendar takes about half a
-    millisecond per event; a thousand accounts have thousands of visits), then joined in account order.
-    """
-    from icalendar import Calendar, Timezone
-
-    cal = Calendar()
-    cal.add("prodid", "-//kadossier//key-account visits//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name or presenter.ui["visits"])
-    if timezone:
-        cal.add("x-wr-timezone", timezone)
-    ordered = sorted(accounts, key=lambda a: a.id)
-    events = _Events(ordered, presenter, ZoneInfo(timezone) if timezone else None, page_url)
-    step = max(1, len(ordered) // ((os.cpu_count() or 1) * 4) if len(ordered) >= PARALLEL_FROM else len(ordered))
-    chunks = [slice(i, i + step) for i in range(0, len(ordered), step)]
-    parts = parallel_map(_events, chunks, context=events, at_least=2)
-    if timezone and any(zoned for _, zoned in parts):
-        cal.add_component(Timezone.from_tzid(timezone))  # the VTIMEZONE the events' TZID refers to
-    end = b"END:VCALENDAR\r\n"
-    head = bytes(cal.to_ical())
-    assert head.endswith(end)
-    return head[: -len(end)] + b"".join(events for events, _ in parts) + end
-
-
-@dataclass(frozen=True, slots=True)
-class _Events:
-    """What the workers that make the events need: the accounts in order, and how to present them."""
-
-    accounts: list[Account]
-    presenter: Presenter
-    zone: ZoneInfo | None
-    page_url: Callable[[str], str] | None
-
-
-def _events(context: _Events, chunk: slice) -> tuple[bytes, bool]:
-    """The serialized VEVENTs of the accounts in `chunk`, and whether one has a time in the time zone."""
-    from icalendar import Event
-
-    presenter, zone, page_url = context.presenter, context.zone, context.page_url
-    stamp = dt.datetime.combine(presenter.today, dt.time(), dt.UTC)
-    out, zoned = [], False
-    for account in context.accounts[chunk]:
-        d = account.dossier
-        for visit in sorted(d.visits, key=lambda v: (v.sort_key, v.id)):
-            event = Event()
-            event.add("uid", uid(account.id, visit.id))
-            event.add("dtstamp", stamp)
-            objective = (_text(visit.objective).splitlines() or [presenter.label("visit_kind", visit.kind)])[0]
-            event.add("summary", f"{d.display_name}: {objective}")
-            if isinstance(visit.date, dt.datetime):
-                start = visit.date.replace(tzinfo=zone) if zone else visit.date
-                zoned = zoned or zone is not None
-                event.add("dtstart", start)
-                event.add("dtend", start + dt.timedelta(minutes=VISIT_MINUTES))
-            else:
-                event.add("dtstart", visit.date)
-                event.add("dtend", visit.date + dt.timedelta(days=1))
-            if visit.location:
-                event.add("location", visit.location)
-            event.add("description", _description(d, visit, presenter))
-            event.add("status", "CANCELLED" if visit.status is VisitStatus.CANCELLED else "CONFIRMED")
-            event.add("categories", [presenter.label("visit_kind", visit.kind)])
-            event.add("transp", "OPAQUE")
-            if page_url is not None:
-                event.add("url", page_url(account.id) + f"#visit-{visit.id}")
-            out.append(bytes(event.to_ical()))
-    return b"".join(out), zoned
-
-
-def _description(d: Dossier, visit: Visit, presenter: Presenter) -> str:
-    ui, field = presenter.ui, presenter.field
-    lines = [f"{ui['account']}: {d.name}"]
-    if visit.objective:
-        lines.append(f"{ui['objective']}: {_text(visit.objective)}")
-    project = d.project(visit.project)
-    if project is not None:
-        lines.append(f"{field('project')}: {project.name}")
-    if visit.ours:
-        lines.append(f"{ui['our_attendees']}: {', '.join(visit.ours)}")
-    if visit.theirs:
-        names = []
-        for pid in visit.theirs:
-            person = d.person(pid)
-            names.append(pid if person is None else f"{person.name} ({person.title})" if person.title else person.name)
-        lines.append(f"{ui['their_attendees']}: {', '.join(names)}")
-    if visit.agenda:
-        lines.append(f"{field('agenda')}:")
-        lines += [f"- {item}" for item in items(visit.agenda)]
-    return "\n".join(lines)
-
-
-def _text(value: str | list[str] | None) -> str:
+def text(value: str | list[str] | None) -> str:
+    """A text field, or a list of them joined with '; ', for one cell or line."""
     if value is None:
         return ""
     return "; ".join(value) if isinstance(value, list) else value.strip()
@@ -217,8 +99,8 @@ def _cell(value: Any) -> Any:
         return int(value)
     if isinstance(value, int | float):
         return value
-    text = str(getattr(value, "value", value))
-    return "'" + text if text.startswith(_FORMULA) else text
+    shown = str(getattr(value, "value", value))
+    return "'" + shown if shown.startswith(_FORMULA) else shown
 
 
 def _amounts(totals: dict[str, float]) -> tuple[Any, Any]:
@@ -287,7 +169,7 @@ def _visits(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
         d = a.dossier
         for v in sorted(d.visits, key=lambda v: v.sort_key):
             yield [a.id, v.id, _when(v),
-                   v.kind, v.status, _text(v.objective), v.location, "; ".join(v.ours),
+                   v.kind, v.status, text(v.objective), v.location, "; ".join(v.ours),
                    "; ".join(_name(d, i) for i in v.theirs), v.project]  # fmt: skip
 
 
@@ -296,7 +178,7 @@ def _competitors(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     yield [p.ui["account"], f("id"), f("name"), f("products"), f("satisfaction"), f("strengths"), f("weaknesses")]
     for a in accounts:
         for c in a.dossier.competitors:
-            yield [a.id, c.id, c.name, _text(c.products), c.satisfaction, _text(c.strengths), _text(c.weaknesses)]
+            yield [a.id, c.id, c.name, text(c.products), c.satisfaction, text(c.strengths), text(c.weaknesses)]
 
 
 def _when(visit: Visit) -> str:
