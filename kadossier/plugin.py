@@ -23,7 +23,7 @@ from mkdocs.utils import CountHandler
 from kadossier.errors import KadossierError
 from kadossier.render.templating import default_templates_dir
 from kadossier.site import files as site_files
-from kadossier.site import theme
+from kadossier.site import offline, theme
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.settings import KadossierConfig, Settings
@@ -60,7 +60,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         if self.build is not None:  # serve: the previous rebuild's lock and staging, if it failed half-way
             self.build.abandon()
         self.build = WikiBuild(workspace, options, command=self._command, dirty=self._dirty)
-        theme.prepare_offline(config)
+        offline.prepare_offline(config)
         folders = Folders(Path(config.site_dir), Path(config.docs_dir), config.use_directory_urls)
         with _reported(self.build):
             config.site_dir = str(self.build.start(folders))

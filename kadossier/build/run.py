@@ -17,7 +17,7 @@ from typing import Any
 from kadossier.build import uptodate
 from kadossier.errors import KadossierError
 from kadossier.site import staging
-from kadossier.site.theme import offline_enabled
+from kadossier.site.offline import offline_enabled
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 

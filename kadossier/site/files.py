@@ -14,8 +14,9 @@ from mkdocs.structure.files import File, Files
 
 from kadossier.errors import KadossierError
 from kadossier.render.templating import default_templates_dir
+from kadossier.site.offline import ASSETS_URI
 from kadossier.site.pages import GeneratedPage
-from kadossier.site.theme import ASSETS, ASSETS_URI
+from kadossier.site.theme import ASSETS
 
 CALENDAR = "visits.ics"
 """The calendar feed of every visit, at the top of the site."""
