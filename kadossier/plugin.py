@@ -21,9 +21,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from kadossier.errors import KadossierError
-from kadossier.render.templating import default_templates_dir
 from kadossier.site import files as site_files
 from kadossier.site import offline, theme
+from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.settings import KadossierConfig, Settings

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kadossier.render.templating import default_templates_dir
 from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, write
+from kadossier.utils.shipped import default_templates_dir
 
 STAMP = "build.json"
 

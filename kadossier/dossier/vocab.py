@@ -7,6 +7,12 @@ vocabulary is ordered (stages, relationship stages, levels) the enum's order is 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
+
+import yaml
+
+from kadossier.utils.i18n import active
+from kadossier.utils.shipped import default_templates_dir
 
 
 class Grade(StrEnum):
@@ -174,3 +180,40 @@ class Channel(StrEnum):
     AGENCY = "agency"
     INTERNAL = "internal"
     OTHER = "other"
+
+
+VOCABS: dict[type[StrEnum], str] = {
+    Grade: "grade",
+    Tier: "tier",
+    Organization: "organization",
+    DepartmentKind: "department_kind",
+    Rating: "rating",
+    Level: "level",
+    Role: "role",
+    Attitude: "attitude",
+    Relationship: "relationship",
+    Stage: "stage",
+    ProjectStatus: "project_status",
+    VisitKind: "visit_kind",
+    VisitStatus: "visit_status",
+    Channel: "channel",
+}
+"""Each vocabulary and its section in the labels files (`templates/labels/<language>.yaml`, `vocab:`)."""
+
+
+@cache
+def shipped_labels(language: str) -> dict[str, dict[str, str]]:
+    """The shipped labels of every vocabulary in `language` (`{"level": {"management": "管理层", ...}}`)."""
+    path = default_templates_dir() / "labels" / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as stream:
+        data = yaml.safe_load(stream) or {}
+    return {name: {str(k): str(v) for k, v in entries.items()} for name, entries in data.get("vocab", {}).items()}
+
+
+def label(value: StrEnum, language: str | None = None) -> str:
+    """The shipped label of a vocabulary value in `language` (the active one by default), for messages."""
+    name = VOCABS.get(type(value))
+    labels = shipped_labels(language or active()).get(name or "", {})
+    return labels.get(value.value, value.value)

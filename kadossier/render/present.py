@@ -27,7 +27,8 @@ from kadossier.dossier.checks import REVIEW_DAYS
 from kadossier.dossier.fields import Money
 from kadossier.dossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
 from kadossier.render import orgchart
-from kadossier.render.templating import default_templates_dir, environment
+from kadossier.render.templating import environment
+from kadossier.utils.shipped import default_templates_dir
 
 if TYPE_CHECKING:
     from kadossier.workspace.options import BuildOptions

@@ -13,14 +13,7 @@ from pathlib import Path
 import jinja2
 
 from kadossier.errors import TemplateProblem
-
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
-
-def default_templates_dir() -> Path:
-    """The templates shipped with kadossier (inside the wheel, or at the top of a source checkout)."""
-    installed = PACKAGE_DIR / "templates"
-    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
+from kadossier.utils.shipped import default_templates_dir
 
 
 def template_dirs(workspace_root: Path | None = None) -> list[Path]:
