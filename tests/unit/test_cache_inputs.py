@@ -26,11 +26,11 @@ from kadossier.history.git import read as read_history
 from kadossier.pdf.cache import PdfCache
 from kadossier.pdf.render import Job, Renderer
 from kadossier.render.present import Presenter, load_labels
-from kadossier.render.templating import default_templates_dir
 from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
 from kadossier.site.pages import Site
 from kadossier.utils import cache, fingerprint
+from kadossier.utils.shipped import default_templates_dir
 from tests.conftest import EXAMPLES, TODAY
 
 ACCOUNT = "shenyang-daily"

@@ -14,7 +14,7 @@ from kadossier.dossier.validate import check_file
 from kadossier.pdf.batch import build
 from kadossier.pdf.render import Job, Renderer, render_file
 from kadossier.render.present import Presenter, load_labels
-from kadossier.render.templating import default_templates_dir
+from kadossier.utils.shipped import default_templates_dir
 from tests.conftest import EXAMPLES, TODAY
 
 LINEAR_A = "\U00010600"
