@@ -115,6 +115,19 @@ class Loaded:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Comma:
+    """An ASCII comma between two CJK characters in a flow collection, which standard YAML splits at."""
+
+    index: int
+    """Where it is in the text, in characters."""
+    line: int
+    col: int
+    """1-based line and column."""
+    item: str
+    """The text of the items it joins, as written (`工厂距离近,运输快`)."""
+
+
 class LoadError(Exception):
     """The file cannot be read as a dossier; carries every located message found."""
 
@@ -135,8 +148,7 @@ class _Reader:
         self.text = text
         self.errors: list[tuple[int, int, str]] = []
         self.repeats: dict[str, list[Any]] = {}
-        self.commas: list[Any] = []
-        """Where an ASCII comma sits between two CJK characters in a flow collection (the comma's mark)."""
+        self.commas: list[Comma] = []
 
     def fail(self, mark: Any, message: str, kind: str = "", again: Any = None) -> None:
         """Record an error; of each `kind` only the first is reported, its message then made by `again(n)`
@@ -328,7 +340,7 @@ class _Commas:
         for first, last, marks in self.runs:
             joined = self.reader.text[first:last]
             for mark in marks:
-                self.reader.commas.append(mark)
+                self.reader.commas.append(Comma(mark.index, mark.line + 1, mark.column + 1, joined))
                 self.reader.fail(
                     mark,
                     tr(
@@ -373,9 +385,9 @@ def parse(text: str) -> Loaded:
     return Loaded(data, positions, text)
 
 
-def cjk_commas(text: str) -> list[Any]:
-    """The marks (`index`, 0-based `line` and `column`) of the ASCII commas between two CJK characters in the
-    flow collections of `text`, the ones `parse` reports; a `LoadError` if `text` is not YAML at all."""
+def cjk_commas(text: str) -> list[Comma]:
+    """The ASCII commas between two CJK characters in the flow collections of `text`, the ones `parse`
+    reports; a `LoadError` if `text` is not YAML at all."""
     return _read(text)[0].commas
 
 
