@@ -198,7 +198,7 @@ class _Reader:
             if not event.style:  # plain: '' from libyaml, None from the Python parser
                 value = None if value in _NULLS else Plain(value)
                 if value is not None and not value.isascii():
-                    self.slip(slips.in_value(value, mark, event.end_mark, flow=flow))
+                    self.slip(slips.in_value(value, mark, event.end_mark, flow=flow, text=self.text))
             return value, mark
         if cls is yaml.AliasEvent:
             anchor = event.anchor

@@ -52,9 +52,9 @@ def in_key(key: str, start: Any, end: Any) -> Slip | None:
     return None
 
 
-def in_value(value: str, start: Any, end: Any, *, flow: bool) -> Slip | None:
-    """The slip in a plain value written from mark `start` to `end`, if any; `flow` when it is an item of
-    `[..]` or `{..}`."""
+def in_value(value: str, start: Any, end: Any, *, flow: bool, text: str = "") -> Slip | None:
+    """The slip in a plain value written from mark `start` to `end` of `text`, if any; `flow` when it is an
+    item of `[..]` or `{..}`."""
     if _FULL_DIGIT.search(value) and _DATE_OR_NUMBER.fullmatch(ascii_of(value)):
         digit = _FULL_DIGIT.search(value)
         assert digit is not None
@@ -71,7 +71,7 @@ def in_value(value: str, start: Any, end: Any, *, flow: bool) -> Slip | None:
         )
     first, last = value[:1], value[-1:]
     if flow and first in _QUOTES:
-        return _at(start, end, 0, _quote_message(first, value))
+        return _at(start, end, 0, _quote_message(first, _quoted(text, start.index) or value[1:]))
     if flow and first in _OPENERS:
         return _at(start, end, 0, _bracket_message(first, _brackets(value)))
     # a whole value in full-width brackets meant [..] or {..}; 【..】 alone is a common heading in Chinese
@@ -135,8 +135,14 @@ def _bracket_message(char: str, fixed: str) -> str:
     )
 
 
-def _quote_message(char: str, value: str) -> str:
-    inner = value[1:-1] if value[-1:] == _QUOTES[char] else value[1:]
+def _quoted(text: str, start: int) -> str:
+    """The text between the full-width quote at `start` and its closing quote on the same line, or ""."""
+    line_end = text.find("\n", start)
+    closing = text.find(_QUOTES.get(text[start : start + 1], "\n"), start + 1, None if line_end < 0 else line_end)
+    return text[start + 1 : closing] if closing > 0 else ""
+
+
+def _quote_message(char: str, inner: str) -> str:
     return tr(
         "full-width quote '{char}' in [..] or {{..}}: YAML reads it as text, not as a quote; write "
         '"{inner}" with ASCII quotes (to keep the Chinese quotation marks, put the whole item in ASCII quotes)',
