@@ -111,8 +111,15 @@ def main(ctx: click.Context, directory: Path | None, today: datetime | None, ver
     is_flag=True,
     help="Skip the PATHS that are not in a workspace's dossiers folder (for pre-commit, which passes every YAML file).",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="First rewrite the ASCII commas between Chinese characters in [..] and {..} to '，', in place.",
+)
 @click.pass_obj
-def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | None, only_dossiers: bool) -> None:
+def validate(
+    obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | None, only_dossiers: bool, fix: bool
+) -> None:
     """Check dossiers and print every problem as path:line:col: severity: message.
 
     PATHS are dossier files or folders of them; without any, every dossier of the workspace.
@@ -124,6 +131,12 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, jobs: int | No
         files = dossiers_among(_expand(paths))
     else:
         files = _expand(paths) if paths else obj.workspace.dossier_files()
+    if fix:
+        from kadossier.edit.commas import fix_commas
+
+        for path in files:
+            for fixed in fix_commas(path):
+                click.echo(str(fixed))
     results = check_files(files, obj.today, jobs=jobs, models=False)
     problems = [p for r in results for p in r.problems]
     for problem in problems:

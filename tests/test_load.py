@@ -57,14 +57,21 @@ def test_positions_of_keys_and_values_are_one_based() -> None:
     assert loaded.positions.find(("b", 7, "zz")) == (3, 3)  # unknown parts stop at the deepest known place
 
 
-def test_cjk_commas_in_flow_collections_are_text() -> None:
-    data = parse("a: [东三省,新闻纸, 年度招标, x,y]\nb: {n: 两条轮转印刷线,夜班印刷,三班倒, m: 1}\n").data
-    assert data["a"] == ["东三省,新闻纸", "年度招标", "x", "y"]
-    assert data["b"] == {"n": "两条轮转印刷线,夜班印刷,三班倒", "m": "1"}
+def test_commas_in_flow_collections_split_items_as_in_standard_yaml() -> None:
+    data = parse("a: [东三省，新闻纸, 年度招标, x,y, 东北, 华北]\nb: {n: 两条轮转印刷线，夜班印刷, m: 1}\n").data
+    assert data["a"] == ["东三省，新闻纸", "年度招标", "x", "y", "东北", "华北"]
+    assert data["b"] == {"n": "两条轮转印刷线，夜班印刷", "m": "1"}
+
+
+def test_an_ascii_comma_between_cjk_characters_in_a_flow_collection_is_an_error_at_the_comma() -> None:
+    errors = errors_of("a: [x, 工厂距离近,运输快]\nb: {n: 印刷厂,夜班: 是}\nc: 东北,华北\n")
+    assert [(line, col) for line, col, _ in errors] == [(1, 13), (2, 11)]  # not in c: a block value is text
+    assert "'工厂距离近,运输快'" in errors[0][2] and "'工厂距离近，运输快'" in errors[0][2]
+    assert '"工厂距离近,运输快" (in quotes)' in errors[0][2]
 
 
 def test_a_cjk_key_with_a_colon_is_still_a_key() -> None:
-    assert parse("b: {n: 印刷厂,夜班: 是}\n").data["b"] == {"n": "印刷厂", "夜班": "是"}
+    assert parse("b: {n: 印刷厂, 夜班: 是}\n").data["b"] == {"n": "印刷厂", "夜班": "是"}
 
 
 def test_duplicate_keys_are_errors_at_the_second_key() -> None:

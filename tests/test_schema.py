@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from kadossier.dossier.load import Plain, load_bytes
 from kadossier.dossier.schema import SCHEMA_FILE, json_schema, json_schema_text, markdown_reference
-from tests.conftest import EXAMPLES, FIXTURES, ROOT
+from tests.conftest import EXAMPLES, FIXTURES, ROOT, SHARED_REFERENCE
 
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -53,6 +55,43 @@ def test_schema_accepts_the_valid_dossiers(path: Path) -> None:
         f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(json_schema()).iter_errors(instance)
     ]
     assert errors == []
+
+
+def as_json(value: Any) -> Any:
+    """Standard PyYAML's data as JSON holds it: its timestamps (2026-11-01) as the text they were written as."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+STANDARD = sorted(SHARED_REFERENCE.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yaml"))
+
+
+def test_the_reference_and_example_dossiers_are_there() -> None:
+    names = {p.name for p in STANDARD}
+    assert {"northwind-grid.yaml", "shenyang-daily.yaml", "kestrel-robotics.yaml"} <= names
+    assert sum(p.parent == SHARED_REFERENCE for p in STANDARD) >= 2
+
+
+@pytest.mark.parametrize("path", STANDARD, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_standard_yaml_reads_the_dossiers_as_kadossier_does_and_the_schema_accepts_them(path: Path) -> None:
+    """What PyYAML's safe_load reads (as every other tool and script would) is valid against the JSON Schema,
+    and is the data kadossier reads: no dialect makes a file mean two things."""
+    standard = as_json(yaml.safe_load(path.read_text(encoding="utf-8")))
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(json_schema()).iter_errors(standard)
+    ]
+    assert errors == []
+    assert standard == as_editor_sees_it(load_bytes(path.read_bytes()).data)
+
+
+def test_the_example_workspace_ships_the_reference_dossiers_unchanged() -> None:
+    for reference in sorted(SHARED_REFERENCE.glob("*.yaml")):
+        assert (EXAMPLES / reference.name).read_bytes() == reference.read_bytes(), reference.name
 
 
 def test_schema_rejects_unknown_fields_and_bad_values() -> None:

@@ -1,13 +1,16 @@
 """Field types of the dossier format: text, ids, dates, money, phone numbers, web addresses.
 
 Each is an `Annotated` type whose validator parses the text the loader kept and raises one clear
-`PydanticCustomError`, and whose JSON Schema says what an editor should accept.
+`PydanticCustomError` (its message already in the active language), and whose JSON Schema says what an
+editor should accept. `closest_value` finds the vocabulary value a misspelt or Chinese word means.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from difflib import SequenceMatcher, get_close_matches
+from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -17,6 +20,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidat
 from pydantic_core import PydanticCustomError
 
 from kadossier.dossier.load import Plain
+from kadossier.dossier.vocab import VOCABS, shipped_labels
+from kadossier.utils.i18n import LANGUAGES, tr
 
 _ID = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -39,7 +44,7 @@ def _text(value: Any) -> str | list[str]:
         return str(value)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return [str(item) for item in value]
-    raise PydanticCustomError("text", "expected text or a list of texts")
+    raise PydanticCustomError("text", tr("expected text or a list of texts"))
 
 
 _TEXT_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
@@ -52,8 +57,8 @@ def _name(value: Any) -> str:
     if isinstance(value, str) and value.strip():
         return str(value)
     if isinstance(value, str):
-        raise PydanticCustomError("blank", "is empty: write it (it is required)")
-    raise PydanticCustomError("string_type", "expected text")
+        raise PydanticCustomError("blank", tr("is empty: write it (it is required)"))
+    raise PydanticCustomError("string_type", tr("expected text"))
 
 
 Name = Annotated[str, PlainValidator(_name), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"})]
@@ -65,8 +70,10 @@ def _id(value: Any) -> str:
         return str(value)
     raise PydanticCustomError(
         "id",
-        "id {value} must be lowercase ASCII letters and digits joined by - _ or . (like 'wan-guoli')",
-        {"value": show_value(value)},
+        tr(
+            "id {value} must be lowercase ASCII letters and digits joined by - _ or . (like 'wan-guoli')",
+            value=show_value(value),
+        ),
     )
 
 
@@ -88,7 +95,7 @@ def _day(text: str, value: Any) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise PydanticCustomError("date", "{value} is not a real date", {"value": show_value(value)}) from None
+        raise PydanticCustomError("date", tr("{value} is not a real date", value=show_value(value))) from None
 
 
 def _in_range(year: int, value: Any) -> None:
@@ -96,9 +103,13 @@ def _in_range(year: int, value: Any) -> None:
         return
     raise PydanticCustomError(
         "date_range",
-        "{value} is not a real date here: dates must fall in the years {first} to {last}; "
-        "write the real date, or leave the field out if it is unknown",
-        {"value": show_value(value), "first": FIRST_YEAR, "last": LAST_YEAR},
+        tr(
+            "{value} is not a real date here: dates must fall in the years {first} to {last}; "
+            "write the real date, or leave the field out if it is unknown",
+            value=show_value(value),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        ),
     )
 
 
@@ -108,7 +119,7 @@ def _date(value: Any) -> date:
         return value
     if isinstance(value, str) and _DATE.fullmatch(value):
         return _day(value, value)
-    raise PydanticCustomError("date", "expected a date as YYYY-MM-DD, got {value}", {"value": show_value(value)})
+    raise PydanticCustomError("date", tr("expected a date as YYYY-MM-DD, got {value}", value=show_value(value)))
 
 
 IsoDate = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
@@ -125,10 +136,10 @@ def _when(value: Any) -> date | datetime:
             return day
         hour, minute = int(m[2]), int(m[3])
         if hour > 23 or minute > 59:
-            raise PydanticCustomError("time", "{value} has no such time of day", {"value": show_value(value)})
+            raise PydanticCustomError("time", tr("{value} has no such time of day", value=show_value(value)))
         return datetime(day.year, day.month, day.day, hour, minute)
     raise PydanticCustomError(
-        "when", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, got {value}", {"value": show_value(value)}
+        "when", tr("expected YYYY-MM-DD or YYYY-MM-DD HH:MM, got {value}", value=show_value(value))
     )
 
 
@@ -146,7 +157,7 @@ def _since(value: Any) -> str:
         _day(f"{year:04d}-{month:02d}-{day:02d}", value)  # a real month and day, in the years accepted
         return str(value)
     raise PydanticCustomError(
-        "since", "expected a year, YYYY-MM or YYYY-MM-DD, got {value}", {"value": show_value(value)}
+        "since", tr("expected a year, YYYY-MM or YYYY-MM-DD, got {value}", value=show_value(value))
     )
 
 
@@ -160,15 +171,21 @@ Since = Annotated[
 
 def _phone(value: Any) -> str:
     if isinstance(value, Plain) and not isinstance(misread := _yaml_reads(value), str):
-        how = f"the number {misread}" if str(misread) != value else "a number, not text"
-        raise PydanticCustomError(
-            "phone",
-            'phone number {value} must be in quotes, or YAML tools read it as {how}; write "{value}"',
-            {"value": str(value), "how": how},
-        )
+        if str(misread) != value:
+            message = tr(
+                'phone number {value} must be in quotes, or YAML tools read it as the number {number}; write "{value}"',
+                value=str(value),
+                number=misread,
+            )
+        else:
+            message = tr(
+                'phone number {value} must be in quotes, or YAML tools read it as a number, not text; write "{value}"',
+                value=str(value),
+            )
+        raise PydanticCustomError("phone", message)
     if isinstance(value, str):
         return str(value)
-    raise PydanticCustomError("phone", "expected a phone number in quotes")
+    raise PydanticCustomError("phone", tr("expected a phone number in quotes"))
 
 
 def _yaml_reads(text: str) -> Any:
@@ -188,7 +205,7 @@ def _url(value: Any) -> str:
         if parts.scheme in ("http", "https") and parts.netloc:
             return str(value)
     raise PydanticCustomError(
-        "url", "expected an http:// or https:// address, got {value}", {"value": show_value(value)}
+        "url", tr("expected an http:// or https:// address, got {value}", value=show_value(value))
     )
 
 
@@ -208,7 +225,7 @@ def _currency(value: Any) -> str:
     if isinstance(value, str) and value in currencies():
         return str(value)
     raise PydanticCustomError(
-        "currency", "{value} is not an ISO 4217 currency code (like CNY, EUR, USD)", {"value": show_value(value)}
+        "currency", tr("{value} is not an ISO 4217 currency code (like CNY, EUR, USD)", value=show_value(value))
     )
 
 
@@ -253,3 +270,49 @@ _MONEY_SCHEMA = {
 
 MoneyField = Annotated[Money, BeforeValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
 """A number in the default currency, or {amount, currency}."""
+
+
+SYNONYMS: dict[str, dict[str, str]] = {
+    "level": {"基层": "operating", "一线": "operating", "中层": "management", "高层": "executive"},
+    "role": {"决策人": "decision_maker", "拍板人": "decision_maker", "教练": "coach"},
+    "relationship": {"认可": "recognized", "信任": "trusted", "联盟": "allied"},
+}
+"""Everyday Chinese words for vocabulary values that no label contains (中层 is 管理层, 'management')."""
+
+
+def closest_value(word: str, vocab: type[StrEnum]) -> str | None:
+    """The value of `vocab` a wrong `word` most likely means, or None: a value close to it in spelling; else
+    the value whose label in some language is the word (决策者), one of its everyday synonyms (中层), contains
+    it or is contained in it (支持 in 支持者), or is close to it."""
+    values = [member.value for member in vocab]
+    close = get_close_matches(word, values, n=1)
+    if close:
+        return close[0]
+    name = VOCABS.get(vocab, "")
+    wanted = word.strip().casefold()
+    if not wanted:
+        return None
+    if wanted in SYNONYMS.get(name, {}):
+        return SYNONYMS[name][wanted]
+    words = [
+        (part.strip().casefold(), value)
+        for language in LANGUAGES
+        for value, text in shipped_labels(language).get(name, {}).items()
+        for part in re.split(r"[/·()（）]", text)
+        if part.strip()
+    ]
+    exact = [value for part, value in words if part == wanted]
+    if exact:
+        return exact[0]
+    # containment of two characters or more: one letter is in too many words
+    related = [
+        (part, value) for part, value in words if min(len(part), len(wanted)) > 1 and (part in wanted or wanted in part)
+    ]
+    scored = related or [(part, value) for part, value in words if _likeness(part, wanted) >= 0.6]
+    best = max((_likeness(part, wanted) for part, _ in scored), default=0.0)
+    chosen = {value for part, value in scored if _likeness(part, wanted) == best}
+    return chosen.pop() if len(chosen) == 1 else None  # 层 is in every level's label: no guess
+
+
+def _likeness(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()

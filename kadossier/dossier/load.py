@@ -9,7 +9,11 @@ dicts, lists, strings and None by this module alone, so that:
 - every scalar stays the text that was written: `0755123456` stays `0755123456`, `NO` stays `NO`.
   Plain (unquoted) scalars are `Plain` strings so that a field can tell quoted from unquoted text; typed
   fields (dates, numbers) are parsed from that text by the model;
-- size and nesting depth are capped, and nothing but a located `LoadError` leaves this module.
+- size and nesting depth are capped, and nothing but a located `LoadError` leaves this module;
+- a file that standard YAML reads differently from what its writer meant is an error, never a guess:
+  `[工厂距离近,运输快]` is two items to every YAML tool, so an ASCII comma between two CJK characters in
+  `[..]`/`{..}` is located with its fixes (`kadossier validate --fix` rewrites them, see `edit/commas.py`),
+  and full-width characters typed where YAML syntax is meant are explained by `slips.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from kadossier.dossier import slips
+from kadossier.utils.i18n import ntr, tr
 
 try:  # libyaml is ~8x faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Parser
@@ -38,7 +45,6 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CJK_CLASS = "[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
 _CJK = re.compile(_CJK_CLASS)
-_CJK_COMMA = re.compile(f"{_CJK_CLASS},{_CJK_CLASS}")
 _ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CONFLICT = re.compile(r"([<>|=])\1{6}(?:$|[ \t])")
 
@@ -109,6 +115,19 @@ class Loaded:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Comma:
+    """An ASCII comma between two CJK characters in a flow collection, which standard YAML splits at."""
+
+    index: int
+    """Where it is in the text, in characters."""
+    line: int
+    col: int
+    """1-based line and column."""
+    item: str
+    """The text of the items it joins, as written (`工厂距离近,运输快`)."""
+
+
 class LoadError(Exception):
     """The file cannot be read as a dossier; carries every located message found."""
 
@@ -127,55 +146,95 @@ class _Reader:
     def __init__(self, parser: Any, text: str) -> None:
         self.parser = parser
         self.text = text
-        self.cjk_commas = _CJK_COMMA.search(text) is not None
         self.errors: list[tuple[int, int, str]] = []
         self.repeats: dict[str, list[Any]] = {}
+        self.commas: list[Comma] = []
 
-    def fail(self, mark: Any, message: str, kind: str = "") -> None:
-        """Record an error; of each `kind` only the first is reported, with a count of the rest."""
+    def fail(self, mark: Any, message: str, kind: str = "", again: Any = None) -> None:
+        """Record an error; of each `kind` only the first is reported, its message then made by `again(n)`
+        for the n times the kind occurs."""
         if kind:
-            seen = self.repeats.setdefault(kind, [len(self.errors), 0])
+            seen = self.repeats.setdefault(kind, [len(self.errors), 0, again])
             seen[1] += 1
             if seen[1] > 1:
                 return
         self.errors.append((mark.line + 1, mark.column + 1, message))
 
+    def slip(self, found: tuple[int, int, str] | None) -> None:
+        """Record an IME slip, if one was found."""
+        if found is not None:
+            self.errors.append(found)
+
     def finish(self) -> list[tuple[int, int, str]]:
         """Return the errors, each repeated kind's first one telling how many there are."""
-        for kind, (index, count) in self.repeats.items():
+        for index, count, again in self.repeats.values():
             if count > 1:
-                line, col, message = self.errors[index]
-                self.errors[index] = (line, col, f"{message} ({count} {kind} in this file)")
+                line, col, _ = self.errors[index]
+                self.errors[index] = (line, col, again(count))
         return self.errors
 
-    def node(self, event: Any, depth: int) -> tuple[Any, Any]:
-        """Build the value that starts with `event`; return it and its position (a Mark or `Located`)."""
+    def node(self, event: Any, depth: int, flow: bool = False) -> tuple[Any, Any]:
+        """Build the value that starts with `event` (an item of `[..]`/`{..}` when `flow`); return it and its
+        position (a Mark or `Located`)."""
         cls = event.__class__
         mark = event.start_mark
         if cls is _Scalar and len(event.value) > MAX_SCALAR:
-            self.fail(mark, f"value of {len(event.value):,} characters; a value may have at most {MAX_SCALAR:,}")
+            self.fail(
+                mark,
+                tr(
+                    "value of {length} characters; a value may have at most {limit}",
+                    length=f"{len(event.value):,}",
+                    limit=f"{MAX_SCALAR:,}",
+                ),
+            )
             return None, mark
         if cls is _Scalar and event.style == '"' and (bad := _ESCAPED_CONTROL.search(event.value)):
             # libyaml refuses these characters written as such, but not as escapes ("\x00", "\e")
-            self.fail(mark, f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed")
+            code = f"U+{ord(bad.group()):04X}"
+            self.fail(mark, tr("control character {code} (written as an escape) is not allowed", code=code))
             return None, mark
         if cls is _Scalar and event.anchor is None and event.tag is None:
             value = event.value
             if not event.style:  # plain: '' from libyaml, None from the Python parser
                 value = None if value in _NULLS else Plain(value)
+                if value is not None and not value.isascii():
+                    self.slip(slips.in_value(value, mark, event.end_mark, flow=flow, text=self.text))
             return value, mark
         if cls is yaml.AliasEvent:
-            self.fail(mark, f"aliases (*{event.anchor}) are not allowed; write the value out in full", "aliases")
+            anchor = event.anchor
+            self.fail(
+                mark,
+                tr("aliases (*{anchor}) are not allowed; write the value out in full", anchor=anchor),
+                "aliases",
+                lambda n: ntr(
+                    "aliases (*{anchor}) are not allowed; write the value out in full ({n} alias in this file)",
+                    "aliases (*{anchor}) are not allowed; write the value out in full ({n} aliases in this file)",
+                    n,
+                    anchor=anchor,
+                ),
+            )
             return None, mark
         if event.anchor is not None:
-            self.fail(mark, f"anchors (&{event.anchor}) are not allowed; write values out in full", "anchors")
+            anchor = event.anchor
+            self.fail(
+                mark,
+                tr("anchors (&{anchor}) are not allowed; write values out in full", anchor=anchor),
+                "anchors",
+                lambda n: ntr(
+                    "anchors (&{anchor}) are not allowed; write values out in full ({n} anchor in this file)",
+                    "anchors (&{anchor}) are not allowed; write values out in full ({n} anchors in this file)",
+                    n,
+                    anchor=anchor,
+                ),
+            )
         if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-            self.fail(mark, f"YAML tags ({tag}) are not allowed in a dossier")
+            self.fail(mark, tr("YAML tags ({tag}) are not allowed in a dossier", tag=tag))
         if cls is _Scalar:
             return event.value, mark
         if depth >= MAX_DEPTH:
-            raise _TooDeep([(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")])
+            message = tr("nesting deeper than {limit} levels", limit=MAX_DEPTH)
+            raise _TooDeep([(mark.line + 1, mark.column + 1, message)])
         if cls is yaml.SequenceStartEvent:
             return self.sequence(event, depth)
         return self.mapping(event, depth)
@@ -183,19 +242,18 @@ class _Reader:
     def sequence(self, start: Any, depth: int) -> tuple[list[Any], Located]:
         items: list[Any] = []
         positions: list[Any] = []
-        joins = self.cjk_commas and start.flow_style
-        last_end = -1
+        commas = _Commas(self) if start.flow_style else None
         get_event, node = self.parser.get_event, self.node
         while (event := get_event()).__class__ is not _SequenceEnd:
-            if joins and _plain(event) and self.joined(last_end, event.start_mark.index):
-                items[-1] = Plain(f"{items[-1]},{event.value}")
-                last_end = event.end_mark.index
-                continue
-            value, pos = node(event, depth + 1)
+            if commas is not None:
+                commas.before(event)
+            value, pos = node(event, depth + 1, commas is not None)
             items.append(value)
             positions.append(pos)
-            if joins:
-                last_end = event.end_mark.index if isinstance(value, Plain) else -1
+            if commas is not None:
+                commas.after(event)
+        if commas is not None:
+            commas.report()
         mark = start.start_mark
         return items, Located(mark.line, mark.column, None, positions)
 
@@ -203,65 +261,110 @@ class _Reader:
         data: dict[str, Any] = {}
         keys: dict[str, Any] = {}
         values: dict[str, Any] = {}
-        joins = self.cjk_commas and start.flow_style
-        last_key, last_end = "", -1
+        commas = _Commas(self) if start.flow_style else None
         get_event, node = self.parser.get_event, self.node
         while (event := get_event()).__class__ is not _MappingEnd:
             kmark: Any = event.start_mark
             if event.__class__ is not _Scalar:
-                self.fail(kmark, "a key must be plain text, not a list or mapping")
+                self.fail(kmark, tr("a key must be plain text, not a list or mapping"))
                 node(event, depth + 1)
                 node(get_event(), depth + 1)
                 continue
             key = event.value
+            if commas is not None:
+                commas.before(event)
+            if not event.style and not key.isascii():
+                self.slip(slips.in_key(key, kmark, event.end_mark))
             value_event = get_event()
-            if joins and _lone_key(event, value_event) and self.joined(last_end, kmark.index):
-                data[last_key] = Plain(f"{data[last_key]},{key}")
-                last_end = event.end_mark.index  # type: ignore[union-attr]  # narrowed to ScalarEvent
-                continue
             if key == "<<" and not event.style:
-                self.fail(kmark, "merge keys (<<) are not allowed; write the fields out in full")
+                self.fail(kmark, tr("merge keys (<<) are not allowed; write the fields out in full"))
             elif event.anchor is not None or event.tag is not None:
                 node(event, depth + 1)  # reports the anchor or tag
-            value, pos = node(value_event, depth + 1)
+            value, pos = node(value_event, depth + 1, commas is not None)
+            if commas is not None:
+                commas.after(value_event, event)
             if key in keys:
-                self.fail(kmark, f"duplicate key '{key}' (first defined on line {keys[key].line + 1})")
+                line = keys[key].line + 1
+                self.fail(kmark, tr("duplicate key '{key}' (first defined on line {line})", key=key, line=line))
                 continue
             keys[key] = kmark
             data[key] = value
             values[key] = pos
-            if joins:
-                last_key, last_end = key, (value_event.end_mark.index if isinstance(value, Plain) else -1)
+        if commas is not None:
+            commas.report()
         mark = start.start_mark
         return data, Located(mark.line, mark.column, keys, values)
 
-    def joined(self, end: int, start: int) -> bool:
-        """Whether a flow-collection comma at `end` sits between two CJK characters, with no space."""
-        text = self.text
-        return (
-            end > 0
-            and start == end + 1
-            and text[end] == ","
-            and bool(_CJK.match(text[end - 1]) and _CJK.match(text[start]))
-        )
+
+class _Commas:
+    """The ASCII commas between two CJK characters in one flow collection, found as its items are read.
+
+    kadossier once read `[工厂距离近,运输快]` as one item, the way Chinese is written; standard YAML (and every
+    editor and script) reads two. Such a comma is now an error at the comma, naming the whole run of items it
+    joins, so that both fixes can be shown with the user's own text.
+    """
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.start = 0  # where the previous plain scalar starts
+        self.end: Any = None  # end mark of the previous plain scalar, if the previous item was one
+        self.runs: list[tuple[int, int, list[Any]]] = []  # (start, end index, comma marks) of joined items
+
+    def before(self, event: Any) -> None:
+        """Note a comma between the previous plain scalar and `event`, if it is such a comma."""
+        end, text = self.end, self.reader.text
+        if (
+            end is not None
+            and _plain(event)
+            and event.start_mark.index == end.index + 1
+            and text[end.index] == ","
+            and end.index > 0
+            and _CJK.match(text[end.index - 1])
+            and _CJK.match(text[event.start_mark.index])
+        ):
+            if not self.runs or self.runs[-1][1] != end.index:
+                self.runs.append((self.start, end.index, []))
+            first, _, marks = self.runs[-1]
+            marks.append(end)
+            self.runs[-1] = (first, event.end_mark.index, marks)
+
+    def after(self, event: Any, key: Any = None) -> None:
+        """Remember where `event` ends, if it is a plain scalar (a comma may follow it); for the value of
+        `key` in a mapping, a key with no value at all (`{a: b,c}`) is the text before the comma."""
+        self.end = event.end_mark if _plain(event) else None
+        lone = key is not None and event.start_mark.index == key.end_mark.index
+        self.start = (key if lone else event).start_mark.index
+
+    def report(self) -> None:
+        """Report each comma found, with the text of the items it joins."""
+        for first, last, marks in self.runs:
+            joined = self.reader.text[first:last]
+            for mark in marks:
+                self.reader.commas.append(Comma(mark.index, mark.line + 1, mark.column + 1, joined))
+                self.reader.fail(
+                    mark,
+                    tr(
+                        "ASCII comma between Chinese characters in [..] or {{..}}: standard YAML splits '{text}' here; "
+                        "for one item write '{fixed}' (full-width comma) or \"{text}\" (in quotes), for separate "
+                        "items ', '; `kadossier validate --fix` writes '，' for every such comma",
+                        text=joined,
+                        fixed=joined.replace(",", "，"),
+                    ),
+                )
 
 
 def _plain(event: Any) -> bool:
     return event.__class__ is yaml.ScalarEvent and not event.style and event.tag is None and event.anchor is None
 
 
-def _lone_key(key: Any, value: Any) -> bool:
-    """Whether a flow-mapping entry is a key with no ':' at all (`{a: b,c}` has the lone key c)."""
-    return _plain(key) and _plain(value) and value.value == "" and value.start_mark.index == key.end_mark.index
-
-
 def decode(raw: bytes) -> str:
     """Decode a dossier file's bytes as UTF-8 (a BOM is allowed), or raise a located `LoadError`."""
     if len(raw) > MAX_BYTES:
-        size = len(raw) / 1024 / 1024
-        raise LoadError([(1, 1, f"file is {size:.1f} MiB; a dossier may be at most {MAX_BYTES >> 20} MiB")])
+        size = f"{len(raw) / 1024 / 1024:.1f}"
+        message = tr("file is {size} MiB; a dossier may be at most {limit} MiB", size=size, limit=MAX_BYTES >> 20)
+        raise LoadError([(1, 1, message)])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError([(1, 1, "file is UTF-16; save it as UTF-8")])
+        raise LoadError([(1, 1, tr("file is UTF-16; save it as UTF-8"))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -269,18 +372,34 @@ def decode(raw: bytes) -> str:
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         bad = raw[exc.start : exc.start + 1].hex()
-        msg = f"file is not valid UTF-8 (byte 0x{bad}); save it as UTF-8"
+        msg = tr("file is not valid UTF-8 (byte 0x{byte}); save it as UTF-8", byte=bad)
         raise LoadError([(line, col, msg)]) from None
     return text.removeprefix("\ufeff")
 
 
 def parse(text: str) -> Loaded:
     """Parse dossier text into data and positions, or raise a `LoadError` with every problem found."""
+    _, data, positions, errors = _read(text)
+    if errors:
+        raise LoadError(sorted(errors))
+    return Loaded(data, positions, text)
+
+
+def cjk_commas(text: str) -> list[Comma]:
+    """The ASCII commas between two CJK characters in the flow collections of `text`, the ones `parse`
+    reports; a `LoadError` if `text` is not YAML at all."""
+    return _read(text)[0].commas
+
+
+def _read(text: str) -> tuple[_Reader, Any, Any, list[tuple[int, int, str]]]:
+    """Read `text` event by event: the reader (with what it found), the data, positions and every error."""
     conflicts = _merge_conflicts(text)
     if conflicts:  # the YAML errors they cause would only point past them
         raise LoadError(conflicts)
     errors = [
-        _position(text, m.start(), f"invisible bidirectional control character U+{ord(m.group()):04X}")
+        _position(
+            text, m.start(), tr("invisible bidirectional control character {code}", code=f"U+{ord(m.group()):04X}")
+        )
         for m in _BIDI.finditer(text)
     ]
     parser: Any = _Parser(text)
@@ -289,33 +408,32 @@ def parse(text: str) -> Loaded:
         parser.get_event()  # stream start
         start = parser.get_event()
         if start.__class__ is yaml.StreamEndEvent:
-            raise LoadError([(1, 1, "file is empty; a dossier needs at least schema_version and name")])
+            raise LoadError([(1, 1, tr("file is empty; a dossier needs at least schema_version and name"))])
         root_event = parser.get_event()
         data, positions = reader.node(root_event, 0)
         parser.get_event()  # document end
         extra = parser.get_event()
         if extra.__class__ is not yaml.StreamEndEvent:
             line, col = extra.start_mark.line + 1, extra.start_mark.column + 1
-            raise LoadError([(line, col, "a dossier file holds one YAML document; remove the second one (after ---)")])
+            message = tr("a dossier file holds one YAML document; remove the second one (after ---)")
+            raise LoadError([(line, col, message)])
     except yaml.MarkedYAMLError as exc:
-        raise LoadError([*errors, *(_too_deep(text) or [_syntax_error(exc, text)])]) from None
+        raise LoadError([*errors, *(_too_deep(text) or _syntax_error(exc, text))]) from None
     except yaml.reader.ReaderError as exc:
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        message = f"control character U+{ord(character):04X} is not allowed in a dossier"
+        message = tr("control character {code} is not allowed in a dossier", code=f"U+{ord(character):04X}")
         raise LoadError([*errors, _position(text, exc.position, message)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every error libyaml raises is one of the above
-        raise LoadError([*errors, (1, 1, f"YAML error: {exc}")]) from None
+        raise LoadError([*errors, (1, 1, tr("YAML error: {error}", error=exc))]) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion far below the limit
-        raise LoadError([(1, 1, "nesting too deep")]) from None
+        raise LoadError([(1, 1, tr("nesting too deep"))]) from None
     finally:
         parser.dispose()
     errors.extend(reader.finish())
     if not isinstance(positions, Located) or positions.keys is None:
         line, col = (root_event.start_mark.line + 1, root_event.start_mark.column + 1)
-        errors.append((line, col, "the top level of a dossier must be a mapping of fields (name: ...)"))
-    if errors:
-        raise LoadError(sorted(errors))
-    return Loaded(data, positions, text)
+        errors.append((line, col, tr("the top level of a dossier must be a mapping of fields (name: ...)")))
+    return reader, data, positions, errors
 
 
 def _merge_conflicts(text: str) -> list[tuple[int, int, str]]:
@@ -341,13 +459,20 @@ def _merge_conflicts(text: str) -> list[tuple[int, int, str]]:
 
 
 def _unresolved(first: int, last: int) -> tuple[int, int, str]:
-    lines = f"lines {first}–{last}" if last > first else f"line {first}"
-    return (
-        first,
-        1,
-        f"git merge-conflict markers: resolve the merge conflict at {lines} (keep the right version, "
-        "delete the <<<<<<<, ======= and >>>>>>> lines)",
-    )
+    if last > first:
+        message = tr(
+            "git merge-conflict markers: resolve the merge conflict at lines {first}–{last} (keep the right "
+            "version, delete the <<<<<<<, ======= and >>>>>>> lines)",
+            first=first,
+            last=last,
+        )
+    else:
+        message = tr(
+            "git merge-conflict markers: resolve the merge conflict at line {first} (keep the right version, "
+            "delete the <<<<<<<, ======= and >>>>>>> lines)",
+            first=first,
+        )
+    return first, 1, message
 
 
 def _too_deep(text: str) -> list[tuple[int, int, str]] | None:
@@ -382,30 +507,39 @@ def _position(text: str, offset: int, message: str) -> tuple[int, int, str]:
     return line, col, message
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> list[tuple[int, int, str]]:
+    """libyaml's error with kadossier's hint; or, when IME slips are on the lines it concerns, the slips (the
+    error only follows from them, often lines later)."""
     mark: Any = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    context_line = exc.context_mark.line + 1 if exc.context_mark else line
+    found = slips.near_error(text, max(1, min(context_line, line - 1)), line)
+    if found:
+        return found
     problem = exc.problem or "invalid YAML"
-    char = _char_at(text, line, col)
-    if "cannot start any token" in problem and char == "\t":
-        problem = "tab character used for indentation; YAML indents with spaces only"
+    if "cannot start any token" in problem and _char_at(text, line, col) == "\t":
+        return [(line, col, tr("YAML syntax error: tab character used for indentation; YAML indents with spaces only"))]
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        where = exc.context_mark.line + 1
+        message = tr(
+            "YAML syntax error: {problem} ({context} on line {line})", problem=problem, context=exc.context, line=where
+        )
+    elif exc.context:
+        message = tr("YAML syntax error: {problem} ({context})", problem=problem, context=exc.context)
     else:
-        if exc.context:
-            problem = f"{problem} ({exc.context}"
-            if exc.context_mark and exc.context_mark is not mark:
-                problem += f" on line {exc.context_mark.line + 1}"
-            problem += ")"
-        hint = next((h for key, h in _HINTS.items() if key in (exc.problem or "")), "")
-        problem += f"; {hint}" if hint else ""
-    return line, col, f"YAML syntax error: {problem}"
+        message = tr("YAML syntax error: {problem}", problem=problem)
+    hint = next((h for key, h in _hints().items() if key in (exc.problem or "")), "")
+    return [(line, col, tr("{error}; {hint}", error=message, hint=hint) if hint else message)]
 
 
-_HINTS = {
-    "mapping values are not allowed": "text that contains ': ' must be in quotes",
-    "cannot start any token": "text that starts with @, ` or % must be in quotes",
-    "could not find expected ':'": "a key is missing its ':', or a value spread over lines needs quotes or |",
-    "found unexpected end of stream": "a quote or bracket is not closed",
-}
+def _hints() -> dict[str, str]:
+    """kadossier's hint for each of libyaml's messages that needs one, in the active language."""
+    return {
+        "mapping values are not allowed": tr("text that contains ': ' must be in quotes"),
+        "cannot start any token": tr("text that starts with @, ` or % must be in quotes"),
+        "could not find expected ':'": tr("a key is missing its ':', or a value spread over lines needs quotes or |"),
+        "found unexpected end of stream": tr("a quote or bracket is not closed"),
+    }
 
 
 def _char_at(text: str, line: int, col: int) -> str:

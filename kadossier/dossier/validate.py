@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kadossier.dossier import checks, folder
-from kadossier.dossier.fields import show_value
+from kadossier.dossier.fields import closest_value, show_value
 from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
 from kadossier.dossier.model import SCHEMA_VERSION, Dossier
@@ -140,7 +140,8 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
         return loc[:-1], False, f"missing required field '{loc[-1]}'"
     if kind == "enum":
         allowed = [m.value for m in _type_at(loc)] if _is_enum(_type_at(loc)) else []
-        hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
+        close = closest_value(str(value), _type_at(loc)) if isinstance(value, str) and allowed else None
+        hint = did_you_mean(close, [close]) if close else ""  # a Chinese word (中层) means a value too
         return loc, False, f"{name} {show_value(value)} is not one of: {', '.join(allowed)}{hint}"
     templates = {
         "int_parsing": "{name} must be a whole number, got {value}",
