@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kadossier.utils.i18n import tr
+
 
 class Severity(StrEnum):
     """How bad a problem is: errors fail validation, warnings are red flags."""
@@ -31,8 +33,12 @@ class Problem:
     code: str = ""
 
     def __str__(self) -> str:
-        tail = f" [{self.code}]" if self.code else ""
-        return f"{self.where}: {self.severity}: {self.message}{tail}"
+        # The location and the [code] are for tools (editors' problem matchers, grep): never translated.
+        if self.is_error:
+            text = tr("{where}: error: {message}", where=self.where, message=self.message)
+        else:
+            text = tr("{where}: warning: {message}", where=self.where, message=self.message)
+        return f"{text} [{self.code}]" if self.code else text
 
     @property
     def where(self) -> str:

@@ -4,16 +4,21 @@ Each check yields `Finding`s located by their path in the dossier (`("people", 2
 validator turns paths into file positions. Red flags are what an account manager should act on, taken
 from the key-account training material: no coach, a decision maker we barely know, a visit without an
 objective, and so on. Each has a stable code, printed with it.
+
+Messages are written in the active language (`kadossier.utils.i18n`): red flags end up on the site, in the
+PDFs and in the search index, so each reads as a sentence in Chinese too, vocabulary values shown with their
+labels (约会（'met'）).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from kadossier.dossier.model import Dossier
-from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus
+from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus, label
+from kadossier.utils.i18n import tr
 from kadossier.utils.messages import did_you_mean
 
 Loc = tuple[str | int, ...]
@@ -31,7 +36,8 @@ RED_FLAGS = {
     "stale-review": f"'reviewed' missing or older than {REVIEW_DAYS} days",
     "no-budget": "a project at 'compare' or later without a budget",
 }
-"""Every red-flag code and what it means."""
+"""Every red-flag code and what it means: documentation (the README's table, `kadossier schema --markdown`),
+in English; the flags themselves say it in the active language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +69,30 @@ def red_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
     yield from _visit_flags(dossier, today)
     age = dossier.days_since_review(today)
     if age is None:
-        yield Finding(("name",), "the dossier has never been reviewed (no 'reviewed' date)", "stale-review")
+        yield Finding(("name",), tr("the dossier has never been reviewed (no 'reviewed' date)"), "stale-review")
     elif age > REVIEW_DAYS:
-        yield Finding(("reviewed",), f"last reviewed {age} days ago (more than {REVIEW_DAYS})", "stale-review")
+        message = tr("last reviewed {age} days ago (more than {limit})", age=age, limit=REVIEW_DAYS)
+        yield Finding(("reviewed",), message, "stale-review")
+
+
+_DUPLICATE: dict[str, Callable[[str, int], str]] = {
+    "people": lambda ref, first: tr("duplicate people id '{id}' (also people[{first}])", id=ref, first=first),
+    "projects": lambda ref, first: tr("duplicate projects id '{id}' (also projects[{first}])", id=ref, first=first),
+    "competitors": lambda ref, first: tr(
+        "duplicate competitors id '{id}' (also competitors[{first}])", id=ref, first=first
+    ),
+    "visits": lambda ref, first: tr("duplicate visits id '{id}' (also visits[{first}])", id=ref, first=first),
+}
+"""The message for an id used twice in a list, per list: one whole sentence each (a kind's word differs by
+language, and so does the order around it)."""
 
 
 def _unique_ids(dossier: Dossier) -> Iterator[Finding]:
-    for kind in ("people", "projects", "competitors", "visits"):
+    for kind, duplicate in _DUPLICATE.items():
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(dossier, kind)):
             if item.id in seen:
-                yield Finding((kind, i, "id"), f"duplicate {kind} id '{item.id}' (also {kind}[{seen[item.id]}])")
+                yield Finding((kind, i, "id"), duplicate(item.id, seen[item.id]))
             else:
                 seen[item.id] = i
 
@@ -83,25 +102,36 @@ def _references(dossier: Dossier) -> Iterator[Finding]:
     projects = {p.id for p in dossier.projects}
     competitors = {c.id for c in dossier.competitors}
 
-    def check(loc: Loc, ref: str | None, known: set[str], what: str) -> Iterator[Finding]:
+    def check(loc: Loc, ref: str | None, known: set[str], missing: Callable[[str, str], str]) -> Iterator[Finding]:
         if ref is not None and ref not in known:
-            hint = did_you_mean(ref, known)
-            yield Finding(loc, f"no {what} with id '{ref}'{hint}")
+            yield Finding(loc, missing(ref, did_you_mean(ref, known)))
 
     for i, person in enumerate(dossier.people):
-        yield from check(("people", i, "reports_to"), person.reports_to, people, "person")
+        yield from check(("people", i, "reports_to"), person.reports_to, people, _no_person)
     for i, project in enumerate(dossier.projects):
-        for field, known, what in (
-            ("decision_makers", people, "person"),
-            ("influencers", people, "person"),
-            ("competitors", competitors, "competitor"),
+        for field, known, missing in (
+            ("decision_makers", people, _no_person),
+            ("influencers", people, _no_person),
+            ("competitors", competitors, _no_competitor),
         ):
             for j, ref in enumerate(getattr(project, field)):
-                yield from check(("projects", i, field, j), ref, known, what)
+                yield from check(("projects", i, field, j), ref, known, missing)
     for i, visit in enumerate(dossier.visits):
-        yield from check(("visits", i, "project"), visit.project, projects, "project")
+        yield from check(("visits", i, "project"), visit.project, projects, _no_project)
         for j, ref in enumerate(visit.theirs):
-            yield from check(("visits", i, "theirs", j), ref, people, "person")
+            yield from check(("visits", i, "theirs", j), ref, people, _no_person)
+
+
+def _no_person(ref: str, hint: str) -> str:
+    return tr("no person with id '{ref}'{hint}", ref=ref, hint=hint)
+
+
+def _no_project(ref: str, hint: str) -> str:
+    return tr("no project with id '{ref}'{hint}", ref=ref, hint=hint)
+
+
+def _no_competitor(ref: str, hint: str) -> str:
+    return tr("no competitor with id '{ref}'{hint}", ref=ref, hint=hint)
 
 
 def _reporting_cycles(dossier: Dossier) -> Iterator[Finding]:
@@ -115,7 +145,7 @@ def _reporting_cycles(dossier: Dossier) -> Iterator[Finding]:
         if nxt is not None and nxt == start and not reported.intersection(chain):
             reported.update(chain)
             loop = " -> ".join([*chain, start])
-            yield Finding(("people", index[start], "reports_to"), f"reports_to forms a cycle: {loop}")
+            yield Finding(("people", index[start], "reports_to"), tr("reports_to forms a cycle: {loop}", loop=loop))
 
 
 def _project_flags(dossier: Dossier) -> Iterator[Finding]:
@@ -123,19 +153,21 @@ def _project_flags(dossier: Dossier) -> Iterator[Finding]:
         if not project.is_open:
             continue
         if not project.decision_makers:
-            yield Finding(
-                ("projects", i, "id"), f"open project '{project.id}' has no decision maker", "no-decision-maker"
-            )
+            message = tr("open project '{project}' has no decision maker", project=project.id, name=project.name)
+            yield Finding(("projects", i, "id"), message, "no-decision-maker")
         if project.stage.rank >= Stage.COMPARE.rank and project.budget is None:
-            yield Finding(
-                ("projects", i, "stage"),
-                f"project '{project.id}' is at '{project.stage}' but its budget is unknown",
-                "no-budget",
+            message = tr(
+                "project '{project}' is at '{stage}' but its budget is unknown",
+                project=project.id,
+                name=project.name,
+                stage=project.stage,
+                stage_label=label(project.stage),
             )
+            yield Finding(("projects", i, "stage"), message, "no-budget")
     if dossier.open_projects and not any(Role.COACH in p.roles for p in dossier.people):
         yield Finding(
             ("people",) if dossier.people else ("name",),
-            "no coach (inside contact) among the people: without a coach you are blind",
+            tr("no coach (inside contact) among the people: without a coach you are blind"),
             "no-coach",
         )
 
@@ -148,25 +180,30 @@ def _people_flags(dossier: Dossier) -> Iterator[Finding]:
         stage = person.relationship or Relationship.NONE
         if stage.rank < Relationship.RECOGNIZED.rank:
             loc: Loc = ("people", i, "relationship") if person.relationship else ("people", i, "id")
-            yield Finding(
-                loc,
-                f"decision maker {person.name} ('{person.id}') is only at relationship "
-                f"'{stage}'; aim for 'recognized' or better",
-                "weak-decision-maker",
+            message = tr(
+                "decision maker {name} ('{id}') is only at relationship '{stage}'; aim for 'recognized' or better",
+                name=person.name,
+                id=person.id,
+                stage=stage,
+                stage_label=label(stage),
+                goal_label=label(Relationship.RECOGNIZED),
             )
+            yield Finding(loc, message, "weak-decision-maker")
 
 
 def _visit_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
     for i, visit in enumerate(dossier.visits):
         if visit.status is VisitStatus.PLANNED:
             if not visit.objective:
-                yield Finding(("visits", i, "id"), f"planned visit '{visit.id}' has no objective", "visit-no-objective")
+                message = tr("planned visit '{visit}' has no objective", visit=visit.id)
+                yield Finding(("visits", i, "id"), message, "visit-no-objective")
             if visit.day < today:
-                yield Finding(
-                    ("visits", i, "date"),
-                    f"visit '{visit.id}' is still planned but its date "
-                    f"{visit.day.isoformat()} has passed; mark it done or cancelled",
-                    "visit-overdue",
+                message = tr(
+                    "visit '{visit}' is still planned but its date {date} has passed; mark it done or cancelled",
+                    visit=visit.id,
+                    date=visit.day.isoformat(),
                 )
+                yield Finding(("visits", i, "date"), message, "visit-overdue")
         elif visit.status is VisitStatus.DONE and visit.record is None:
-            yield Finding(("visits", i, "status"), f"visit '{visit.id}' is done but has no record", "visit-no-record")
+            message = tr("visit '{visit}' is done but has no record", visit=visit.id)
+            yield Finding(("visits", i, "status"), message, "visit-no-record")

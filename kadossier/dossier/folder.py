@@ -18,6 +18,8 @@ import re
 import stat
 from pathlib import Path
 
+from kadossier.utils.i18n import tr
+
 SUFFIXES = (".yaml", ".yml")
 SCHEMA_FILE = "dossier.schema.json"
 """Where `kadossier new` and `init` keep the JSON Schema, beside the dossiers (editors find it there)."""
@@ -49,32 +51,48 @@ def refusal(path: Path) -> str | None:
         return None  # reading it will say why
     name = path.name
     if stat.S_ISLNK(mode):
-        return (
-            f"'{name}' is a symbolic link to {os.readlink(path)}; kadossier does not read dossiers through links: "
-            "replace the link by the file itself"
+        return tr(
+            "'{name}' is a symbolic link to {target}; kadossier does not read dossiers through links: "
+            "replace the link by the file itself",
+            name=name,
+            target=os.readlink(path),
         )
     if stat.S_ISDIR(mode):
-        return (
-            f"'{name}' is a folder, and dossiers in sub-folders are not read: move the dossiers in it up into "
-            "the dossiers folder, and the folder out of it"
+        return tr(
+            "'{name}' is a folder, and dossiers in sub-folders are not read: move the dossiers in it up into "
+            "the dossiers folder, and the folder out of it",
+            name=name,
         )
     if not stat.S_ISREG(mode):
-        return f"'{name}' is not a regular file (a pipe, socket or device): remove it from the dossiers folder"
+        return tr(
+            "'{name}' is not a regular file (a pipe, socket or device): remove it from the dossiers folder", name=name
+        )
     suffix = path.suffix
     if suffix.lower() in SUFFIXES and suffix not in SUFFIXES:
         right = path.with_suffix(suffix.lower()).name
-        twin = f" (merge it into {right}, which exists)" if os.path.lexists(path.with_suffix(suffix.lower())) else ""
-        return f"file name '{name}' must end in .yaml or .yml in lower case: rename it to {right}{twin}"
+        if os.path.lexists(path.with_suffix(suffix.lower())):
+            return tr(
+                "file name '{name}' must end in .yaml or .yml in lower case: rename it to {right} "
+                "(merge it into {right}, which exists)",
+                name=name,
+                right=right,
+            )
+        return tr(
+            "file name '{name}' must end in .yaml or .yml in lower case: rename it to {right}", name=name, right=right
+        )
     if suffix not in SUFFIXES:
-        return (
-            f"'{name}' is not a dossier (a dossier is an <account-id>.yaml file): move it out of the dossiers "
-            "folder, or rename it if it is one"
+        return tr(
+            "'{name}' is not a dossier (a dossier is an <account-id>.yaml file): move it out of the dossiers "
+            "folder, or rename it if it is one",
+            name=name,
         )
     twin_path = path.with_suffix(".yaml")
     if suffix == ".yml" and os.path.lexists(twin_path):
-        return (
-            f"account '{path.stem}' is also defined by {twin_path.name}: merge the two files into {twin_path.name} "
-            f"and delete {name}"
+        return tr(
+            "account '{account}' is also defined by {twin}: merge the two files into {twin} and delete {name}",
+            account=path.stem,
+            twin=twin_path.name,
+            name=name,
         )
     return None
 
@@ -89,5 +107,5 @@ def read(path: Path) -> bytes:
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
     with os.fdopen(fd, "rb") as stream:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path.name} is not a regular file")
+            raise OSError(tr("{name} is not a regular file", name=path.name))
         return stream.read()

@@ -24,6 +24,7 @@ from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
 from kadossier.dossier.model import SCHEMA_VERSION, Dossier
 from kadossier.errors import Problem, Severity
+from kadossier.utils.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.utils.parallel import parallel_map
 
@@ -70,15 +71,21 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
         report(
             1,
             1,
-            f"file name '{path.name}' must be a lowercase ASCII slug (letters, digits, - or _) "
-            "because it is the account's id in links",
+            tr(
+                "file name '{name}' must be a lowercase ASCII slug (letters, digits, - or _) "
+                "because it is the account's id in links",
+                name=path.name,
+            ),
         )
     elif path.stem in RESERVED_NAMES:
-        report(1, 1, f"file name '{path.name}' is a reserved device name on Windows; the site could not be checked out")
+        message = tr(
+            "file name '{name}' is a reserved device name on Windows; the site could not be checked out", name=path.name
+        )
+        report(1, 1, message)
     try:
         loaded = load_bytes(folder.read(path))
     except OSError as exc:
-        report(1, 1, f"cannot read file: {exc.strerror or exc}")
+        report(1, 1, tr("cannot read file: {error}", error=exc.strerror or exc))
         return result
     except LoadError as exc:
         for line, col, message in exc.errors:
@@ -87,13 +94,17 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
     data, where = loaded.data, loaded.positions
     version = data.get("schema_version")
     if version is None:
-        report(1, 1, f"missing 'schema_version: {SCHEMA_VERSION}' (the first field of every dossier)")
-    elif version != str(SCHEMA_VERSION):
         report(
-            *where.find(("schema_version",)),
-            f"schema_version {version} is not supported: this kadossier "
-            f"reads version {SCHEMA_VERSION}; upgrade kadossier or fix the number",
+            1, 1, tr("missing 'schema_version: {version}' (the first field of every dossier)", version=SCHEMA_VERSION)
         )
+    elif version != str(SCHEMA_VERSION):
+        message = tr(
+            "schema_version {version} is not supported: this kadossier reads version {supported}; "
+            "upgrade kadossier or fix the number",
+            version=version,
+            supported=SCHEMA_VERSION,
+        )
+        report(*where.find(("schema_version",)), message)
         return result
     try:
         dossier = Dossier.model_validate({**data, "schema_version": SCHEMA_VERSION})
@@ -134,34 +145,62 @@ def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
     kind, value = error["type"], error.get("input")
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     if kind == "extra_forbidden":
-        known = _fields_of(_type_at(loc[:-1]))
-        return loc, True, f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+        hint = did_you_mean(str(loc[-1]), _fields_of(_type_at(loc[:-1])))
+        return loc, True, tr("unknown field '{field}'{hint}", field=loc[-1], hint=hint)
     if kind == "missing":
-        return loc[:-1], False, f"missing required field '{loc[-1]}'"
+        return loc[:-1], False, tr("missing required field '{field}'", field=loc[-1])
     if kind == "enum":
         allowed = [m.value for m in _type_at(loc)] if _is_enum(_type_at(loc)) else []
         close = closest_value(str(value), _type_at(loc)) if isinstance(value, str) and allowed else None
         hint = did_you_mean(close, [close]) if close else ""  # a Chinese word (中层) means a value too
-        return loc, False, f"{name} {show_value(value)} is not one of: {', '.join(allowed)}{hint}"
-    templates = {
-        "int_parsing": "{name} must be a whole number, got {value}",
-        "int_from_float": "{name} must be a whole number, got {value}",
-        "float_parsing": "{name} must be a number, got {value}",
-        "finite_number": "{name} must be a finite number, got {value}",
-        "bool_parsing": "{name} must be true or false, got {value}",
-        "string_type": "{name} must be text, got {value}",
-        "blank": "{name} is empty: write it (it is required)",
-        "list_type": "{name} must be a list (- item lines or [a, b]), got {value}",
-        "model_type": "{name} must be a mapping of fields, got {value}",
-        "model_attributes_type": "{name} must be a mapping of fields, got {value}",
-        "dict_type": "{name} must be a mapping of fields, got {value}",
-        "greater_than_equal": "{name} must be at least {ge}, got {value}",
-        "less_than_equal": "{name} must be at most {le}, got {value}",
-    }
-    if kind in templates:
-        ctx = {key: _number(v) for key, v in (error.get("ctx") or {}).items()}
-        return loc, False, templates[kind].format(name=name, value=show_value(value), **ctx)
-    return loc, False, str(error["msg"])
+        shown = show_value(value)
+        return (
+            loc,
+            False,
+            tr(
+                "{name} {value} is not one of: {allowed}{hint}",
+                name=name,
+                value=shown,
+                allowed=", ".join(allowed),
+                hint=hint,
+            ),
+        )
+    ctx = {key: _number(v) for key, v in (error.get("ctx") or {}).items()}
+    typed = _type_message(kind, name, show_value(value), ctx)
+    return loc, False, typed if typed is not None else str(error["msg"])
+
+
+def _type_message(kind: str, name: str, value: str, ctx: dict[str, Any]) -> str | None:
+    """The message for a value of the wrong type or out of range, by pydantic's error type; None for a type
+    kadossier has no words for (pydantic's own message is shown)."""
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return tr("{name} must be a whole number, got {value}", name=name, value=value)
+    if kind in ("float_parsing", "float_type"):
+        return tr("{name} must be a number, got {value}", name=name, value=value)
+    if kind == "finite_number":
+        return tr("{name} must be a finite number, got {value}", name=name, value=value)
+    if kind in ("bool_parsing", "bool_type"):
+        return tr("{name} must be true or false, got {value}", name=name, value=value)
+    if kind == "string_type":
+        return tr("{name} must be text, got {value}", name=name, value=value)
+    if kind == "blank":
+        return tr("{name} is empty: write it (it is required)", name=name)
+    if kind == "list_type":
+        return tr("{name} must be a list (- item lines or [a, b]), got {value}", name=name, value=value)
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return tr("{name} must be a mapping of fields, got {value}", name=name, value=value)
+    if kind == "greater_than_equal":
+        return tr("{name} must be at least {ge}, got {value}", name=name, value=value, ge=ctx.get("ge"))
+    if kind == "less_than_equal":
+        return tr("{name} must be at most {le}, got {value}", name=name, value=value, le=ctx.get("le"))
+    if kind == "too_long":
+        return tr(
+            "{name} has {actual} items, more than the {limit} one dossier may list",
+            name=name,
+            actual=ctx.get("actual_length"),
+            limit=ctx.get("max_length"),
+        )
+    return None
 
 
 def _number(value: Any) -> Any:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kadossier.errors import KadossierError
+from kadossier.utils.i18n import tr
 
 CACHE_DIR = ".kadossier-cache"
 """The workspace's cache folder (PDFs, cut fonts, account pages); safe to delete, never committed."""
@@ -35,7 +36,7 @@ def atomic(target: Path) -> Iterator[str]:
     try:
         yield temporary
         if os.path.getsize(temporary) == 0:
-            raise KadossierError(f"{target.name}: nothing was written")
+            raise KadossierError(tr("{name}: nothing was written", name=target.name))
         os.chmod(temporary, 0o666 & ~umask())  # mkstemp makes it private; an output is not
         os.replace(temporary, target)
     finally:

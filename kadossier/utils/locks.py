@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kadossier.errors import KadossierError, LockTimeout
 from kadossier.utils.files import CACHE_DIR, umask
+from kadossier.utils.i18n import tr
 
 log = logging.getLogger("kadossier")
 
@@ -48,7 +49,9 @@ def default_timeout() -> float:
     try:
         return max(0.0, float(value)) if value.strip() else DEFAULT_TIMEOUT
     except ValueError:
-        raise KadossierError(f"{TIMEOUT_VARIABLE}={value!r} is not a number of seconds") from None
+        raise KadossierError(
+            tr("{variable}={value} is not a number of seconds", variable=TIMEOUT_VARIABLE, value=repr(value))
+        ) from None
 
 
 @contextmanager
@@ -83,7 +86,8 @@ def hold(path: Path, purpose: str, *, timeout: float | None = None) -> Iterator[
 
 
 def holder(path: Path) -> str:
-    """Who holds the lock, as its holder wrote it ("process 123 (kadossier build)"), or "" if unknown."""
+    """Who holds the lock, as its holder wrote it ("process 123 (kadossier build)"), or "" if unknown; in the
+    active language, what it does in the holder's."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
     except OSError:
@@ -91,7 +95,7 @@ def holder(path: Path) -> str:
     pid, _, purpose = text.partition(" ")
     if not pid.isdigit():
         return ""
-    return f"process {pid} ({purpose})" if purpose else f"process {pid}"
+    return tr("process {pid} ({purpose})", pid=pid, purpose=purpose) if purpose else tr("process {pid}", pid=pid)
 
 
 def _open(path: Path) -> int:
@@ -99,20 +103,35 @@ def _open(path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666 & ~umask())
     except OSError as exc:
-        raise KadossierError(f"cannot create the lock file {path}: {exc.strerror or exc}") from None
+        raise KadossierError(
+            tr("cannot create the lock file {path}: {error}", path=path, error=exc.strerror or exc)
+        ) from None
 
 
 def _acquire(fd: int, path: Path, timeout: float) -> None:
     if _try(fd):
         return
-    who = holder(path) or "another kadossier process"
-    log.warning("waiting for %s to finish (lock %s; gives up after %.0f s)", who, path, timeout)
+    who = holder(path) or tr("another kadossier process")
+    log.warning(
+        tr(
+            "waiting for {who} to finish (lock {path}; gives up after {seconds} s)",
+            who=who,
+            path=path,
+            seconds=format(timeout, ".0f"),
+        )
+    )
     deadline = time.monotonic() + timeout
     while not _try(fd):
         if time.monotonic() >= deadline:
             raise LockTimeout(
-                f"{path}: still held by {holder(path) or who} after {timeout:.0f} s; wait for it to finish, "
-                f"or set {TIMEOUT_VARIABLE} to wait longer"
+                tr(
+                    "{path}: still held by {who} after {seconds} s; wait for it to finish, "
+                    "or set {variable} to wait longer",
+                    path=path,
+                    who=holder(path) or who,
+                    seconds=format(timeout, ".0f"),
+                    variable=TIMEOUT_VARIABLE,
+                )
             )
         time.sleep(_POLL)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from difflib import get_close_matches
 from pathlib import Path
 
+from kadossier.utils.i18n import tr
+
 
 def display_path(path: Path) -> str:
     """Return how messages show `path`: as given when relative, relative to here when below it."""
@@ -17,6 +19,10 @@ def display_path(path: Path) -> str:
 
 
 def did_you_mean(word: str, known: set[str] | list[str]) -> str:
-    """Return "; did you mean 'x'?" for the closest known word, or an empty string."""
+    """Return "; did you mean 'x'?" for the closest known word, or an empty string.
+
+    The hint ends a message (`tr("unknown field '{field}'{hint}", ..., hint=did_you_mean(...))`), so it starts
+    with its own separator, in the active language.
+    """
     close = get_close_matches(word, sorted(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return tr("; did you mean '{word}'?", word=close[0]) if close else ""

@@ -25,6 +25,8 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from kadossier.utils.i18n import tr
+
 PARALLEL_FROM = 64
 """Below this many items, starting workers costs more than it saves."""
 
@@ -148,7 +150,9 @@ class _Child(Generic[T]):
         except (EOFError, OSError):
             self.result = None
         except Exception as exc:  # a result that cannot be unpickled is the item's failure, not the caller's
-            self.result = _Result(f"the result could not be read ({type(exc).__name__}: {exc})")
+            self.result = _Result(
+                tr("the result could not be read ({kind}: {error})", kind=type(exc).__name__, error=exc)
+            )
 
     def stop(self) -> None:
         """Kill the process, whatever it is doing, and release its pipe."""
@@ -160,7 +164,7 @@ class _Child(Generic[T]):
         """The item's result, or the message that says why there is none."""
         if self.process.exitcode is None:  # over time
             self.stop()
-            return f"stopped after {timeout:g} s (the time limit for one PDF)"
+            return tr("stopped after {seconds} s (the time limit for one PDF)", seconds=format(timeout, "g"))
         self.process.join()
         if not self.received and self.receive.poll():
             self.read()
@@ -181,22 +185,21 @@ class _Result:
 
 def _death(exitcode: int) -> str:
     """Say how a process that sent no result ended."""
-    if exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        why = _SIGNALS.get(name, "")
-        return f"the renderer was killed by {name}{why}"
-    return f"the renderer exited with status {exitcode} without a result"
-
-
-_SIGNALS = {
-    "SIGKILL": " (the system's out-of-memory killer, or another process)",
-    "SIGSEGV": " (a crash in a C library)",
-    "SIGBUS": " (a crash in a C library)",
-    "SIGABRT": " (a C library gave up, often for want of memory)",
-}
+    if exitcode >= 0:
+        return tr("the renderer exited with status {status} without a result", status=exitcode)
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        return tr("the renderer was killed by signal {number}", number=-exitcode)
+    if name == "SIGKILL":
+        return tr(
+            "the renderer was killed by {signal} (the system's out-of-memory killer, or another process)", signal=name
+        )
+    if name in ("SIGSEGV", "SIGBUS"):
+        return tr("the renderer was killed by {signal} (a crash in a C library)", signal=name)
+    if name == "SIGABRT":
+        return tr("the renderer was killed by {signal} (a C library gave up, often for want of memory)", signal=name)
+    return tr("the renderer was killed by {signal}", signal=name)
 
 
 _NO_MEMORY = 86
@@ -221,7 +224,7 @@ def _isolated(func: Callable[[Any, Any], Any], context: Any, item: Any, send: Co
         except MemoryError:
             result = over
         except BaseException as exc:  # whatever it is, it is this item's failure, said in one line
-            result = f"the renderer failed: {type(exc).__name__}: {exc}"
+            result = tr("the renderer failed: {kind}: {error}", kind=type(exc).__name__, error=exc)
         send.send(result)
     except MemoryError:
         status = _NO_MEMORY
@@ -238,4 +241,4 @@ def _ignore(unraisable: Any) -> None:
 
 
 def _over_memory(memory: int | None) -> str:
-    return f"over the memory limit for one PDF ({memory // 2**20 if memory else 0} MiB)"
+    return tr("over the memory limit for one PDF ({mib} MiB)", mib=memory // 2**20 if memory else 0)

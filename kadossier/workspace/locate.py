@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kadossier.dossier import folder
 from kadossier.errors import KadossierError, WorkspaceError
+from kadossier.utils.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.workspace.root import config_above
 
@@ -38,7 +39,13 @@ class Workspace:
         """Every entry of the dossiers folder to check, sorted by account id: the dossiers, and every other
         entry but the exempt ones, which checking refuses with what to do about it (see kadossier.dossier.folder)."""
         if not self.dossiers_dir.is_dir():
-            raise WorkspaceError(f"{self.config_file}: dossiers_dir '{self.settings.dossiers_dir}' is not a folder")
+            raise WorkspaceError(
+                tr(
+                    "{config}: dossiers_dir '{folder}' is not a folder",
+                    config=self.config_file,
+                    folder=self.settings.dossiers_dir,
+                )
+            )
         return folder.entries(self.dossiers_dir)
 
     def account_file(self, account: str) -> Path:
@@ -52,7 +59,9 @@ class Workspace:
         if account in files:
             return files[account]
         hint = did_you_mean(account, set(files))
-        raise WorkspaceError(f"no account '{account}' in {self.dossiers_dir}{hint}")
+        raise WorkspaceError(
+            tr("no account '{account}' in {folder}{hint}", account=account, folder=self.dossiers_dir, hint=hint)
+        )
 
 
 def find(start: Path) -> Workspace:
@@ -61,8 +70,11 @@ def find(start: Path) -> Workspace:
     if config is not None:
         return open_workspace(config)
     raise WorkspaceError(
-        f"no kadossier workspace in {start} or any parent folder (a workspace is a folder whose "
-        "mkdocs.yml lists the kadossier plugin); run 'kadossier init' or pass -C DIR"
+        tr(
+            "no kadossier workspace in {start} or any parent folder (a workspace is a folder whose "
+            "mkdocs.yml lists the kadossier plugin); run 'kadossier init' or pass -C DIR",
+            start=start,
+        )
     )
 
 

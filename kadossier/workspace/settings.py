@@ -19,6 +19,7 @@ from mkdocs.config import config_options as c
 
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.errors import Problem, Severity, WorkspaceError
+from kadossier.utils.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.workspace.root import PLUGIN
 
@@ -33,7 +34,7 @@ class _CurrencyCode(c.Type[str]):
 
         code = super().run_validation(value)
         if code not in currencies():
-            raise base.ValidationError(f"'{code}' is not an ISO 4217 currency code (like CNY, EUR, USD)")
+            raise base.ValidationError(tr("'{code}' is not an ISO 4217 currency code (like CNY, EUR, USD)", code=code))
         return code
 
 
@@ -48,7 +49,7 @@ class _TimeZone(c.Type[str]):
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise base.ValidationError(
-                f"'{name}' is not an IANA time zone (like Asia/Shanghai or Europe/Berlin)"
+                tr("'{name}' is not an IANA time zone (like Asia/Shanghai or Europe/Berlin)", name=name)
             ) from None
         return name
 
@@ -115,9 +116,10 @@ class KadossierConfig(base.Config):
         for key in sorted(set(self) - self._schema_keys, key=str):
             if key == "enabled":  # MkDocs' switch for every plugin (`mkdocs build` takes it out before this)
                 if not isinstance(self[key], bool):
-                    found.append((key, Severity.ERROR, "expected true or false"))
+                    found.append((key, Severity.ERROR, tr("expected true or false")))
                 continue
-            found.append((str(key), Severity.ERROR, f"unknown option{did_you_mean(str(key), self._schema_keys)}"))
+            hint = did_you_mean(str(key), self._schema_keys)
+            found.append((str(key), Severity.ERROR, tr("unknown option{hint}", hint=hint)))
         return found
 
 
@@ -159,17 +161,22 @@ def read(config_file: Path) -> Settings:
         with config_file.open(encoding="utf-8") as stream:
             loaded = yaml_load(stream) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigurationError) as exc:
-        raise WorkspaceError(f"{config_file}: cannot read: {exc}") from None
+        raise WorkspaceError(tr("{path}: cannot read: {error}", path=config_file, error=exc)) from None
     where = _Positions(config_file)
     options = plugin_options(loaded)
     if not isinstance(options, dict):
         line, col = where.of(None)
         shown = f"{display_path(config_file)}:{line}:{col}"
-        raise WorkspaceError("the kadossier plugin's options must be a mapping of option: value", where=shown)
+        raise WorkspaceError(tr("the kadossier plugin's options must be a mapping of option: value"), where=shown)
     config = KadossierConfig(config_file_path=str(config_file))
     config.load_dict(options)
     problems = [
-        Problem(display_path(config_file), *where.of(key), severity, f"kadossier plugin option '{key}': {message}")
+        Problem(
+            display_path(config_file),
+            *where.of(key),
+            severity,
+            tr("kadossier plugin option '{key}': {message}", key=key, message=message),
+        )
         for key, severity, message in sorted(config.findings(), key=lambda found: where.of(found[0]))
     ]
     errors = [p for p in problems if p.is_error]
