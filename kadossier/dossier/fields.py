@@ -35,8 +35,13 @@ def show_value(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return repr(value)
-    kinds = {dict: "a mapping", list: "a list", type(None): "nothing"}
-    return kinds.get(type(value), repr(value))
+    if isinstance(value, dict):
+        return tr("a mapping")
+    if isinstance(value, list):
+        return tr("a list")
+    if value is None:
+        return tr("nothing")
+    return repr(value)
 
 
 def _text(value: Any) -> str | list[str]:
