@@ -492,7 +492,13 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
     if not owner:
         raise click.UsageError(tr("who owns the account? pass --owner NAME (or set git config user.name)"))
     path = new_dossier(
-        workspace.dossiers_dir, name, owner=owner, slug=slug, today=obj.today, workspace_root=workspace.root
+        workspace.dossiers_dir,
+        name,
+        owner=owner,
+        slug=slug,
+        today=obj.today,
+        workspace_root=workspace.root,
+        language=workspace.settings.language,
     )
     click.echo(tr("created {path}", path=os.path.relpath(path)))
 

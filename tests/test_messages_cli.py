@@ -121,3 +121,16 @@ def test_an_edit_of_a_read_only_file_is_refused(workspace: Path) -> None:
     code, output = cli(workspace, "zh", "visit", "shenyang-daily", "--plan")
     assert code == 1
     assert "dossiers/shenyang-daily.yaml 是只读的；要用 kadossier 修改它，请先让它可写（chmod u+w）" in output
+
+
+@pytest.mark.parametrize(
+    ("language", "site_name", "example"), [("zh", "大客户档案", "示例客户"), ("en", "Key accounts", "Example Account")]
+)
+def test_init_writes_the_site_name_and_the_example_in_the_workspaces_language(
+    tmp_path: Path, language: str, site_name: str, example: str
+) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "team"), "--language", language, "--owner", "林强"])
+    assert result.exit_code == 0, result.output
+    assert f'site_name: "{site_name}"' in (tmp_path / "team" / "mkdocs.yml").read_text(encoding="utf-8")
+    dossier = (tmp_path / "team" / "dossiers" / "example-account.yaml").read_text(encoding="utf-8")
+    assert f'name: "{example}"' in dossier

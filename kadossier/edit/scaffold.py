@@ -1,6 +1,8 @@
 """Create things from templates: a new dossier (`kadossier new`) and a new workspace (`kadossier init`).
 
-Nothing here overwrites a file, and every dossier written is checked before it is written.
+Nothing here overwrites a file, and every dossier written is checked before it is written. What is written
+is in the workspace's language: `scaffold/<name>.<language>.<ext>` where the templates have one (its comments
+and placeholders), else `scaffold/<name>.<ext>`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from kadossier.dossier.schema import json_schema_text
 from kadossier.errors import ScaffoldError
 from kadossier.render.templating import environment
 from kadossier.utils import files
-from kadossier.utils.i18n import tr
+from kadossier.utils.i18n import speaking, tr
 
 MAX_SLUG = 60
 
@@ -64,8 +66,9 @@ def new_dossier(
     slug: str | None = None,
     today: date,
     workspace_root: Path | None = None,
+    language: str = "en",
 ) -> Path:
-    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template."""
+    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template of `language`."""
     if not name.strip():
         raise ScaffoldError(tr("the account name is empty"))
     if slug is None:
@@ -77,7 +80,7 @@ def new_dossier(
     for existing in (path, path.with_suffix(".yml")):
         if existing.exists():
             raise ScaffoldError(tr("{path} already exists; choose another --slug", path=existing))
-    template = environment(workspace_root).get_template("scaffold/dossier.yaml")
+    template = environment(workspace_root).select_template(_in(language, "scaffold/dossier.yaml"))
     text = template.render(name=name, owner=owner, today=today.isoformat(), schema=SCHEMA_FILE)
     _check_template_output(text)
     dossiers_dir.mkdir(parents=True, exist_ok=True)
@@ -118,7 +121,7 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
     folders = [folder for folder in (dossiers, root, *root.parents) if not folder.exists()]
     try:
         root.mkdir(parents=True, exist_ok=True)
-        rendered = env.get_template("scaffold/mkdocs.yml").render(
+        rendered = env.select_template(_in(language, "scaffold/mkdocs.yml")).render(
             site_name=site_name, language=language, currency=currency
         )
         _create(config, rendered)
@@ -133,7 +136,11 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
         if has_dossiers:
             write_schema(dossiers)
         else:
-            written.append(new_dossier(dossiers, "Example Account", owner=owner, slug="example-account", today=today))
+            with speaking(language):
+                example = tr("Example Account")
+            written.append(
+                new_dossier(dossiers, example, owner=owner, slug="example-account", today=today, language=language)
+            )
     except BaseException as exc:
         _take_back(written, folders)
         if isinstance(exc, OSError):
@@ -142,6 +149,12 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
             ) from None
         raise
     return written
+
+
+def _in(language: str, name: str) -> list[str]:
+    """The template `name` in `language` (`scaffold/mkdocs.zh.yml`), then the default one."""
+    stem, dot, suffix = name.rpartition(".")
+    return [f"{stem}.{language}{dot}{suffix}", name]
 
 
 def _take_back(written: list[Path], folders: list[Path]) -> None:
