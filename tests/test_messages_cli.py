@@ -134,3 +134,15 @@ def test_init_writes_the_site_name_and_the_example_in_the_workspaces_language(
     assert f'site_name: "{site_name}"' in (tmp_path / "team" / "mkdocs.yml").read_text(encoding="utf-8")
     dossier = (tmp_path / "team" / "dossiers" / "example-account.yaml").read_text(encoding="utf-8")
     assert f'name: "{example}"' in dossier
+
+
+def test_the_comments_an_edit_writes_are_in_the_workspaces_language(workspace: Path) -> None:
+    config = workspace / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: zh"), encoding="utf-8")
+    code, output = cli(workspace, "en", "visit", "shenyang-daily", "2026-11-28-workshop", "--done")
+    assert code == 0 and output.endswith("visit 2026-11-28-workshop: added an empty record block (fill it in now)\n")
+    content = (workspace / DOSSIER).read_text(encoding="utf-8")
+    assert "    record:  # 拜访后马上填写，然后去掉行首的 # 号\n      # outcome: 发生了什么，用一两句话写\n" in content
+    code, output = cli(workspace, "en", "visit", "shenyang-daily", "--plan", "--date", "2027-01-12")
+    assert code == 0, output
+    assert "    objective:  # 拜访目的：这次拜访想得到什么\n" in (workspace / DOSSIER).read_text(encoding="utf-8")

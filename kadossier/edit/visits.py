@@ -11,6 +11,8 @@ does not foresee, the new text is parsed and must hold exactly the data of the o
 change applied (quoted and plain text told apart); otherwise the edit is refused and the file is left as
 it was. Only a file that is valid is edited, and the result must be valid too. The file is replaced by
 `kadossier/inplace.py`: one edit at a time, never over a change made meanwhile, never through a link.
+The comments it writes into the file are in the workspace's language (the file is the workspace's document),
+its messages in the command's.
 """
 
 from __future__ import annotations
@@ -27,23 +29,34 @@ from kadossier.dossier.load import LoadError, Located, Plain, as_written, load_b
 from kadossier.edit.inplace import Editing, editing
 from kadossier.errors import EditError
 from kadossier.render.templating import yaml_string
-from kadossier.utils.i18n import tr
+from kadossier.utils.i18n import speaking, tr
 from kadossier.utils.messages import did_you_mean, display_path
+from kadossier.workspace.root import config_above, language_of
 
 try:  # the loader's parser, so that lines and columns agree with its positions
     from yaml import CSafeLoader as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
-RECORD_BLOCK = [
-    "record:  # fill in right after the visit (拜访后马上填写), then remove the # signs",
-    "  # outcome: what happened, in a sentence or two",
-    "  # learned: [what we learned about them and the project]",
-    "  # commitments: [what we promised, what they promised]",
-    "  # next_steps: [who does what, by when]",
-    "  # follow_up: YYYY-MM-DD",
-]
-"""The record a visit marked done gets: empty (so the red flag stays until it is filled) and commented."""
+
+def record_block(path: Path) -> list[str]:
+    """The record a visit marked done gets: empty (so the red flag stays until it is filled), commented in the
+    language of the workspace that holds `path`."""
+    with speaking(_language(path)):
+        return [
+            "record:  # " + tr("fill in right after the visit (拜访后马上填写), then remove the # signs"),
+            "  # outcome: " + tr("what happened, in a sentence or two"),
+            "  # learned: " + tr("[what we learned about them and the project]"),
+            "  # commitments: " + tr("[what we promised, what they promised]"),
+            "  # next_steps: " + tr("[who does what, by when]"),
+            "  # follow_up: YYYY-MM-DD",
+        ]
+
+
+def _language(path: Path) -> str:
+    """The `language` setting of the workspace that holds `path` (English if none says so)."""
+    config = config_above(path.parent.resolve())
+    return (language_of(config) if config is not None else None) or "en"
 
 
 @dataclass
@@ -96,7 +109,7 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
         ends = _last_lines(loaded.text)
         if "record" not in item.keys:
             last = _after_comments(text, _end(ends, item), item.col)
-            text.insert(last, [" " * item.col + line for line in RECORD_BLOCK])
+            text.insert(last, [" " * item.col + line for line in record_block(path)])
             data["record"] = None
             done.append(tr("added an empty record block (fill it in now)"))
         if status != "done":
@@ -137,15 +150,17 @@ def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
                     day=day.isoformat(),
                 )
             )
+        with speaking(_language(path)):
+            objective, theirs = tr("what we want from this visit (拜访目的)"), tr("their people, by id")
         fields = [
             f"id: {visit_id}",
             f"date: {day.isoformat()}",
             "kind: visit",
             "status: planned",
-            "objective:  # what we want from this visit (拜访目的)",
+            f"objective:  # {objective}",
             "location:",
             f"ours: [{yaml_string(dossier.owner)}]",
-            "theirs: []  # their people, by id",
+            f"theirs: []  # {theirs}",
             "agenda: []",
             "questions: []",
             "materials: []",
