@@ -1,9 +1,15 @@
 """The `kadossier` command line: a thin layer that turns arguments into library calls and errors into
 clean messages. Exit status: 0 fine, 1 problems found, 2 usage errors, 3 internal errors.
+
+Messages are in one language per command: `--lang`, else the `language` setting of the workspace the command
+runs in (a look at mkdocs.yml's text, before anything is read or checked), else English — never the
+environment's LANG. A document (the site, a PDF, an export) is in its workspace's language whatever `--lang`
+says, and so are the findings a document command prints: they are the document's own (see README).
 """
 
 from __future__ import annotations
 
+import gettext
 import logging
 import os
 import sys
@@ -17,8 +23,14 @@ from typing import Any
 import click
 
 from kadossier.errors import KadossierError, Problem, WorkspaceError
+from kadossier.utils.i18n import LANGUAGES, ntr, speaking, tr
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
 from kadossier.workspace.options import BuildOptions
+from kadossier.workspace.root import config_above, language_of
+
+# click writes its own words (usage errors, help headings) through the standard library's gettext, which
+# follows LANG: point its domain at no catalog, so they are English wherever the command runs.
+gettext.bindtextdomain(gettext.textdomain(), os.devnull)
 
 
 @dataclass
@@ -55,8 +67,12 @@ class _Group(click.Group):
             except TemplateError as exc:  # a workspace's own template is the user's code
                 raise template_problem(exc) from exc
         except KadossierError as exc:
-            head = f"{exc.where}: error:" if exc.where else "kadossier: error:"
-            click.secho(f"{head} {exc}", err=True, fg="red")
+            message = (
+                tr("{where}: error: {message}", where=exc.where, message=exc)
+                if exc.where
+                else tr("kadossier: error: {message}", message=exc)
+            )
+            click.secho(message, err=True, fg="red")
             ctx.exit(2 if isinstance(exc, WorkspaceError) else 1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -67,10 +83,15 @@ class _Group(click.Group):
             if isinstance(ctx.obj, Context) and ctx.obj.verbose:
                 raise
             if isinstance(exc, OSError) and exc.filename is not None:  # disk full, read-only folder: the user's to fix
-                click.secho(f"{exc.filename}: error: {exc.strerror or exc}", err=True, fg="red")
+                click.secho(
+                    tr("{where}: error: {message}", where=exc.filename, message=exc.strerror or exc), err=True, fg="red"
+                )
                 ctx.exit(1)
             click.secho(
-                f"kadossier: internal error: {exc!r}; run with --verbose for the traceback, and please report it",
+                tr(
+                    "kadossier: internal error: {error}; run with --verbose for the traceback, and please report it",
+                    error=repr(exc),
+                ),
                 err=True,
                 fg="red",
             )
@@ -92,12 +113,18 @@ class _Group(click.Group):
     help="Judge dates (red flags, upcoming visits) as of this day instead of today.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show internals: debug logging and tracebacks.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of messages (default: the workspace's language setting; English outside a workspace).",
+)
 @click.pass_context
-def main(ctx: click.Context, directory: Path | None, today: datetime | None, verbose: bool) -> None:
+def main(ctx: click.Context, directory: Path | None, today: datetime | None, verbose: bool, lang: str | None) -> None:
     """Key-account dossiers as code: validate them, build the team wiki and briefing PDFs."""
-    _check_year(today, "--today")
     if directory is not None:
         os.chdir(directory)
+    ctx.with_resource(speaking(lang or _workspace_language()))  # until the command ends (CliRunner runs many)
+    _check_year(today, "--today")
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s")
     ctx.obj = Context(today.date() if today else date.today(), verbose)
 
@@ -143,8 +170,13 @@ def validate(
         _echo_problem(problem)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    noun = "dossier" if len(files) == 1 else "dossiers"
-    summary = f"checked {len(files)} {noun}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    summary = ntr(
+        "checked {n} dossier: {errors}, {warnings}",
+        "checked {n} dossiers: {errors}, {warnings}",
+        len(files),
+        errors=ntr("{n} error", "{n} errors", errors),
+        warnings=ntr("{n} warning", "{n} warnings", warnings),
+    )
     failed = errors > 0 or (strict and warnings > 0)
     click.secho(summary, fg="red" if failed else ("yellow" if warnings else "green"))
     sys.exit(1 if failed else 0)
@@ -177,13 +209,20 @@ def build(
         built = build_site(obj.workspace, options, site_dir=site_dir, force=force, offline=offline)
     folder, report = built.folder, built.report
     if built.up_to_date:
-        click.echo(f"site in {os.path.relpath(folder)} is up to date: nothing changed since the last build")
+        click.echo(
+            tr("site in {folder} is up to date: nothing changed since the last build", folder=os.path.relpath(folder))
+        )
         return
-    click.echo(f"site built in {os.path.relpath(folder)}")
+    click.echo(tr("site built in {folder}", folder=os.path.relpath(folder)))
     if report is not None:
         click.echo(
-            f"PDFs in {os.path.relpath(folder / 'pdf')}: {len(report.rendered)} rendered, "
-            f"{len(report.cached)} unchanged, in {report.seconds:.1f} s"
+            tr(
+                "PDFs in {folder}: {rendered} rendered, {cached} unchanged, in {seconds} s",
+                folder=os.path.relpath(folder / "pdf"),
+                rendered=len(report.rendered),
+                cached=len(report.cached),
+                seconds=f"{report.seconds:.1f}",
+            )
         )
 
 
@@ -207,19 +246,26 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
 
     workspace = obj.workspace
     path = _account_path(obj, account)
-    checked = check_file(path, obj.today)
+    document = workspace.settings.language  # the PDF's language, and so that of its red flags
+    with speaking(document):
+        checked = check_file(path, obj.today)
     if checked.dossier is None:
         for problem in checked.errors:
             _echo_problem(problem)
         sys.exit(1)
     if visit_id is not None and checked.dossier.visit(visit_id) is None:
         hint = did_you_mean(visit_id, {v.id for v in checked.dossier.visits})
-        raise click.BadParameter(f"{checked.account} has no visit '{visit_id}'{hint}", param_hint="--visit")
+        raise click.BadParameter(
+            tr("{account} has no visit '{visit}'{hint}", account=checked.account, visit=visit_id, hint=hint),
+            param_hint="--visit",
+        )
     target = output or Path(f"{checked.account}.pdf" if visit_id is None else f"{checked.account}-{visit_id}.pdf")
     check_output(target, workspace.root, workspace.config_file, workspace.dossiers_dir)
-    for problem in make_pdf(workspace.root, obj.options(redact=redact), checked, visit_id, target):
+    with speaking(document):
+        warnings = make_pdf(workspace.root, obj.options(redact=redact), checked, visit_id, target)
+    for problem in warnings:
         _echo_problem(problem)
-    click.echo(f"wrote {target}")
+    click.echo(tr("wrote {path}", path=target))
 
 
 @main.command()
@@ -244,15 +290,15 @@ def history(obj: Context, account: str) -> None:
     path = _account_path(obj, account)
     found = read(obj.workspace.dossiers_dir)
     if not found.available:
-        click.echo(f"no history: {found.note}")
+        click.echo(tr("no history: {note}", note=found.note))
         return
     if found.is_modified(path):
-        click.echo("(changes not committed yet)")
+        click.echo(tr("(changes not committed yet)"))
     commits = found.of(path)
     for c in commits:
         click.echo(f"{c.day.isoformat()}  {c.short}  {c.author}  {c.subject}")
     if not commits:
-        click.echo("not committed yet")
+        click.echo(tr("not committed yet"))
 
 
 @main.command()
@@ -267,29 +313,45 @@ def diff(obj: Context, account: str, since_rev: str | None, since_last_visit: bo
     from kadossier.history.git import read
 
     if since_rev and since_last_visit:
-        raise click.UsageError("use --since or --since-last-visit, not both")
+        raise click.UsageError(tr("use --since or --since-last-visit, not both"))
     path = _account_path(obj, account)
     found = read(obj.workspace.dossiers_dir)
     if not found.available or found.root is None:
-        raise KadossierError(f"no history to compare with: {found.note}")
+        raise KadossierError(tr("no history to compare with: {note}", note=found.note))
     if since_last_visit:
         dossier = _checked_dossier(path, obj.today)
         last = dossier.last_visit(obj.today)
         if last is None:
-            raise KadossierError(f"{path.stem} has no done visit yet; use --since REV")
+            raise KadossierError(tr("{account} has no done visit yet; use --since REV", account=path.stem))
         result = since_visit(found, path, last.day)
-        base = f"{result.base.short} of {result.base.day}" if result.base else "nothing (the dossier was new)"
-        click.echo(f"since the last visit ({last.id}, {last.day.isoformat()}); compared with {base}")
+        if result.base:
+            click.echo(
+                tr(
+                    "since the last visit ({visit}, {day}); compared with {commit} of {commit_day}",
+                    visit=last.id,
+                    day=last.day.isoformat(),
+                    commit=result.base.short,
+                    commit_day=result.base.day.isoformat(),
+                )
+            )
+        else:
+            click.echo(
+                tr(
+                    "since the last visit ({visit}, {day}); compared with nothing (the dossier was new)",
+                    visit=last.id,
+                    day=last.day.isoformat(),
+                )
+            )
         steps = result.steps
     else:
         steps = since_revision(found, path, since_rev or "HEAD")
     for step in steps:
         c = step.commit
-        click.echo(f"{c.short}  {c.day.isoformat()}  {c.author}  {c.subject}" if c else "(not committed yet)")
+        click.echo(f"{c.short}  {c.day.isoformat()}  {c.author}  {c.subject}" if c else tr("(not committed yet)"))
         for change in step.changes:
             click.echo(f"  {change}")
     if not steps:
-        click.echo("no changes")
+        click.echo(tr("no changes"))
 
 
 @main.command()
@@ -304,20 +366,27 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
     from kadossier.edit.visits import mark_done, plan_visit
 
     if done == plan:
-        raise click.UsageError("say what to do: --done VISIT_ID, or --plan")
+        raise click.UsageError(tr("say what to do: --done VISIT_ID, or --plan"))
     _check_year(day, "--date")
     path = _account_path(obj, account)
     shown = os.path.relpath(path)
     if done:
         if visit_id is None:
-            raise click.UsageError("--done needs the VISIT_ID of the visit that took place")
+            raise click.UsageError(tr("--done needs the VISIT_ID of the visit that took place"))
         for change in mark_done(path, visit_id, obj.today):
-            click.echo(f"{shown}: visit {visit_id}: {change}")
+            click.echo(tr("{path}: visit {visit}: {change}", path=shown, visit=visit_id, change=change))
         return
     when = day.date() if day else obj.today
     new_id = visit_id or f"{when.isoformat()}-visit"
     plan_visit(path, new_id, when, obj.today)
-    click.echo(f"{shown}: planned visit {new_id} on {when.isoformat()}; fill in its objective, people and agenda")
+    click.echo(
+        tr(
+            "{path}: planned visit {visit} on {day}; fill in its objective, people and agenda",
+            path=shown,
+            visit=new_id,
+            day=when.isoformat(),
+        )
+    )
 
 
 def _check_year(day: datetime | None, option: str) -> None:
@@ -326,7 +395,13 @@ def _check_year(day: datetime | None, option: str) -> None:
 
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise click.BadParameter(
-            f"{day.date().isoformat()} is not in the years {FIRST_YEAR} to {LAST_YEAR}", param_hint=option
+            tr(
+                "{day} is not in the years {first} to {last}",
+                day=day.date().isoformat(),
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            ),
+            param_hint=option,
         )
 
 
@@ -334,7 +409,7 @@ def _account_path(obj: Context, account: str) -> Path:
     """The dossier file of ACCOUNT: an account id, or a path to a dossier file."""
     path = Path(account) if account.lower().endswith(DOSSIER_SUFFIXES) else obj.workspace.account_file(account)
     if not path.is_file():
-        raise click.BadParameter(f"no dossier file {path}", param_hint="ACCOUNT")
+        raise click.BadParameter(tr("no dossier file {path}", path=path), param_hint="ACCOUNT")
     return path
 
 
@@ -376,34 +451,44 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     from kadossier.utils.files import write
 
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        raise click.UsageError("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx")
+        raise click.UsageError(tr("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx"))
     workspace = obj.workspace
     if output is not None:
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     options = obj.options(redact=redact)
-    results = check_files(workspace.dossier_files(), obj.today)
+    with speaking(workspace.settings.language):  # the export is a document in the workspace's language
+        results = check_files(workspace.dossier_files(), obj.today)
     errors = [p for r in results for p in r.errors]
     if errors:
         for problem in errors:
             _echo_problem(problem)
-        click.secho(f"nothing exported: {_count(len(errors), 'error')} in the dossiers", fg="red", err=True)
+        click.secho(
+            ntr(
+                "nothing exported: {n} error in the dossiers",
+                "nothing exported: {n} errors in the dossiers",
+                len(errors),
+            ),
+            fg="red",
+            err=True,
+        )
         sys.exit(1)
     accounts = [Account.of(r, redact=options.redact) for r in results if r.dossier is not None]
     presenter = Presenter.of(options, workspace.root)
-    if fmt == "ics":
-        data = calendar(accounts, presenter, timezone=options.settings.timezone)
-    elif fmt == "csv":
-        data = tables.table(table, accounts, presenter)
-    elif fmt == "xlsx":
-        data = tables.workbook(accounts, presenter)
-    else:
-        data = tables.json_export(accounts, presenter, redacted=options.redact)
+    with speaking(workspace.settings.language):
+        if fmt == "ics":
+            data = calendar(accounts, presenter, timezone=options.settings.timezone)
+        elif fmt == "csv":
+            data = tables.table(table, accounts, presenter)
+        elif fmt == "xlsx":
+            data = tables.workbook(accounts, presenter)
+        else:
+            data = tables.json_export(accounts, presenter, redacted=options.redact)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     write(output, data)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(tr("wrote {path}", path=output), err=True)
 
 
 @main.command()
@@ -418,11 +503,17 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
     workspace = obj.workspace
     owner = owner or default_owner(workspace.root)
     if not owner:
-        raise click.UsageError("who owns the account? pass --owner NAME (or set git config user.name)")
+        raise click.UsageError(tr("who owns the account? pass --owner NAME (or set git config user.name)"))
     path = new_dossier(
-        workspace.dossiers_dir, name, owner=owner, slug=slug, today=obj.today, workspace_root=workspace.root
+        workspace.dossiers_dir,
+        name,
+        owner=owner,
+        slug=slug,
+        today=obj.today,
+        workspace_root=workspace.root,
+        language=workspace.settings.language,
     )
-    click.echo(f"created {os.path.relpath(path)}")
+    click.echo(tr("created {path}", path=os.path.relpath(path)))
 
 
 @main.command()
@@ -457,21 +548,25 @@ def schema(fmt: str, output: Path | None) -> None:
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--currency", default="CNY", show_default=True, help="Default currency (ISO 4217).")
-@click.option("--site-name", default="Key accounts", show_default=True)
+@click.option("--site-name", help="The site's title; default: 'Key accounts' in the workspace's language.")
 @click.option("--owner", help="Owner of the example dossier; default: your git user.name.")
 @click.pass_obj
-def init(obj: Context, directory: Path, language: str, currency: str, site_name: str, owner: str | None) -> None:
+def init(obj: Context, directory: Path, language: str, currency: str, site_name: str | None, owner: str | None) -> None:
     """Create a workspace in DIRECTORY: mkdocs.yml, .gitignore and dossiers/ with one example."""
     from kadossier.dossier.fields import currencies
     from kadossier.edit.scaffold import default_owner, init_workspace
 
     if currency not in currencies():
-        raise click.BadParameter(f"'{currency}' is not an ISO 4217 currency code", param_hint="--currency")
+        raise click.BadParameter(
+            tr("'{currency}' is not an ISO 4217 currency code", currency=currency), param_hint="--currency"
+        )
     owner = owner or default_owner(Path.cwd()) or "Account Manager"
+    with speaking(language):  # the site's own text: in the site's language
+        site_name = site_name or tr("Key accounts")
     for path in init_workspace(
         directory, language=language, currency=currency, site_name=site_name, owner=owner, today=obj.today
     ):
-        click.echo(f"created {os.path.relpath(path)}")
+        click.echo(tr("created {path}", path=os.path.relpath(path)))
 
 
 class _EchoHandler(logging.Handler):
@@ -515,5 +610,11 @@ def _echo_problem(problem: Problem) -> None:
     click.echo(head + click.style(text[len(head) :], fg=color))
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _workspace_language() -> str:
+    """The `language` setting of the workspace the command runs in, by a look at its mkdocs.yml; English outside
+    a workspace (or where the setting is not written)."""
+    try:
+        config = config_above(Path.cwd().resolve())
+    except OSError:  # the current folder was deleted: the command will say so, in English
+        return "en"
+    return (language_of(config) if config is not None else None) or "en"

@@ -3,14 +3,15 @@
 A thin adapter: it makes the build's options (from the plugin's settings, or those `kadossier build`
 gives it), calls the build at each event, and turns kadossier's errors into MkDocs' `PluginError`. Red
 flags are MkDocs warnings, so `mkdocs build --strict` fails on them. Nothing is written into `docs_dir`,
-and the dossier files themselves are never published.
+and the dossier files themselves are never published. A build speaks the workspace's language from
+on_config to its end, whoever runs it (`mkdocs build` too): the site's red flags and its log are in it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from mkdocs.utils import CountHandler
 from kadossier.errors import KadossierError
 from kadossier.site import files as site_files
 from kadossier.site import offline, theme
+from kadossier.utils.i18n import speaking
 from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
@@ -42,6 +44,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         """The build under way (or the last one)."""
         self._options: BuildOptions | None = None
         self._command, self._dirty = "build", False
+        self._language = ExitStack()
+        """The workspace's language, spoken from on_config to the build's end (then the previous one again)."""
 
     def use(self, options: BuildOptions) -> None:
         """Build with these options (`kadossier build`), not with the defaults of the plugin's settings."""
@@ -59,6 +63,8 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         options = self._options or BuildOptions.make(settings)
         if self.build is not None:  # serve: the previous rebuild's lock and staging, if it failed half-way
             self.build.abandon()
+        self._language = ExitStack()  # afresh: serve's previous rebuild spoke in a thread of its own
+        self._language.enter_context(speaking(settings.language))
         self.build = WikiBuild(workspace, options, command=self._command, dirty=self._dirty)
         offline.prepare_offline(config)
         folders = Folders(Path(config.site_dir), Path(config.docs_dir), config.use_directory_urls)
@@ -100,14 +106,18 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def on_post_build(self, config: Any) -> None:
         """Render the PDFs, then swap the finished site in for the previous one (only if all went well)."""
         assert self.build is not None
-        with _reported(self.build):
-            self.build.finish(Path(config.site_dir), warnings=_strict_warnings(config))
+        try:
+            with _reported(self.build):
+                self.build.finish(Path(config.site_dir), warnings=_strict_warnings(config))
+        finally:
+            self._language.close()
         config.site_dir = str(self._site_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Throw the staging folder away: the previous site stays as it was."""
         if self.build is not None:
             self.build.abandon()
+        self._language.close()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         from kadossier.site.serve import show_errors

@@ -152,8 +152,8 @@ def test_init_creates_a_workspace_that_validates(tmp_path: Path) -> None:
     team = tmp_path / "team"
     assert {p.name for p in team.iterdir()} == {"mkdocs.yml", ".gitignore", "dossiers"}
     assert "language: zh" in (team / "mkdocs.yml").read_text(encoding="utf-8")
-    validated = run("validate", cwd=team)
-    assert validated.exit_code == 0 and "checked 1 dossier: 0 errors, 0 warnings" in validated.output
+    validated = run("validate", cwd=team)  # a zh workspace speaks Chinese
+    assert validated.exit_code == 0 and "检查了 1 份档案：0 个错误，0 个警告" in validated.output
     built = run("build", "--strict", cwd=team)
     assert built.exit_code == 0, built.output
     assert (team / "site" / "accounts" / "example-account" / "index.html").is_file()

@@ -3,7 +3,8 @@
 `kadossier build` and `mkdocs build` run the same code: MkDocs loads mkdocs.yml and the kadossier plugin
 runs the build's steps (kadossier.build.wiki). This module hands the plugin the command's options, skips a
 build when nothing changed since the last one (kadossier.build.uptodate), adds Material's offline plugin for
-`--offline`, and turns MkDocs' failures into clean `KadossierError`s.
+`--offline`, and turns MkDocs' failures into clean `KadossierError`s. The plugin speaks the workspace's
+language while MkDocs builds; the messages here are the command's, in its language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from kadossier.build import uptodate
 from kadossier.errors import KadossierError
 from kadossier.site import staging
 from kadossier.site.offline import offline_enabled
+from kadossier.utils.i18n import ntr, tr
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 
@@ -36,7 +38,7 @@ def _config(workspace: Workspace, *, offline: bool = False, **options: Any) -> A
     config = load_config(config_file=str(workspace.config_file), **options)
     plugin = config.plugins.get("kadossier")
     if plugin is None:  # pragma: no cover - a workspace lists the plugin by definition
-        raise KadossierError(f"{workspace.config_file} does not list the kadossier plugin")
+        raise KadossierError(tr("{path} does not list the kadossier plugin", path=workspace.config_file))
     if offline and not offline_enabled(config):
         from material.plugins.offline.plugin import OfflinePlugin
 
@@ -79,11 +81,11 @@ def build_site(
         site_dir = workspace.root / OFFLINE_SITE_DIR
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())
-    with staging.build_lock(workspace.root, f"kadossier build of {workspace.root}"):
+    with staging.build_lock(workspace.root, tr("kadossier build of {root}", root=workspace.root)):
         try:
             config = _config(workspace, offline=offline, **overrides)
         except (Abort, ConfigurationError) as exc:
-            raise KadossierError(f"site not built: {exc}") from None
+            raise KadossierError(tr("site not built: {error}", error=exc)) from None
         config.plugins["kadossier"].use(options)
         return _build(workspace, config, options, force=force)
 
@@ -115,7 +117,7 @@ def _build(workspace: Workspace, config: Any, options: BuildOptions, *, force: b
     except PluginError as exc:
         raise KadossierError(str(exc)) from None
     except (Abort, ConfigurationError) as exc:
-        raise KadossierError(f"site not built: {exc}") from None
+        raise KadossierError(tr("site not built: {error}", error=exc)) from None
     except OSError as exc:  # MkDocs writing the pages: disk full, read-only folder
         raise staging.not_written(exc, target) from None
     finally:
@@ -125,13 +127,25 @@ def _build(workspace: Workspace, config: Any, options: BuildOptions, *, force: b
     if report is not None and report.failed:
         names = ", ".join(name for name, _ in report.failed)
         raise KadossierError(
-            f"{len(report.failed)} PDFs were not made: {names}; the site in {config.site_dir} was not replaced"
+            ntr(
+                "{n} PDF was not made: {names}; the site in {folder} was not replaced",
+                "{n} PDFs were not made: {names}; the site in {folder} was not replaced",
+                len(report.failed),
+                names=names,
+                folder=config.site_dir,
+            )
         )
     folder = Path(config.site_dir)
     try:
         uptodate.save(workspace.root, uptodate.Stamp(inputs, uptodate.outputs(folder), recorder.warnings))
     except OSError as exc:
-        log.warning(f"the next build will not know this one: cannot write {exc.filename}: {exc.strerror}")
+        log.warning(
+            tr(
+                "the next build will not know this one: cannot write {path}: {error}",
+                path=exc.filename,
+                error=exc.strerror,
+            )
+        )
     return Built(folder, report)
 
 

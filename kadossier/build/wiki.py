@@ -9,6 +9,8 @@
 4. `abandon` (on_build_error): throw the staging folder away.
 
 Red flags are logged as MkDocs warnings (for the flags the workspace warns on), so a strict build fails on them.
+The build speaks the workspace's language (the plugin activates it), so the red flags on the pages, in the PDFs
+and in the log are the same text.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
 from kadossier.site.pages import GeneratedPage, Site
 from kadossier.utils.files import CACHE_DIR
+from kadossier.utils.i18n import tr
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 
@@ -74,15 +77,15 @@ class WikiBuild:
 
     def start(self, folders: Folders) -> Path:
         """Check the dossiers and render the pages; return the folder MkDocs is to build into."""
-        what = "rebuild for serve" if self.serving else "build"
         root = self.workspace.root
-        self._lock.enter_context(staging.build_lock(root, f"{what} of {root}"))
+        purpose = tr("rebuild for serve of {root}", root=root) if self.serving else tr("build of {root}", root=root)
+        self._lock.enter_context(staging.build_lock(root, purpose))
         staging.check_site_dir(folders.site_dir, root, folders.docs_dir, self.workspace.dossiers_dir)
         if not self.serving:  # build, gh-deploy: MkDocs empties site_dir
             staging.check_replaceable(folders.site_dir)
         history = read_history(self.workspace.dossiers_dir)
         if not history.available:
-            log.info(f"no dossier history on the site: {history.note}")
+            log.info(tr("no dossier history on the site: {note}", note=history.note))
         self._site = Site(
             self.presenter,
             root,
@@ -109,7 +112,7 @@ class WikiBuild:
         problems = [p for c in generated.checked for p in c.problems]
         errors = [str(p) for p in problems if p.severity is Severity.ERROR]
         if errors:
-            raise KadossierError("invalid dossiers (run 'kadossier validate'):\n" + "\n".join(errors))
+            raise KadossierError(tr("invalid dossiers (run 'kadossier validate'):") + "\n" + "\n".join(errors))
         warned = self.options.settings.warn
         warn = set(warned if warned is not None else RED_FLAGS)
         for problem in problems:
@@ -159,14 +162,19 @@ class WikiBuild:
         try:
             report = batch.build(renderer, batch.build_jobs(self.accounts), site_dir / PDF_DIR)
         except KadossierError as exc:
-            raise KadossierError(f"PDFs not built: {exc}") from None
+            raise KadossierError(tr("PDFs not built: {error}", error=exc)) from None
         for problem in report.warnings:
             log.warning(str(problem))
         for name, message in report.failed:
-            log.error(f"PDF of '{name}' not made: {message}")
+            log.error(tr("PDF of '{name}' not made: {message}", name=name, message=message))
         log.info(
-            f"PDFs: {len(report.rendered)} rendered, {len(report.cached)} unchanged (from the cache), "
-            f"{len(report.failed)} failed, in {report.seconds:.1f} s"
+            tr(
+                "PDFs: {rendered} rendered, {cached} unchanged (from the cache), {failed} failed, in {seconds} s",
+                rendered=len(report.rendered),
+                cached=len(report.cached),
+                failed=len(report.failed),
+                seconds=f"{report.seconds:.1f}",
+            )
         )
         self.pdf_report = report
 
@@ -177,10 +185,12 @@ class WikiBuild:
                 staging.mark(site_dir)
             return
         if self.pdf_report is not None and self.pdf_report.failed:
-            log.error(f"the previous site in {target} is kept: not every PDF could be made")
+            log.error(tr("the previous site in {folder} is kept: not every PDF could be made", folder=target))
             self.abandon()
         elif warnings:  # MkDocs fails a strict build with warnings after this step
-            log.error(f"the previous site in {target} is kept: the build had warnings, and it is strict")
+            log.error(
+                tr("the previous site in {folder} is kept: the build had warnings, and it is strict", folder=target)
+            )
             self.abandon()
         else:
             staging.swap(staged, target)

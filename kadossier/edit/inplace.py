@@ -24,6 +24,7 @@ from pathlib import Path
 from kadossier.errors import EditError
 from kadossier.utils import locks
 from kadossier.utils.files import CACHE_DIR
+from kadossier.utils.i18n import ntr, tr
 from kadossier.workspace.root import config_above
 
 EDITS_DIR = "edit"
@@ -49,7 +50,14 @@ class Editing:
         try:
             folder = Path(tempfile.mkdtemp(dir=self.folder, prefix=self.prefix))
         except OSError as exc:
-            raise EditError(f"{self.shown} was not edited: cannot write in {self.folder}: {exc.strerror}") from None
+            raise EditError(
+                tr(
+                    "{path} was not edited: cannot write in {folder}: {error}",
+                    path=self.shown,
+                    folder=self.folder,
+                    error=exc.strerror,
+                )
+            ) from None
         temporary = folder / self.path.name
         try:
             with open(temporary, "wb") as out:
@@ -61,12 +69,17 @@ class Editing:
             _refuse_links(self.path, self.shown)
             if self.path.read_bytes() != self.original:
                 raise EditError(
-                    f"{self.shown} changed while kadossier was editing it (saved in an editor?); kadossier did not "
-                    "replace it, so that change is kept: run the command again"
+                    tr(
+                        "{path} changed while kadossier was editing it (saved in an editor?); kadossier did not "
+                        "replace it, so that change is kept: run the command again",
+                        path=self.shown,
+                    )
                 )
             os.replace(temporary, self.path)
         except OSError as exc:  # disk full, a read-only folder: the file is as it was
-            raise EditError(f"{self.shown} was not edited, it is as it was: {exc.strerror or exc}") from None
+            raise EditError(
+                tr("{path} was not edited, it is as it was: {error}", path=self.shown, error=exc.strerror or exc)
+            ) from None
         finally:
             temporary.unlink(missing_ok=True)
             folder.rmdir()
@@ -83,7 +96,9 @@ def editing(path: Path, shown: str, purpose: str) -> Iterator[Editing]:
         _remove_stale(path, folder, prefix)
         _refuse_links(path, shown)
         if not path.stat().st_mode & 0o222:  # by its mode, not os.access: root may write anything
-            raise EditError(f"{shown} is read-only; make it writable (chmod u+w) to edit it with kadossier")
+            raise EditError(
+                tr("{path} is read-only; make it writable (chmod u+w) to edit it with kadossier", path=shown)
+            )
         yield Editing(path, shown, path.read_bytes(), folder, prefix)
 
 
@@ -98,14 +113,24 @@ def _refuse_links(path: Path, shown: str) -> None:
     if path.is_symlink():
         target = path.parent / os.readlink(path)
         raise EditError(
-            f"{shown} is a symbolic link to {target}; kadossier does not edit through links (the link would become "
-            "a copy and the two would silently diverge): edit the target file, or replace the link by the file"
+            tr(
+                "{path} is a symbolic link to {target}; kadossier does not edit through links (the link would become "
+                "a copy and the two would silently diverge): edit the target file, or replace the link by the file",
+                path=shown,
+                target=target,
+            )
         )
     links = path.stat().st_nlink
     if links > 1:
         raise EditError(
-            f"{shown} has {links} hard links (other names for the same file); kadossier does not edit it, since "
-            "the other names would keep the old content: edit it by hand, or replace it by a copy (cp, then mv)"
+            ntr(
+                "{path} has {n} hard link (other names for the same file); kadossier does not edit it, since "
+                "the other names would keep the old content: edit it by hand, or replace it by a copy (cp, then mv)",
+                "{path} has {n} hard links (other names for the same file); kadossier does not edit it, since "
+                "the other names would keep the old content: edit it by hand, or replace it by a copy (cp, then mv)",
+                links,
+                path=shown,
+            )
         )
 
 

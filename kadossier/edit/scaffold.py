@@ -1,6 +1,8 @@
 """Create things from templates: a new dossier (`kadossier new`) and a new workspace (`kadossier init`).
 
-Nothing here overwrites a file, and every dossier written is checked before it is written.
+Nothing here overwrites a file, and every dossier written is checked before it is written. What is written
+is in the workspace's language: `scaffold/<name>.<language>.<ext>` where the templates have one (its comments
+and placeholders), else `scaffold/<name>.<ext>`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from kadossier.dossier.schema import json_schema_text
 from kadossier.errors import ScaffoldError
 from kadossier.render.templating import environment
 from kadossier.utils import files
+from kadossier.utils.i18n import speaking, tr
 
 MAX_SLUG = 60
 
@@ -33,13 +36,16 @@ def slug_for(name: str) -> str:
 def check_slug(slug: str) -> str:
     """Return `slug` if it is a safe account id, else raise `ScaffoldError` saying why."""
     if "/" in slug or "\\" in slug or ".." in slug:
-        raise ScaffoldError(f"slug '{slug}' must not contain path separators or '..'")
+        raise ScaffoldError(tr("slug '{slug}' must not contain path separators or '..'", slug=slug))
     if not ACCOUNT_ID.fullmatch(slug):
         raise ScaffoldError(
-            f"slug '{slug}' must be lowercase ASCII letters and digits joined by - or _ (like 'shenyang-daily')"
+            tr(
+                "slug '{slug}' must be lowercase ASCII letters and digits joined by - or _ (like 'shenyang-daily')",
+                slug=slug,
+            )
         )
     if slug in RESERVED_NAMES:
-        raise ScaffoldError(f"slug '{slug}' is a reserved device name on Windows; choose another --slug")
+        raise ScaffoldError(tr("slug '{slug}' is a reserved device name on Windows; choose another --slug", slug=slug))
     return slug
 
 
@@ -60,20 +66,21 @@ def new_dossier(
     slug: str | None = None,
     today: date,
     workspace_root: Path | None = None,
+    language: str = "en",
 ) -> Path:
-    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template."""
+    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template of `language`."""
     if not name.strip():
-        raise ScaffoldError("the account name is empty")
+        raise ScaffoldError(tr("the account name is empty"))
     if slug is None:
         slug = slug_for(name)
         if not slug:
-            raise ScaffoldError(f"cannot make an ASCII file name from '{name}'; pass one with --slug")
+            raise ScaffoldError(tr("cannot make an ASCII file name from '{name}'; pass one with --slug", name=name))
     check_slug(slug)
     path = dossiers_dir / f"{slug}.yaml"
     for existing in (path, path.with_suffix(".yml")):
         if existing.exists():
-            raise ScaffoldError(f"{existing} already exists; choose another --slug")
-    template = environment(workspace_root).get_template("scaffold/dossier.yaml")
+            raise ScaffoldError(tr("{path} already exists; choose another --slug", path=existing))
+    template = environment(workspace_root).select_template(_in(language, "scaffold/dossier.yaml"))
     text = template.render(name=name, owner=owner, today=today.isoformat(), schema=SCHEMA_FILE)
     _check_template_output(text)
     dossiers_dir.mkdir(parents=True, exist_ok=True)
@@ -100,19 +107,21 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
     config = root / "mkdocs.yml"
     for existing in (config, root / "mkdocs.yaml"):
         if existing.exists() or existing.is_symlink():
-            raise ScaffoldError(f"{existing} already exists: {root} is a workspace already")
+            raise ScaffoldError(tr("{path} already exists: {root} is a workspace already", path=existing, root=root))
     if root.exists() and not root.is_dir():
-        raise ScaffoldError(f"{root} is a file, not a folder")
+        raise ScaffoldError(tr("{path} is a file, not a folder", path=root))
     dossiers = root / "dossiers"
     if dossiers.exists() and not dossiers.is_dir():
-        raise ScaffoldError(f"{dossiers} is a file; a workspace keeps its dossiers in a folder of that name")
+        raise ScaffoldError(
+            tr("{path} is a file; a workspace keeps its dossiers in a folder of that name", path=dossiers)
+        )
     has_dossiers = dossiers.is_dir() and any(p.suffix in SUFFIXES for p in dossiers.iterdir())
     env = environment()
     written: list[Path] = []
     folders = [folder for folder in (dossiers, root, *root.parents) if not folder.exists()]
     try:
         root.mkdir(parents=True, exist_ok=True)
-        rendered = env.get_template("scaffold/mkdocs.yml").render(
+        rendered = env.select_template(_in(language, "scaffold/mkdocs.yml")).render(
             site_name=site_name, language=language, currency=currency
         )
         _create(config, rendered)
@@ -127,13 +136,25 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
         if has_dossiers:
             write_schema(dossiers)
         else:
-            written.append(new_dossier(dossiers, "Example Account", owner=owner, slug="example-account", today=today))
+            with speaking(language):
+                example = tr("Example Account")
+            written.append(
+                new_dossier(dossiers, example, owner=owner, slug="example-account", today=today, language=language)
+            )
     except BaseException as exc:
         _take_back(written, folders)
         if isinstance(exc, OSError):
-            raise ScaffoldError(f"cannot create the workspace: {exc.filename or root}: {exc.strerror or exc}") from None
+            raise ScaffoldError(
+                tr("cannot create the workspace: {path}: {error}", path=exc.filename or root, error=exc.strerror or exc)
+            ) from None
         raise
     return written
+
+
+def _in(language: str, name: str) -> list[str]:
+    """The template `name` in `language` (`scaffold/mkdocs.zh.yml`), then the default one."""
+    stem, dot, suffix = name.rpartition(".")
+    return [f"{stem}.{language}{dot}{suffix}", name]
 
 
 def _take_back(written: list[Path], folders: list[Path]) -> None:
@@ -157,9 +178,9 @@ def _create(path: Path, text: str) -> None:
                 path.unlink(missing_ok=True)
                 raise
     except FileExistsError:
-        raise ScaffoldError(f"{path} already exists; it was left as it is") from None
+        raise ScaffoldError(tr("{path} already exists; it was left as it is", path=path)) from None
     except OSError as exc:
-        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise ScaffoldError(tr("cannot write {path}: {error}", path=path, error=exc.strerror or exc)) from None
 
 
 def _check_template_output(text: str) -> None:
@@ -167,8 +188,8 @@ def _check_template_output(text: str) -> None:
     try:
         loaded = parse(text)
     except LoadError as exc:
-        raise ScaffoldError(f"the dossier template does not produce valid YAML: {exc}") from None
+        raise ScaffoldError(tr("the dossier template does not produce valid YAML: {error}", error=exc)) from None
     try:
         Dossier.model_validate({**loaded.data, "schema_version": 1})
     except ValidationError as exc:
-        raise ScaffoldError(f"the dossier template does not produce a valid dossier: {exc}") from None
+        raise ScaffoldError(tr("the dossier template does not produce a valid dossier: {error}", error=exc)) from None

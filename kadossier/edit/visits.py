@@ -11,6 +11,8 @@ does not foresee, the new text is parsed and must hold exactly the data of the o
 change applied (quoted and plain text told apart); otherwise the edit is refused and the file is left as
 it was. Only a file that is valid is edited, and the result must be valid too. The file is replaced by
 `kadossier/inplace.py`: one edit at a time, never over a change made meanwhile, never through a link.
+The comments it writes into the file are in the workspace's language (the file is the workspace's document),
+its messages in the command's.
 """
 
 from __future__ import annotations
@@ -27,22 +29,34 @@ from kadossier.dossier.load import LoadError, Located, Plain, as_written, load_b
 from kadossier.edit.inplace import Editing, editing
 from kadossier.errors import EditError
 from kadossier.render.templating import yaml_string
+from kadossier.utils.i18n import speaking, tr
 from kadossier.utils.messages import did_you_mean, display_path
+from kadossier.workspace.root import config_above, language_of
 
 try:  # the loader's parser, so that lines and columns agree with its positions
     from yaml import CSafeLoader as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
-RECORD_BLOCK = [
-    "record:  # fill in right after the visit (拜访后马上填写), then remove the # signs",
-    "  # outcome: what happened, in a sentence or two",
-    "  # learned: [what we learned about them and the project]",
-    "  # commitments: [what we promised, what they promised]",
-    "  # next_steps: [who does what, by when]",
-    "  # follow_up: YYYY-MM-DD",
-]
-"""The record a visit marked done gets: empty (so the red flag stays until it is filled) and commented."""
+
+def record_block(path: Path) -> list[str]:
+    """The record a visit marked done gets: empty (so the red flag stays until it is filled), commented in the
+    language of the workspace that holds `path`."""
+    with speaking(_language(path)):
+        return [
+            "record:  # " + tr("fill in right after the visit (拜访后马上填写), then remove the # signs"),
+            "  # outcome: " + tr("what happened, in a sentence or two"),
+            "  # learned: " + tr("[what we learned about them and the project]"),
+            "  # commitments: " + tr("[what we promised, what they promised]"),
+            "  # next_steps: " + tr("[who does what, by when]"),
+            "  # follow_up: YYYY-MM-DD",
+        ]
+
+
+def _language(path: Path) -> str:
+    """The `language` setting of the workspace that holds `path` (English if none says so)."""
+    config = config_above(path.parent.resolve())
+    return (language_of(config) if config is not None else None) or "en"
 
 
 @dataclass
@@ -73,12 +87,12 @@ class _Text:
 def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
     """Set the visit's status to done and give it an empty, commented record block; return what changed."""
     shown = display_path(path)
-    with editing(path, shown, f"kadossier visit --done {visit_id} on {shown}") as edit:
+    with editing(path, shown, tr("kadossier visit --done {visit} on {path}", visit=visit_id, path=shown)) as edit:
         loaded, _ = _load_valid(edit, today)
         text = _Text.read(edit.original)
         visits, index = _visit(loaded, shown, visit_id)
         item = _item(visits, index, shown)
-        _require_block(text, item, shown, f"visit '{visit_id}'")
+        _require_block(text, item, shown, visit_id)
         assert item.keys is not None
         expected = copy.deepcopy(loaded.data)
         data = expected["visits"][index]
@@ -86,14 +100,18 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
         status = data.get("status")
         if status == "cancelled":
             raise EditError(
-                f"{shown}: visit '{visit_id}' is cancelled; set its status by hand if it took place after all"
+                tr(
+                    "{path}: visit '{visit}' is cancelled; set its status by hand if it took place after all",
+                    path=shown,
+                    visit=visit_id,
+                )
             )
         ends = _last_lines(loaded.text)
         if "record" not in item.keys:
             last = _after_comments(text, _end(ends, item), item.col)
-            text.insert(last, [" " * item.col + line for line in RECORD_BLOCK])
+            text.insert(last, [" " * item.col + line for line in record_block(path)])
             data["record"] = None
-            done.append("added an empty record block (fill it in now)")
+            done.append(tr("added an empty record block (fill it in now)"))
         if status != "done":
             if "status" in item.keys:
                 mark = item.values["status"]  # type: ignore[call-overload]
@@ -107,7 +125,7 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
             data["status"] = Plain("done")
             done.insert(0, "status: done")
         if not done:
-            raise EditError(f"{shown}: visit '{visit_id}' is already done and has a record")
+            raise EditError(tr("{path}: visit '{visit}' is already done and has a record", path=shown, visit=visit_id))
         _save(edit, text, expected, today)
         return done
 
@@ -115,32 +133,41 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
 def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
     """Add a planned visit skeleton at the end of the visits (creating the list if there is none)."""
     shown = display_path(path)
-    with editing(path, shown, f"kadossier visit --plan {visit_id} on {shown}") as edit:
+    with editing(path, shown, tr("kadossier visit --plan {visit} on {path}", visit=visit_id, path=shown)) as edit:
         loaded, dossier = _load_valid(edit, today)
         text = _Text.read(edit.original)
         existing = {str(v.get("id")) for v in loaded.data.get("visits") or [] if isinstance(v, dict)}
         if visit_id in existing:
             free = next(f"{visit_id}-{n}" for n in range(2, len(existing) + 3) if f"{visit_id}-{n}" not in existing)
             raise EditError(
-                f"{shown} already has a visit '{visit_id}'; give the new visit another id as VISIT_ID: "
-                f"kadossier visit {path.stem} {free} --plan --date {day.isoformat()}"
+                tr(
+                    "{path} already has a visit '{visit}'; give the new visit another id as VISIT_ID: "
+                    "kadossier visit {account} {free} --plan --date {day}",
+                    path=shown,
+                    visit=visit_id,
+                    account=path.stem,
+                    free=free,
+                    day=day.isoformat(),
+                )
             )
+        with speaking(_language(path)):
+            objective, theirs = tr("what we want from this visit (拜访目的)"), tr("their people, by id")
         fields = [
             f"id: {visit_id}",
             f"date: {day.isoformat()}",
             "kind: visit",
             "status: planned",
-            "objective:  # what we want from this visit (拜访目的)",
+            f"objective:  # {objective}",
             "location:",
             f"ours: [{yaml_string(dossier.owner)}]",
-            "theirs: []  # their people, by id",
+            f"theirs: []  # {theirs}",
             "agenda: []",
             "questions: []",
             "materials: []",
         ]
         new = parse("\n".join(fields) + "\n").data
         if new.get("id") != visit_id:
-            raise EditError(f"'{visit_id}' cannot be a visit id; use letters, digits and -")
+            raise EditError(tr("'{visit}' cannot be a visit id; use letters, digits and -", visit=visit_id))
         expected = copy.deepcopy(loaded.data)
         expected["visits"] = [*(expected.get("visits") or []), new]
         dash, col, after = _where_to_plan(loaded, text, shown)
@@ -157,7 +184,7 @@ def _where_to_plan(loaded: Any, text: _Text, shown: str) -> tuple[int, int, int]
     ends = _last_lines(loaded.text)
     if isinstance(visits, Located) and visits.values:
         first = _item(visits, 0, shown)
-        _require_block(text, first, shown, "the visits list")
+        _require_block(text, first, shown, None)
         dash = text.lines[first.line][: first.col].rstrip().rfind("-")
         last: Any = list(visits.values)[-1]
         last_col = last.col if isinstance(last, Located) else last.column
@@ -166,7 +193,7 @@ def _where_to_plan(loaded: Any, text: _Text, shown: str) -> tuple[int, int, int]
         line = keys["visits"].line
         rest = text.lines[line][keys["visits"].column + len("visits") :].split("#")[0].strip(" :\r\n")
         if rest not in ("", "[]"):
-            raise EditError(f"{shown}:{line + 1}: visits is not a list; fix it by hand")
+            raise EditError(tr("{path}:{line}: visits is not a list; fix it by hand", path=shown, line=line + 1))
         if rest:  # "visits: []" becomes "visits:", the one line that has to change
             original = text.lines[line]
             text.lines[line] = original[: keys["visits"].column] + "visits:" + original[len(original.rstrip("\r\n")) :]
@@ -184,11 +211,17 @@ def _load_valid(edit: Editing, today: dt.date) -> tuple[Any, Any]:
     checked = validate.check_file(edit.path, today, name=edit.shown)
     if checked.errors or checked.dossier is None:
         problems = "\n".join(str(p) for p in checked.errors)
-        raise EditError(f"{edit.shown} is already invalid, so kadossier did not edit it; fix these first:\n{problems}")
+        raise EditError(
+            tr("{path} is already invalid, so kadossier did not edit it; fix these first:", path=edit.shown)
+            + "\n"
+            + problems
+        )
     try:
         return load_bytes(edit.original), checked.dossier
     except LoadError as exc:  # changed between the two reads: the replace would refuse anyway
-        raise EditError(f"{edit.shown} changed while kadossier was reading it; run the command again") from exc
+        raise EditError(
+            tr("{path} changed while kadossier was reading it; run the command again", path=edit.shown)
+        ) from exc
 
 
 def _save(edit: Editing, text: _Text, expected: dict[str, Any], today: dt.date) -> None:
@@ -204,15 +237,21 @@ def _save(edit: Editing, text: _Text, expected: dict[str, Any], today: dt.date) 
         problem = _difference(as_written(expected), as_written(got))
     if problem:
         raise EditError(
-            f"{edit.shown}: kadossier cannot make this edit in this file's layout ({problem}), so the file was "
-            "left as it was; make the change by hand"
+            tr(
+                "{path}: kadossier cannot make this edit in this file's layout ({problem}), so the file was "
+                "left as it was; make the change by hand",
+                path=edit.shown,
+                problem=problem,
+            )
         )
 
     def check(temporary: Path) -> None:
         checked = validate.check_file(temporary, today, name=edit.shown)
         if checked.errors:
             problems = "\n".join(str(p) for p in checked.errors)
-            raise EditError(f"the edit would make {edit.shown} invalid, so it was not saved:\n{problems}")
+            raise EditError(
+                tr("the edit would make {path} invalid, so it was not saved:", path=edit.shown) + "\n" + problems
+            )
 
     edit.replace(new, check)
 
@@ -222,7 +261,10 @@ def _difference(expected: Any, got: Any, where: str = "") -> str:
     if isinstance(expected, dict) and isinstance(got, dict):
         for key in [*expected, *(k for k in got if k not in expected)]:
             if key not in got or key not in expected:
-                return f"{where + '.' if where else ''}{key} would be {'removed' if key not in got else 'added'}"
+                field = f"{where + '.' if where else ''}{key}"
+                if key not in got:
+                    return tr("{field} would be removed", field=field)
+                return tr("{field} would be added", field=field)
             found = _difference(expected[key], got[key], f"{where + '.' if where else ''}{key}")
             if found:
                 return found
@@ -230,7 +272,9 @@ def _difference(expected: Any, got: Any, where: str = "") -> str:
     if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
         pairs = enumerate(zip(expected, got, strict=True))
         return next((d for i, (e, g) in pairs if (d := _difference(e, g, f"{where}[{i}]"))), "")
-    return "" if expected == got else f"the value of {where or 'the file'} would change"
+    if expected == got:
+        return ""
+    return tr("the value of {field} would change", field=where) if where else tr("the value of the file would change")
 
 
 def _last_lines(text: str) -> dict[tuple[str, int, int], int]:
@@ -290,7 +334,9 @@ def _visit(loaded: Any, shown: str, visit_id: str) -> tuple[Located, int]:
     items = loaded.data.get("visits") or []
     ids = [str(v.get("id")) for v in items if isinstance(v, dict)]
     if not isinstance(visits, Located) or visit_id not in ids:
-        raise EditError(f"{shown} has no visit '{visit_id}'{did_you_mean(visit_id, ids)}")
+        raise EditError(
+            tr("{path} has no visit '{visit}'{hint}", path=shown, visit=visit_id, hint=did_you_mean(visit_id, ids))
+        )
     return visits, ids.index(visit_id)
 
 
@@ -299,16 +345,34 @@ def _item(sequence: Located, index: int, shown: str) -> Located:
     assert isinstance(sequence.values, list)
     item = sequence.values[index]
     if not isinstance(item, Located) or item.keys is None:
-        raise EditError(f"{shown}:{item.line + 1}: a visit must be a mapping of fields")
+        raise EditError(tr("{path}:{line}: a visit must be a mapping of fields", path=shown, line=item.line + 1))
     return item
 
 
-def _require_block(text: _Text, item: Located, shown: str, what: str) -> None:
-    if text.lines[item.line][item.col : item.col + 1] in ("{", "["):
+def _require_block(text: _Text, item: Located, shown: str, visit_id: str | None) -> None:
+    """Refuse a visit written on one line (`visit_id`), or a visits list whose first visit is (None)."""
+    if text.lines[item.line][item.col : item.col + 1] not in ("{", "["):
+        return
+    if visit_id is None:
         raise EditError(
-            f"{shown}:{item.line + 1}:{item.col + 1}: {what} is written on one line ({{...}}); "
-            "write it as a block of 'key: value' lines to edit it with kadossier"
+            tr(
+                "{path}:{line}:{col}: the visits list is written on one line ({{...}}); "
+                "write it as a block of 'key: value' lines to edit it with kadossier",
+                path=shown,
+                line=item.line + 1,
+                col=item.col + 1,
+            )
         )
+    raise EditError(
+        tr(
+            "{path}:{line}:{col}: visit '{visit}' is written on one line ({{...}}); "
+            "write it as a block of 'key: value' lines to edit it with kadossier",
+            path=shown,
+            line=item.line + 1,
+            col=item.col + 1,
+            visit=visit_id,
+        )
+    )
 
 
 def _scalar_token(line: str, col: int, value: str, shown: str) -> str:
@@ -316,4 +380,6 @@ def _scalar_token(line: str, col: int, value: str, shown: str) -> str:
     for token in (value, f'"{value}"', f"'{value}'"):
         if line.startswith(token, col):
             return token
-    raise EditError(f"{shown}: cannot find '{value}' where the loader put it; edit the file by hand")
+    raise EditError(
+        tr("{path}: cannot find '{value}' where the loader put it; edit the file by hand", path=shown, value=value)
+    )

@@ -23,6 +23,7 @@ from kadossier.dossier.load import LoadError, load_bytes
 from kadossier.dossier.privacy import redact_data
 from kadossier.errors import KadossierError
 from kadossier.history.git import Commit, GitError, History
+from kadossier.utils.i18n import tr
 
 if TYPE_CHECKING:
     from kadossier.dossier.portfolio import Account
@@ -54,7 +55,7 @@ class Change:
 def show(value: Any) -> str:
     """A value on one short line."""
     if value is None:
-        return "(none)"
+        return tr("(none)")
     if isinstance(value, dict):
         text = "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
     elif isinstance(value, list):
@@ -192,7 +193,7 @@ def since_day(
     base = history.at(path, day)
     after = history.since(path, base)
     if base is None and len(after) == 1 and not history.is_modified(path):
-        return Since(day, None, [Step(after[0], [Change("", added="dossier created")])])
+        return Since(day, None, [Step(after[0], [Change("", added=tr("dossier created"))])])
     versions = [(c, blobs.get((c.sha, path))) for c in after]
     base_bytes = blobs.get((base.sha, path)) if base else None
     modified = history.is_modified(path)
@@ -216,7 +217,7 @@ def walk(
         data = _data(raw, redact)
         if data is None:  # a version that does not parse: compare the next one with the last good one
             continue
-        found = changes(previous, data) if previous is not None else [Change("", added="dossier created")]
+        found = changes(previous, data) if previous is not None else [Change("", added=tr("dossier created"))]
         if found:
             steps.append(Step(commit, found))
         previous = data
@@ -253,7 +254,7 @@ def since_revision(history: History, path: Path, revision: str) -> list[Step]:
     try:
         sha, versions = history.since_revision(path, revision)
     except GitError:
-        raise KadossierError(f"unknown revision '{revision}'") from None
+        raise KadossierError(tr("unknown revision '{revision}'", revision=revision)) from None
     blobs = history.blobs([(sha, path), *((c.sha, path) for c in versions)])
     return walk(
         blobs.get((sha, path)),

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kadossier.utils.i18n import tr
+
 _FIELD, _RECORD = "\x1f", "\x1e"
 _FORMAT = f"{_RECORD}%H{_FIELD}%an{_FIELD}%ae{_FIELD}%aI{_FIELD}%s"
 
@@ -142,25 +144,30 @@ class History:
 def read(folder: Path) -> History:
     """Read the history of every dossier file in `folder` (never raises: see `History.note`)."""
     if shutil.which("git") is None:
-        return History(note="git is not installed")
+        return History(note=tr("git is not installed"))
     try:
         top = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode().split("\n")
     except GitError as exc:
         if "dubious ownership" in exc.stderr:  # git's message, in English: _git runs it with LC_ALL=C
             return History(
-                note=f"git refuses to read the repository: it belongs to another user (if you trust it: {exc})"
+                note=tr(
+                    "git refuses to read the repository: it belongs to another user (if you trust it: {error})",
+                    error=exc,
+                )
             )
-        return History(note="not a git repository")
+        return History(note=tr("not a git repository"))
     root = Path(top[0]).resolve()
     if top[1:2] == ["true"]:
-        return History(root, note="a shallow clone (clone with full history, e.g. fetch-depth: 0)")
+        return History(root, note=tr("a shallow clone (clone with full history, e.g. fetch-depth: 0)"))
     try:
         log = _git(root, "log", f"--format={_FORMAT}", "-z", "--name-status", "-M", "--", str(folder))
         status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(folder))
     except GitError as exc:
         if not _has_commits(root):
-            return History(root, note="the repository has no commits yet (commit the dossiers to see their history)")
-        return History(root, note=f"git could not read the history ({exc})")
+            return History(
+                root, note=tr("the repository has no commits yet (commit the dossiers to see their history)")
+            )
+        return History(root, note=tr("git could not read the history ({error})", error=exc))
     history = History(root)
     lineage = _Lineage()
     for record in log.decode("utf-8", errors="replace").split(_RECORD)[1:]:
@@ -256,7 +263,7 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     if result.returncode != 0:
         stderr = result.stderr.decode("utf-8", errors="replace").strip()
         lines = stderr.splitlines()
-        raise GitError(lines[-1].strip() if lines else f"git {args[0]} failed", stderr)
+        raise GitError(lines[-1].strip() if lines else tr("git {command} failed", command=args[0]), stderr)
     return result.stdout
 
 
