@@ -106,7 +106,9 @@ def test_the_compiled_catalog_is_the_po() -> None:
     with MO.open("rb") as stream:
         compiled = read_mo(stream)
     in_mo = {
-        (m.id[0] if isinstance(m.id, tuple) else m.id): (m.string[0] if isinstance(m.string, tuple) else m.string)
+        (m.id[0] if isinstance(m.id, (tuple, list)) else m.id): (
+            m.string[0] if isinstance(m.string, (tuple, list)) else m.string
+        )
         for m in compiled
         if m.id
     }
