@@ -177,7 +177,7 @@ def test_chinese_labels_render_without_tofu(workspace: Path) -> None:
     result = pdf_cli(workspace, "shenyang-daily", "-o", str(workspace / "pack.pdf"))
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     content = flat(text(workspace / "pack.pdf"))
-    for expected in ["目录", "概览", "决策链", "角色与级别", "竞争对手", "机密", "第3页,共", "万国利"]:
+    for expected in ["目录", "概览", "决策链", "角色与级别", "竞争对手", "机密", "第3页，共", "万国利"]:
         assert expected in content, expected
     assert "missing-glyph" not in result.output  # type: ignore[attr-defined]
 

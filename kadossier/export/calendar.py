@@ -90,7 +90,7 @@ def _events(context: _Events, chunk: slice) -> tuple[bytes, bool]:
             event.add("uid", uid(account.id, visit.id))
             event.add("dtstamp", stamp)
             objective = (text(visit.objective).splitlines() or [presenter.label("visit_kind", visit.kind)])[0]
-            event.add("summary", f"{d.display_name}: {objective}")
+            event.add("summary", f"{d.display_name}{presenter.ui['colon']}{objective}")
             if isinstance(visit.date, dt.datetime):
                 start = visit.date.replace(tzinfo=zone) if zone else visit.date
                 zoned = zoned or zone is not None
@@ -113,21 +113,22 @@ def _events(context: _Events, chunk: slice) -> tuple[bytes, bool]:
 
 def _description(d: Dossier, visit: Visit, presenter: Presenter) -> str:
     ui, field = presenter.ui, presenter.field
-    lines = [f"{ui['account']}: {d.name}"]
+    colon, comma = ui["colon"], ui["list_sep"]  # ": " and ", " in English, full-width in Chinese
+    lines = [f"{ui['account']}{colon}{d.name}"]
     if visit.objective:
-        lines.append(f"{ui['objective']}: {text(visit.objective)}")
+        lines.append(f"{ui['objective']}{colon}{text(visit.objective)}")
     project = d.project(visit.project)
     if project is not None:
-        lines.append(f"{field('project')}: {project.name}")
+        lines.append(f"{field('project')}{colon}{project.name}")
     if visit.ours:
-        lines.append(f"{ui['our_attendees']}: {', '.join(visit.ours)}")
+        lines.append(f"{ui['our_attendees']}{colon}{comma.join(visit.ours)}")
     if visit.theirs:
         names = []
         for pid in visit.theirs:
             person = d.person(pid)
             names.append(pid if person is None else f"{person.name} ({person.title})" if person.title else person.name)
-        lines.append(f"{ui['their_attendees']}: {', '.join(names)}")
+        lines.append(f"{ui['their_attendees']}{colon}{comma.join(names)}")
     if visit.agenda:
-        lines.append(f"{field('agenda')}:")
+        lines.append(f"{field('agenda')}{colon.rstrip()}")
         lines += [f"- {item}" for item in items(visit.agenda)]
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from kadossier.pdf.render import (
     weasyprint_warnings,
 )
 from kadossier.render.links import PDF_DIR
+from kadossier.utils.i18n import tr
 from kadossier.utils.parallel import isolated_imap, parallel_map
 
 PROGRESS_FROM = 8
@@ -186,7 +187,7 @@ def _render(context: _Rendering, pdf: _Pdf) -> Rendered:
             context.renderer.write(pdf.html, pdf.target, context.fontset)
         except MemoryError:
             limit = context.renderer.memory_limit or 0
-            return Rendered(f"over the memory limit for one PDF ({limit // 2**20} MiB)", list(messages))
+            return Rendered(tr("over the memory limit for one PDF ({mib} MiB)", mib=limit // 2**20), list(messages))
         except (Exception, FatalURLFetchingError) as exc:  # reported by name; the others go on
             return Rendered(describe_failure(exc), list(messages))
     return Rendered(None, list(messages))
@@ -200,7 +201,7 @@ def _with_progress(
         return
     import click
 
-    with click.progressbar(length=total, label=f"rendering {total} PDFs", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=tr("rendering {total} PDFs", total=total), file=sys.stderr) as bar:
         for result in results:
             bar.update(1)
             yield result

@@ -15,6 +15,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from kadossier.utils.i18n import tr
+
 
 class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type hints
     """A template asked for a resource outside the allowed folders: the render stops."""
@@ -45,7 +47,9 @@ class LocalFetcher(URLFetcher):  # type: ignore[misc]
                     data = path.read_bytes()
                     _check_image(path.name, kind, data)
                     return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
-        raise FetchRefused(f"refused to fetch {url[:200]!r}: PDFs may only use files in the template folders")
+        raise FetchRefused(
+            tr("refused to fetch {url}: PDFs may only use files in the template folders", url=repr(url[:200]))
+        )
 
 
 MAX_PIXELS = 25_000_000
@@ -64,6 +68,14 @@ def _check_image(name: str, kind: str, data: bytes) -> None:
         with Image.open(BytesIO(data)) as image:  # reads the header; pixels are decoded only on demand
             width, height = image.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise FetchRefused(f"refused {name}: not an image that can be read safely") from None
+        raise FetchRefused(tr("refused {name}: not an image that can be read safely", name=name)) from None
     if width * height > MAX_PIXELS:
-        raise FetchRefused(f"refused {name}: {width}x{height} pixels is over the limit of {MAX_PIXELS:,}")
+        raise FetchRefused(
+            tr(
+                "refused {name}: {width}x{height} pixels is over the limit of {limit}",
+                name=name,
+                width=width,
+                height=height,
+                limit=f"{MAX_PIXELS:,}",
+            )
+        )

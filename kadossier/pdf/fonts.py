@@ -29,6 +29,7 @@ from typing import Any
 from kadossier.errors import FontError
 from kadossier.utils import cache
 from kadossier.utils.files import atomic, write
+from kadossier.utils.i18n import tr
 from kadossier.utils.parallel import parallel_map
 
 FAMILY = "Kadossier Sans"
@@ -94,9 +95,13 @@ def _fallback_coverage(family: str) -> tuple[list[int], list[int]]:
             timeout=30,
         )
     except FileNotFoundError:
-        raise FontError("fc-match (fontconfig) is not installed: run .ci/setup or 'apt install fontconfig'") from None
+        raise FontError(
+            tr("fc-match (fontconfig) is not installed: run .ci/setup or 'apt install fontconfig'")
+        ) from None
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        raise FontError(f"fc-match failed to list the fonts that '{family}' falls back to: {exc}") from None
+        raise FontError(
+            tr("fc-match failed to list the fonts that '{family}' falls back to: {error}", family=family, error=exc)
+        ) from None
     ranges = sorted(
         (int(first, 16), int(last or first, 16))
         for part in result.stdout.split()
@@ -127,15 +132,21 @@ def locate(family: str) -> dict[int, FontSource]:
             )
         except FileNotFoundError:
             raise FontError(
-                "fc-match (fontconfig) is not installed: run .ci/setup or 'apt install fontconfig'"
+                tr("fc-match (fontconfig) is not installed: run .ci/setup or 'apt install fontconfig'")
             ) from None
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise FontError(f"fc-match failed to look up the PDF font '{family}': {exc}") from None
+            raise FontError(
+                tr("fc-match failed to look up the PDF font '{family}': {error}", family=family, error=exc)
+            ) from None
         path, index, families = [*result.stdout.split("\t"), "", ""][:3]
         if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
             raise FontError(
-                f"the PDF font '{family}' is not installed (fontconfig offers '{families.split(',')[0]}' instead);"
-                " install it (Debian/Ubuntu: apt install fonts-noto-cjk) or set the plugin option pdf_font"
+                tr(
+                    "the PDF font '{family}' is not installed (fontconfig offers '{offered}' instead); install it "
+                    "(Debian/Ubuntu: apt install fonts-noto-cjk) or set the plugin option pdf_font",
+                    family=family,
+                    offered=families.split(",")[0],
+                )
             )
         faces[weight] = FontSource(Path(path), int(index or 0), family, weight)
     return faces

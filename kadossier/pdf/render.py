@@ -40,6 +40,7 @@ from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem
 from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, atomic
+from kadossier.utils.i18n import ntr, tr
 from kadossier.utils.messages import display_path
 from kadossier.workspace.options import BuildOptions
 
@@ -190,7 +191,7 @@ class Renderer:
         dossier = job.account.dossier
         visit = dossier.visit(job.visit) if job.visit is not None else None
         if job.visit is not None and visit is None:
-            raise PdfError(f"account '{job.account.id}' has no visit '{job.visit}'")
+            raise PdfError(tr("account '{account}' has no visit '{visit}'", account=job.account.id, visit=job.visit))
         context = {
             "account": job.account,
             "d": dossier,
@@ -314,7 +315,7 @@ class Renderer:
             text = texts[path]
             at = text.find(ch)
             line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
-            name = unicodedata.name(ch, "unnamed character")
+            name = unicodedata.name(ch, tr("unnamed character"))
             pdfs_named = ", ".join(f"'{n}'" for n in names)
             problems.append(
                 Problem(
@@ -322,9 +323,18 @@ class Renderer:
                     line,
                     col,
                     Severity.WARNING,
-                    f"no PDF font has the character '{ch}' (U+{ord(ch):04X} {name}); it prints as a box in the "
-                    f"PDF{'s' if len(names) > 1 else ''} of {pdfs_named} (font '{self.font_family}', nor any "
-                    "installed font it falls back to)",
+                    ntr(
+                        "no PDF font has the character '{ch}' (U+{code} {name}); it prints as a box in the PDF of "
+                        "{pdfs} (font '{font}', nor any installed font it falls back to)",
+                        "no PDF font has the character '{ch}' (U+{code} {name}); it prints as a box in the PDFs of "
+                        "{pdfs} (font '{font}', nor any installed font it falls back to)",
+                        len(names),
+                        ch=ch,
+                        code=f"{ord(ch):04X}",
+                        name=name,
+                        pdfs=pdfs_named,
+                        font=self.font_family,
+                    ),
                     "missing-glyph",
                 )
             )
@@ -386,10 +396,29 @@ def weasyprint_problems(renderer: Renderer, template: str, pdfs: dict[str, list[
     where = display_path(Path(renderer.env.get_template(template).filename or template))
     problems = []
     for message, names in pdfs.items():
-        shown = ", ".join(f"'{n}'" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        of = f" (in the PDF{'s' if len(names) > 1 else ''} of {shown})" if names else ""
-        problems.append(Problem(where, 0, 0, Severity.WARNING, f"WeasyPrint: {message}{of}", "weasyprint"))
+        problems.append(Problem(where, 0, 0, Severity.WARNING, _weasyprint_message(message, names), "weasyprint"))
     return problems
+
+
+def _weasyprint_message(message: str, names: list[str]) -> str:
+    """A WeasyPrint warning (in WeasyPrint's words) and the PDFs it came from, the first five named."""
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    if not names:
+        return tr("WeasyPrint: {message}", message=message)
+    if len(names) > 5:
+        return tr(
+            "WeasyPrint: {message} (in the PDFs of {pdfs} and {more} more)",
+            message=message,
+            pdfs=shown,
+            more=len(names) - 5,
+        )
+    return ntr(
+        "WeasyPrint: {message} (in the PDF of {pdfs})",
+        "WeasyPrint: {message} (in the PDFs of {pdfs})",
+        len(names),
+        message=message,
+        pdfs=shown,
+    )
 
 
 def style_problems(renderer: Renderer, fontset: fonts.FontSet, reported: frozenset[str]) -> list[Problem]:
@@ -435,4 +464,6 @@ def render_file(renderer: Renderer, job: Job, output: Path) -> list[Problem]:
     except KadossierError:
         raise
     except (Exception, FatalURLFetchingError) as exc:
-        raise PdfError(f"PDF of '{job.name}' not made: {describe_failure(exc)}") from None
+        raise PdfError(
+            tr("PDF of '{name}' not made: {message}", name=job.name, message=describe_failure(exc))
+        ) from None

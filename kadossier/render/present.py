@@ -26,8 +26,11 @@ from kadossier.dossier import portfolio
 from kadossier.dossier.checks import REVIEW_DAYS
 from kadossier.dossier.fields import Money
 from kadossier.dossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
+from kadossier.errors import TemplateProblem
 from kadossier.render import orgchart
 from kadossier.render.templating import environment
+from kadossier.utils.i18n import tr
+from kadossier.utils.messages import display_path
 from kadossier.utils.shipped import default_templates_dir
 
 if TYPE_CHECKING:
@@ -65,8 +68,17 @@ def load_labels(language: str, workspace_root: Path | None = None) -> dict[str, 
 
 
 def _read_labels(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as stream:
-        data = yaml.safe_load(stream)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except yaml.YAMLError as exc:  # a workspace's own labels file, edited by hand: say where
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise TemplateProblem(
+            tr("the labels file is not valid YAML: {problem}; fix the file", problem=problem),
+            where=f"{display_path(path)}:{line}:{col}",
+        ) from None
     return data if isinstance(data, dict) else {}
 
 

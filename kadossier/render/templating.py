@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from kadossier.errors import TemplateProblem
+from kadossier.utils.i18n import tr
 from kadossier.utils.shipped import default_templates_dir
 
 
@@ -48,7 +49,9 @@ def template_problem(exc: jinja2.TemplateError) -> TemplateProblem:
     traceback holds the compiled template's frames, whose lines Jinja maps back to the template's.
     """
     if isinstance(exc, jinja2.TemplateNotFound):
-        return TemplateProblem(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs()))}")
+        return TemplateProblem(
+            tr("template '{name}' not found in {folders}", name=exc.name, folders=", ".join(map(str, template_dirs())))
+        )
     where = None
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = f"{_shown(exc.filename)}:{exc.lineno}:1"
@@ -63,7 +66,7 @@ def template_problem(exc: jinja2.TemplateError) -> TemplateProblem:
                 where = f"{_shown(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}:1"
             frame = frame.tb_next
     message = exc.message if isinstance(exc, jinja2.TemplateSyntaxError) and exc.message else str(exc)
-    return TemplateProblem(f"template error: {message}; fix the template", where=where)
+    return TemplateProblem(tr("template error: {message}; fix the template", message=message), where=where)
 
 
 def _shown(filename: str) -> str:

@@ -30,6 +30,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from kadossier.errors import KadossierError
+from kadossier.utils.i18n import active, tr
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
@@ -52,7 +53,7 @@ class Server(LiveReloadServer):
                 self.build_site()
             except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
                 self.errors = _messages(exc, logged)
-                log.error("the site was not built: every page shows the errors until they are fixed")
+                log.error(tr("the site was not built: every page shows the errors until they are fixed"))
                 return
         self.errors = None
 
@@ -94,10 +95,13 @@ def show_errors(server: LiveReloadServer) -> Server:
 
 def error_page(errors: list[str]) -> str:
     """The page served while the site cannot be built: the errors, located where they can be."""
+    from kadossier.render.present import load_labels
     from kadossier.render.templating import environment
 
-    # kadossier's own template, never a workspace's: the workspace's templates may be what is broken
-    return environment(None, html=True).get_template(ERROR_TEMPLATE).render(errors=errors)
+    # kadossier's own template and labels, never a workspace's: the workspace's templates may be what is broken
+    language = active()
+    ui = load_labels(language)["ui"]
+    return environment(None, html=True).get_template(ERROR_TEMPLATE).render(errors=errors, ui=ui, language=language)
 
 
 def serve(config_file: Path, *, dev_addr: str | None = None, open_in_browser: bool = False) -> None:
@@ -117,7 +121,7 @@ def serve(config_file: Path, *, dev_addr: str | None = None, open_in_browser: bo
     first: list[Any] = [config]
 
     def build_site() -> None:
-        log.info("Building documentation...")
+        log.info(tr("Building documentation..."))
         this = first.pop() if first else get_config()
         this.site_url = serve_url
         build(this, serve_url=serve_url)
@@ -135,7 +139,7 @@ def serve(config_file: Path, *, dev_addr: str | None = None, open_in_browser: bo
         try:
             server.serve(open_in_browser=open_in_browser)
         except KeyboardInterrupt:
-            log.info("Shutting down...")
+            log.info(tr("Shutting down..."))
         finally:
             server.shutdown()
     finally:
@@ -152,8 +156,13 @@ def _check_address(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise KadossierError(
-                f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
-                "choose another address with -a IP:PORT (another kadossier serve may be running there)"
+                tr(
+                    "cannot serve on {host}:{port}: {reason}; "
+                    "choose another address with -a IP:PORT (another kadossier serve may be running there)",
+                    host=host,
+                    port=port,
+                    reason=exc.strerror or exc,
+                )
             ) from None
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from kadossier.errors import SiteNotWritten, UnsafeOutput, UnsafeSiteDir
 from kadossier.utils import locks
 from kadossier.utils.files import umask
+from kadossier.utils.i18n import tr
 
 _STAGING = ".kadossier-staging-"
 _OLD = ".kadossier-old-"
@@ -44,17 +45,51 @@ def build_lock(root: Path, purpose: str) -> AbstractContextManager[None]:
 def check_site_dir(site_dir: Path, root: Path, docs_dir: Path, dossiers: Path) -> None:
     """Raise `UnsafeSiteDir` if building into `site_dir` would delete sources."""
     site = site_dir.resolve()
-    places = {"the workspace": root, "docs_dir": docs_dir, "the dossiers folder": dossiers}
     repository = _git_dir(root)
-    if repository is not None:
-        places["the git repository (.git)"] = repository
-    for name, place in places.items():
-        place = place.resolve()
+    places = {"workspace": root, "docs_dir": docs_dir, "dossiers": dossiers, "git": repository}
+    sources = {kind: place.resolve() for kind, place in places.items() if place is not None}
+    for kind, place in sources.items():
         if site == place or place.is_relative_to(site):
-            raise UnsafeSiteDir(f"site_dir {site_dir} would overwrite {name} ({place}); choose another folder")
-    for name in ("docs_dir", "the dossiers folder", "the git repository (.git)"):
-        if name in places and site.is_relative_to(places[name].resolve()):
-            raise UnsafeSiteDir(f"site_dir {site_dir} is inside {name}; choose a folder outside it")
+            raise UnsafeSiteDir(_would_overwrite(kind, site_dir, place))
+    for kind, place in sources.items():
+        if kind != "workspace" and site.is_relative_to(place):
+            raise UnsafeSiteDir(_is_inside(kind, site_dir))
+
+
+def _would_overwrite(kind: str, site_dir: Path, place: Path) -> str:
+    """Why a site_dir that holds one of the workspace's sources is refused (one full sentence per source)."""
+    if kind == "workspace":
+        return tr(
+            "site_dir {site_dir} would overwrite the workspace ({place}); choose another folder",
+            site_dir=site_dir,
+            place=place,
+        )
+    if kind == "docs_dir":
+        return tr(
+            "site_dir {site_dir} would overwrite docs_dir ({place}); choose another folder",
+            site_dir=site_dir,
+            place=place,
+        )
+    if kind == "dossiers":
+        return tr(
+            "site_dir {site_dir} would overwrite the dossiers folder ({place}); choose another folder",
+            site_dir=site_dir,
+            place=place,
+        )
+    return tr(
+        "site_dir {site_dir} would overwrite the git repository (.git) ({place}); choose another folder",
+        site_dir=site_dir,
+        place=place,
+    )
+
+
+def _is_inside(kind: str, site_dir: Path) -> str:
+    """Why a site_dir inside one of the workspace's sources is refused."""
+    if kind == "docs_dir":
+        return tr("site_dir {site_dir} is inside docs_dir; choose a folder outside it", site_dir=site_dir)
+    if kind == "dossiers":
+        return tr("site_dir {site_dir} is inside the dossiers folder; choose a folder outside it", site_dir=site_dir)
+    return tr("site_dir {site_dir} is inside the git repository (.git); choose a folder outside it", site_dir=site_dir)
 
 
 def _git_dir(start: Path) -> Path | None:
@@ -69,11 +104,18 @@ def check_output(output: Path, root: Path, config_file: Path, dossiers: Path) ->
     folder or in the git repository (.git)."""
     out = output.resolve()
     if out == config_file.resolve():
-        raise UnsafeOutput(f"{output} is the workspace's configuration; write the output to another file")
-    folders = {"the dossiers folder": dossiers, "the git repository (.git)": _git_dir(root)}
-    for name, folder in folders.items():
-        if folder is not None and out.is_relative_to(folder.resolve()):
-            raise UnsafeOutput(f"{output} is in {name}; write the output to a file outside it")
+        raise UnsafeOutput(
+            tr("{output} is the workspace's configuration; write the output to another file", output=output)
+        )
+    if out.is_relative_to(dossiers.resolve()):
+        raise UnsafeOutput(
+            tr("{output} is in the dossiers folder; write the output to a file outside it", output=output)
+        )
+    repository = _git_dir(root)
+    if repository is not None and out.is_relative_to(repository.resolve()):
+        raise UnsafeOutput(
+            tr("{output} is in the git repository (.git); write the output to a file outside it", output=output)
+        )
 
 
 def check_replaceable(site_dir: Path) -> None:
@@ -81,12 +123,16 @@ def check_replaceable(site_dir: Path) -> None:
     if not site_dir.exists() and not site_dir.is_symlink():
         return
     if not site_dir.is_dir():
-        raise UnsafeSiteDir(f"site_dir {site_dir} is not a folder; choose a new or empty folder")
+        raise UnsafeSiteDir(tr("site_dir {site_dir} is not a folder; choose a new or empty folder", site_dir=site_dir))
     if is_site(site_dir) or not any(site_dir.iterdir()):
         return
     raise UnsafeSiteDir(
-        f"site_dir {site_dir} is not empty and kadossier did not build it (it has no {MARKER}); a build replaces "
-        f"its whole folder, so nothing was written: choose a new or empty folder, or move its files away"
+        tr(
+            "site_dir {site_dir} is not empty and kadossier did not build it (it has no {marker}); a build replaces "
+            "its whole folder, so nothing was written: choose a new or empty folder, or move its files away",
+            site_dir=site_dir,
+            marker=MARKER,
+        )
     )
 
 
@@ -151,8 +197,23 @@ def not_written(exc: OSError, target: Path) -> SiteNotWritten:
     """The error for a site that could not be written into `target` (the previous site there is kept)."""
     where = exc.filename or target
     reason = exc.strerror or str(exc)
-    kept = f"the previous site in {target} was kept" if target.exists() else f"nothing was written to {target}"
-    return SiteNotWritten(f"cannot write {where}: {reason}; the site was not built and {kept}")
+    if target.exists():
+        return SiteNotWritten(
+            tr(
+                "cannot write {where}: {reason}; the site was not built and the previous site in {target} was kept",
+                where=where,
+                reason=reason,
+                target=target,
+            )
+        )
+    return SiteNotWritten(
+        tr(
+            "cannot write {where}: {reason}; the site was not built and nothing was written to {target}",
+            where=where,
+            reason=reason,
+            target=target,
+        )
+    )
 
 
 def _remove(folder: Path) -> None:

@@ -12,6 +12,10 @@ from typing import Any
 from kadossier.render.links import ACCOUNTS_DIR
 from kadossier.site.offline import ASSETS_URI, WORKER_SHIM
 from kadossier.site.pages import OVERVIEW
+from kadossier.utils.shipped import default_templates_dir
+
+THEME_TEXTS = ("made_with_before", "made_with_after", "not_found")
+"""The labels the theme overrides in templates/site/theme/ use (as config.theme.kadossier_ui)."""
 
 ASSETS = [
     "kadossier.css",
@@ -26,6 +30,10 @@ ASSETS = [
 def configure(config: Any, ui_labels: dict[str, str]) -> None:
     """Adjust MkDocs' configuration for the wiki, once the pages are known."""
     config.theme["font"] = False
+    config.theme["kadossier_ui"] = {key: ui_labels[key] for key in THEME_TEXTS}
+    overrides = str(default_templates_dir() / "site" / "theme")
+    if overrides not in config.theme.dirs:  # serve configures again: once is enough
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
     config.extra_css.append(f"{ASSETS_URI}/kadossier.css")
     config.extra_javascript.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if "vendor/tablesort/" in a)
     config.extra_javascript.append(f"{ASSETS_URI}/kadossier.js")
