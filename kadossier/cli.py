@@ -221,7 +221,7 @@ def build(
                 folder=os.path.relpath(folder / "pdf"),
                 rendered=len(report.rendered),
                 cached=len(report.cached),
-                seconds=f"{report.seconds:.1f}",
+                seconds=format(report.seconds, ".1f"),
             )
         )
 

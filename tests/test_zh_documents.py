@@ -106,21 +106,6 @@ def user_words(workspace: Path) -> frozenset[str]:
     return frozenset(_WORD.findall(text))
 
 
-def pending_english(build_output: str) -> list[str]:
-    """English that other parts of issue 16 translate, not yet merged: the red flags' messages (from
-    kadossier/dossier/checks.py, as the build printed them), the scaffold's site_name and the history's
-    "dossier created" (kadossier/history/diff.py)."""
-    flags = re.findall(r": warning: (.+) \[[a-z-]+\]$", build_output, flags=re.MULTILINE)
-    others = {"Key accounts", "dossier created"}
-    return sorted({" ".join(message.split()) for message in flags} | others, key=len, reverse=True)
-
-
-def scanned(text: str, pending: list[str]) -> str:
-    """The text the scan reads: without the English of `pending_english` until the other parts are merged."""
-    text = re.sub("|".join(map(re.escape, pending)), " ", text)  # DELETE this line once red flags etc. are Chinese
-    return text
-
-
 def _invoke(*args: str) -> str:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -161,33 +146,40 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return workspace, _build(workspace)
 
 
-def test_no_english_on_any_page(built: tuple[Path, str]) -> None:
+def test_what_the_build_prints_is_chinese(built: tuple[Path, str]) -> None:
     workspace, output = built
-    users, pending = user_words(workspace), pending_english(output)
+    assert "：" in output  # it printed something: the red flags, located
+    without_paths = re.sub(r"\S*[/.]\S*", " ", output)  # file and folder names are the user's
+    assert english_words(without_paths, user_words(workspace)) == set()
+
+
+def test_no_english_on_any_page(built: tuple[Path, str]) -> None:
+    workspace, _ = built
+    users = user_words(workspace)
     pages = page_texts(workspace / "site")
     assert {"index.html", "accounts/shenyang-daily/index.html", "404.html"} <= set(pages)
     assert "晨光日报" in pages["index.html"] and "决策链" in pages["accounts/shenyang-daily/index.html"]
-    english = {page: words for page, text in pages.items() if (words := english_words(scanned(text, pending), users))}
+    english = {page: words for page, text in pages.items() if (words := english_words(text, users))}
     assert english == {}
 
 
 def test_no_english_in_any_pdf(built: tuple[Path, str]) -> None:
-    workspace, output = built
-    users, pending = user_words(workspace), pending_english(output)
+    workspace, _ = built
+    users = user_words(workspace)
     pdfs = sorted((workspace / "site" / "pdf").rglob("*.pdf"))
     assert len(pdfs) == 3  # the account pack and the briefs of its two planned visits
-    english = {str(pdf.name): words for pdf in pdfs if (words := english_words(scanned(pdf_text(pdf), pending), users))}
+    english = {str(pdf.name): words for pdf in pdfs if (words := english_words(pdf_text(pdf), users))}
     assert english == {}
 
 
 def test_calendar_and_table_headers_are_chinese(built: tuple[Path, str]) -> None:
-    workspace, output = built
+    workspace, _ = built
     users = user_words(workspace)
     feed = (workspace / "site" / "visits.ics").read_text(encoding="utf-8")
     shown = re.findall(r"^(?:SUMMARY|DESCRIPTION|CATEGORIES|LOCATION|X-WR-CALNAME):(.*(?:\r?\n .*)*)", feed, re.M)
     texts = [re.sub(r"\r?\n ", "", t).replace("\\n", " ").replace("\\,", ",") for t in shown]
     assert any("拜访目的" in t for t in texts)
-    assert english_words(scanned(" ".join(texts), pending_english(output)), users) == set()
+    assert english_words(" ".join(texts), users) == set()
     for table in ("accounts", "projects", "people", "visits", "competitors"):
         header = _invoke("-C", str(workspace), "export", "--format", "csv", "--table", table).splitlines()[0]
         assert english_words(header, frozenset()) == set(), table  # headers are labels, never the user's words
@@ -198,7 +190,7 @@ def test_the_scan_finds_a_planted_english_label(tmp_path: Path) -> None:
     workspace = zh_workspace(tmp_path)
     (workspace / "templates" / "labels").mkdir(parents=True)
     (workspace / "templates" / "labels" / "zh.yaml").write_text("ui:\n  pipeline: Sales pipeline\n", "utf-8")
-    output = _build(workspace, "--no-pdf")
+    _build(workspace, "--no-pdf")
     pages = page_texts(workspace / "site")
-    found = english_words(scanned(pages["pipeline/index.html"], pending_english(output)), user_words(workspace))
+    found = english_words(pages["pipeline/index.html"], user_words(workspace))
     assert found == {"Sales", "pipeline"}

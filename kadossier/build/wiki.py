@@ -173,7 +173,7 @@ class WikiBuild:
                 rendered=len(report.rendered),
                 cached=len(report.cached),
                 failed=len(report.failed),
-                seconds=f"{report.seconds:.1f}",
+                seconds=format(report.seconds, ".1f"),
             )
         )
         self.pdf_report = report

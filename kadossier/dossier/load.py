@@ -183,8 +183,8 @@ class _Reader:
                 mark,
                 tr(
                     "value of {length} characters; a value may have at most {limit}",
-                    length=f"{len(event.value):,}",
-                    limit=f"{MAX_SCALAR:,}",
+                    length=format(len(event.value), ","),
+                    limit=format(MAX_SCALAR, ","),
                 ),
             )
             return None, mark
@@ -398,7 +398,7 @@ def _read(text: str) -> tuple[_Reader, Any, Any, list[tuple[int, int, str]]]:
         raise LoadError(conflicts)
     errors = [
         _position(
-            text, m.start(), tr("invisible bidirectional control character {code}", code=f"U+{ord(m.group()):04X}")
+            text, m.start(), tr("invisible bidirectional control character {code}", code="U+" + format(ord(m.group()), "04X"))
         )
         for m in _BIDI.finditer(text)
     ]
@@ -421,7 +421,7 @@ def _read(text: str) -> tuple[_Reader, Any, Any, list[tuple[int, int, str]]]:
         raise LoadError([*errors, *(_too_deep(text) or _syntax_error(exc, text))]) from None
     except yaml.reader.ReaderError as exc:
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        message = tr("control character {code} is not allowed in a dossier", code=f"U+{ord(character):04X}")
+        message = tr("control character {code} is not allowed in a dossier", code="U+" + format(ord(character), "04X"))
         raise LoadError([*errors, _position(text, exc.position, message)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every error libyaml raises is one of the above
         raise LoadError([*errors, (1, 1, tr("YAML error: {error}", error=exc))]) from None

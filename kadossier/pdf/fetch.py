@@ -76,6 +76,6 @@ def _check_image(name: str, kind: str, data: bytes) -> None:
                 name=name,
                 width=width,
                 height=height,
-                limit=f"{MAX_PIXELS:,}",
+                limit=format(MAX_PIXELS, ","),
             )
         )

@@ -330,7 +330,7 @@ class Renderer:
                         "{pdfs} (font '{font}', nor any installed font it falls back to)",
                         len(names),
                         ch=ch,
-                        code=f"{ord(ch):04X}",
+                        code=format(ord(ch), "04X"),
                         name=name,
                         pdfs=pdfs_named,
                         font=self.font_family,
