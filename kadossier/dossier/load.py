@@ -398,7 +398,9 @@ def _read(text: str) -> tuple[_Reader, Any, Any, list[tuple[int, int, str]]]:
         raise LoadError(conflicts)
     errors = [
         _position(
-            text, m.start(), tr("invisible bidirectional control character {code}", code="U+" + format(ord(m.group()), "04X"))
+            text,
+            m.start(),
+            tr("invisible bidirectional control character {code}", code="U+" + format(ord(m.group()), "04X")),
         )
         for m in _BIDI.finditer(text)
     ]
