@@ -39,6 +39,8 @@ class Context:
 
     today: date
     verbose: bool
+    lang: str | None = None
+    """The language `--lang` asked for, if any."""
     _workspace: Workspace | None = None
 
     @property
@@ -126,7 +128,7 @@ def main(ctx: click.Context, directory: Path | None, today: datetime | None, ver
     ctx.with_resource(speaking(lang or _workspace_language()))  # until the command ends (CliRunner runs many)
     _check_year(today, "--today")
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s")
-    ctx.obj = Context(today.date() if today else date.today(), verbose)
+    ctx.obj = Context(today.date() if today else date.today(), verbose, lang)
 
 
 @main.command()
@@ -560,13 +562,14 @@ def init(obj: Context, directory: Path, language: str, currency: str, site_name:
         raise click.BadParameter(
             tr("'{currency}' is not an ISO 4217 currency code", currency=currency), param_hint="--currency"
         )
-    owner = owner or default_owner(Path.cwd()) or "Account Manager"
     with speaking(language):  # the site's own text: in the site's language
         site_name = site_name or tr("Key accounts")
-    for path in init_workspace(
-        directory, language=language, currency=currency, site_name=site_name, owner=owner, today=obj.today
-    ):
-        click.echo(tr("created {path}", path=os.path.relpath(path)))
+        owner = owner or default_owner(Path.cwd()) or tr("Account Manager")
+    with speaking(obj.lang or language):  # the new workspace's language, unless --lang says otherwise
+        for path in init_workspace(
+            directory, language=language, currency=currency, site_name=site_name, owner=owner, today=obj.today
+        ):
+            click.echo(tr("created {path}", path=os.path.relpath(path)))
 
 
 class _EchoHandler(logging.Handler):
