@@ -22,7 +22,7 @@ from mkdocs.utils import CountHandler
 
 from kadossier.errors import KadossierError
 from kadossier.site import files as site_files
-from kadossier.site import offline, theme
+from kadossier.site import offline, search, theme
 from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
@@ -50,6 +50,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command, self._dirty = command, dirty
 
+    @event_priority(10)  # before the search plugin's on_config, which loads the dictionary of names written here
     def on_config(self, config: Any) -> Any:
         from kadossier.build.wiki import Folders, WikiBuild
 
@@ -66,10 +67,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             config.site_dir = str(self.build.start(folders))
         self._site_dir = folders.site_dir
         theme.configure(config, self.build.presenter.ui)
+        search.configure(config, self.build.search_dictionary)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.build is not None
+        search.segment_with_names(config, self.build.accounts)  # the search index exists now (search's on_config)
         with _reported(self.build):
             return site_files.add_files(
                 files,

@@ -28,7 +28,7 @@ from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
-from kadossier.site import staging
+from kadossier.site import search, staging
 from kadossier.site.files import page_url
 from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
@@ -67,6 +67,8 @@ class WikiBuild:
         self.accounts: list[Account] = []
         self.pdf_report: Report | None = None
         """What this build did with the PDFs, once it did."""
+        self.search_dictionary: Path | None = None
+        """jieba's user dictionary of the workspace's names, for Material's search plugin (None: no Chinese name)."""
         self._site: Site | None = None
         self._target: Path | None = None
         self._staging: Path | None = None
@@ -92,6 +94,7 @@ class WikiBuild:
             redact=self.options.redact,
         )
         self._generate(self._site)
+        self.search_dictionary = search.write_dictionary(root, self.accounts)
         target = folders.site_dir.resolve()  # a symlinked site_dir: its folder is replaced, the link stays
         if not self.staged:
             return folders.site_dir

@@ -1,0 +1,197 @@
+"""What Material's search index needs from kadossier: the workspace's names as jieba's user dictionary.
+
+Material's search plugin cuts Chinese text into words with jieba (a dependency of kadossier) before it
+indexes it, so that 万国利 is one word to find and to highlight. jieba does not know the names in the
+dossiers — alone it cuts 采购部长万国利 into 采购/部长/万国/利 — so every build writes the workspace's names
+(accounts, short names, aliases, people, departments, competitors, vendors) into a user dictionary in the
+workspace's cache folder and hands its path to the search plugin, unless mkdocs.yml names a dictionary of
+its own. The names come from the build's own models: in a redacted build, from the redacted dossiers, and
+never from personal profiles or private contact details (see kadossier.dossier.privacy).
+
+Workspaces made before kadossier segmented words split the search text before every Chinese character
+(`OLD_SEPARATOR` in mkdocs.yml); a build finds it and says how to migrate.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kadossier.dossier.model import Dossier
+from kadossier.dossier.portfolio import Account
+from kadossier.utils import files
+from kadossier.utils.i18n import tr
+
+log = logging.getLogger("mkdocs.plugins.kadossier")
+
+DICTIONARY = Path(files.CACHE_DIR) / "search" / "names.txt"
+"""jieba's user dictionary of the workspace's names, relative to the workspace."""
+OLD_SEPARATOR = r"(?=[\u3400-\u9fff\uf900-\ufaff])"
+"""The alternative in mkdocs.yml's search separator that split before every Chinese character (kadossier 0.1)."""
+SEPARATOR = r'[\s\u200b\-_,:;!=\[\]()"`/+@\u00b7\u2014\u2018-\u201f\u2026\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+'
+"""The separator the scaffold writes: spaces, jieba's word breaks (U+200B) and punctuation, ASCII and full-width."""
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+"""A run of Chinese characters, as Material's search plugin finds them (\\p{script=Han})."""
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]{2,}")
+"""A run of two or more Chinese characters: what jieba cuts (a single character is always a word of its own)."""
+
+
+def names(accounts: Iterable[Account]) -> list[str]:
+    """The Chinese names in the accounts' dossiers, each once, sorted: the words of the user dictionary.
+
+    A name with other characters in it (`辽宁 · 沈阳`, `Acme 中国`) gives each of its Chinese runs: the search
+    plugin hands jieba only the Chinese runs of the text. People's names are words whole; the name of an
+    organisation that holds another name (沈阳晨光日报社 holds the short name 晨光日报) is left to jieba, which
+    then cuts it around that name (沈阳/晨光日报/社): a search for the short name finds the full one too.
+    """
+    people: set[str] = set()
+    organisations: set[str] = set()
+    for account in accounts:
+        for name, person in _names_of(account.dossier):
+            (people if person else organisations).update(_HAN.findall(name))
+    found = people | organisations
+    whole = {name for name in organisations if not any(other != name and other in name for other in found)}
+    return sorted(people | whole)
+
+
+def _names_of(dossier: Dossier) -> Iterator[tuple[str, bool]]:
+    """Every name in a dossier a reader searches for, and whether it is a person's (never profiles or contacts)."""
+    yield from ((name, False) for name in (dossier.name, dossier.short_name, *dossier.aliases) if name)
+    yield from ((name, True) for name in (dossier.owner, *dossier.team))
+    for person in dossier.people:
+        yield person.name, True
+        if person.department:
+            yield person.department, False
+    background = dossier.background
+    if background is not None:
+        if background.parent:
+            yield background.parent, False
+        yield from ((department.name, False) for department in background.departments)
+        yield from ((product.vendor, False) for product in background.installed_base if product.vendor)
+    for competitor in dossier.competitors:
+        yield competitor.name, False
+        if competitor.rep is not None and competitor.rep.name:
+            yield competitor.rep.name, True
+
+
+def write_dictionary(root: Path, accounts: Iterable[Account]) -> Path | None:
+    """Write the user dictionary of the accounts' names under `root` (only if its content changed); its path,
+    or None when there is no Chinese name (jieba then has nothing to learn, and is not loaded for it)."""
+    words = names(accounts)
+    if not words:
+        return None
+    path = root / DICTIONARY
+    # One word a line, no frequency: jieba then gives each the frequency that keeps it whole, and no more (a
+    # high one would make 采购部 swallow the 部 of 采购部长).
+    data = "".join(f"{word}\n" for word in words).encode()
+    if not path.is_file() or path.read_bytes() != data:
+        files.write(path, data)
+    return path
+
+
+class Segmenter:
+    """Material's Chinese segmentation (jieba's words between U+200B), with the first characters of names glued on.
+
+    Material's search cuts a Chinese query by the words its index knows, and never tries the whole query: with
+    a one-character word 万 in the index (¥2400万, 万部长), 万国利 is searched as 万* — every amount in 万 found,
+    and only 万 highlighted. So a one-character word that begins a name never stands alone in the index: it is
+    glued to the word before it in the same run (邀请万/部长), else to the word after it, else (a run of its own,
+    ¥2400万) left joined to the text around it. Then 万国利 is looked up whole, and only names start with 万.
+    """
+
+    def __init__(self, names: Iterable[str]):
+        self.firsts = frozenset(name[0] for name in names)
+        self._cut: Any = None
+
+    def __call__(self, text: str) -> str:
+        return _HAN_RUN.sub(self._run, text).strip("\u200b")
+
+    def _run(self, match: re.Match[str]) -> str:
+        run = match[0]
+        if len(run) == 1 and run in self.firsts:
+            return run
+        return "\u200b" + "\u200b".join(self.words(run)) + "\u200b"
+
+    def words(self, run: str) -> list[str]:
+        """jieba's words of a run of Chinese characters, first characters of names glued to a neighbour."""
+        if self._cut is None:
+            import jieba  # loaded (with the dictionary of names) by the search plugin already
+
+            self._cut = jieba.cut
+        words: list[str] = []
+        pending = ""
+        for word in self._cut(run):
+            if len(word) == 1 and word in self.firsts:
+                if words:
+                    words[-1] += word
+                else:
+                    pending += word
+                continue
+            words.append(pending + word)
+            pending = ""
+        if pending:
+            words.append(pending)
+        return words
+
+
+def segment_with_names(config: Any, accounts: Iterable[Account]) -> None:
+    """Make Material's search index cut Chinese text with `Segmenter` (when jieba is there to cut it)."""
+    plugin = _search_plugin(config)
+    index = getattr(plugin, "search_index", None)
+    if index is None or not hasattr(index, "_segment_chinese"):
+        return
+    index._segment_chinese = Segmenter(names(accounts))
+
+
+def configure(config: Any, dictionary: Path | None) -> None:
+    """Give Material's search plugin the user dictionary (unless mkdocs.yml names one), and warn when mkdocs.yml
+    still splits before every Chinese character. Runs before the search plugin's own on_config, which loads it."""
+    plugin = _search_plugin(config)
+    if plugin is None:
+        return
+    if dictionary is not None and not plugin.config.jieba_dict_user:
+        plugin.config.jieba_dict_user = str(dictionary)
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # not "Building prefix dict..." on every build
+    separator = plugin.config.separator or ""
+    if OLD_SEPARATOR in separator or _decoded(OLD_SEPARATOR) in separator:
+        where = _where(Path(config.config_file_path))
+        log.warning(
+            tr(
+                "{where}: the search separator splits before every Chinese character, so search finds characters,"
+                " not words: remove '|{old}' from it (or copy the separator of a new workspace: 'kadossier init')",
+                where=where,
+                old=OLD_SEPARATOR,
+            )
+        )
+
+
+def _search_plugin(config: Any) -> Any:
+    """Material's search plugin, when mkdocs.yml lists it, enabled, under whatever name."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search") and plugin.config.enabled:
+            return plugin
+    return None
+
+
+def _decoded(separator: str) -> str:
+    """The separator as YAML reads it in double quotes, where `\\u3400` is the character itself."""
+    return separator.encode("ascii").decode("unicode_escape")
+
+
+def _where(config_file: Path) -> str:
+    """`path:line:column` of the old separator in mkdocs.yml, or the path alone if it is not written there as is."""
+    shown = os.path.relpath(config_file) if config_file.is_absolute() else str(config_file)
+    try:
+        lines = config_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return shown
+    for number, line in enumerate(lines, start=1):
+        column = max(line.find(OLD_SEPARATOR), line.find(_decoded(OLD_SEPARATOR)))
+        if column >= 0:
+            return f"{shown}:{number}:{column + 1}"
+    return shown
