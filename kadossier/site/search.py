@@ -32,7 +32,10 @@ DICTIONARY = Path(files.CACHE_DIR) / "search" / "names.txt"
 """jieba's user dictionary of the workspace's names, relative to the workspace."""
 OLD_SEPARATOR = r"(?=[\u3400-\u9fff\uf900-\ufaff])"
 """The alternative in mkdocs.yml's search separator that split before every Chinese character (kadossier 0.1)."""
-SEPARATOR = r'[\s\u200b\-_,:;!=\[\]()"`/+@\u00b7\u2014\u2018-\u201f\u2026\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+'
+SEPARATOR = (
+    r'[\s\u200b\-_,:;!=\[\]()"`/+@\u00b7\u2014\u2018-\u201f\u2026'
+    r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
+)
 """The separator the scaffold writes: spaces, jieba's word breaks (U+200B) and punctuation, ASCII and full-width."""
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
@@ -157,8 +160,7 @@ def configure(config: Any, dictionary: Path | None) -> None:
     if dictionary is not None and not plugin.config.jieba_dict_user:
         plugin.config.jieba_dict_user = str(dictionary)
         logging.getLogger("jieba").setLevel(logging.WARNING)  # not "Building prefix dict..." on every build
-    separator = plugin.config.separator or ""
-    if OLD_SEPARATOR in separator or _decoded(OLD_SEPARATOR) in separator:
+    if OLD_SEPARATOR in (plugin.config.separator or ""):
         where = _where(Path(config.config_file_path))
         log.warning(
             tr(
@@ -178,11 +180,6 @@ def _search_plugin(config: Any) -> Any:
     return None
 
 
-def _decoded(separator: str) -> str:
-    """The separator as YAML reads it in double quotes, where `\\u3400` is the character itself."""
-    return separator.encode("ascii").decode("unicode_escape")
-
-
 def _where(config_file: Path) -> str:
     """`path:line:column` of the old separator in mkdocs.yml, or the path alone if it is not written there as is."""
     shown = os.path.relpath(config_file) if config_file.is_absolute() else str(config_file)
@@ -191,7 +188,7 @@ def _where(config_file: Path) -> str:
     except (OSError, UnicodeDecodeError):
         return shown
     for number, line in enumerate(lines, start=1):
-        column = max(line.find(OLD_SEPARATOR), line.find(_decoded(OLD_SEPARATOR)))
+        column = line.find(OLD_SEPARATOR)
         if column >= 0:
             return f"{shown}:{number}:{column + 1}"
     return shown
