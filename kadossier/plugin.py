@@ -50,7 +50,6 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command, self._dirty = command, dirty
 
-    @event_priority(10)  # before the search plugin's on_config, which loads the dictionary of names written here
     def on_config(self, config: Any) -> Any:
         from kadossier.build.wiki import Folders, WikiBuild
 
@@ -67,12 +66,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             config.site_dir = str(self.build.start(folders))
         self._site_dir = folders.site_dir
         theme.configure(config, self.build.presenter.ui)
-        search.configure(config, self.build.search_dictionary)
+        search.check_separator(config)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.build is not None
-        search.segment_with_names(config, self.build.accounts)  # the search index exists now (search's on_config)
+        self.build.segment_search(config)  # the search plugin has made its index (in its on_config)
         with _reported(self.build):
             return site_files.add_files(
                 files,

@@ -4,9 +4,9 @@ Material's search plugin cuts Chinese text into words with jieba (a dependency o
 indexes it, so that 万国利 is one word to find and to highlight. jieba does not know the names in the
 dossiers — alone it cuts 采购部长万国利 into 采购/部长/万国/利 — so every build writes the workspace's names
 (accounts, short names, aliases, people, departments, competitors, vendors) into a user dictionary in the
-workspace's cache folder and hands its path to the search plugin, unless mkdocs.yml names a dictionary of
-its own. The names come from the build's own models: in a redacted build, from the redacted dossiers, and
-never from personal profiles or private contact details (see kadossier.dossier.privacy).
+workspace's cache folder, and the search plugin's index cuts Chinese text with `Segmenter`, which loads it.
+The names come from the build's own models: in a redacted build, from the redacted dossiers, and never from
+personal profiles or private contact details (see kadossier.dossier.privacy).
 
 Workspaces made before kadossier segmented words split the search text before every Chinese character
 (`OLD_SEPARATOR` in mkdocs.yml); a build finds it and says how to migrate.
@@ -14,22 +14,31 @@ Workspaces made before kadossier segmented words split the search text before ev
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.portfolio import Account
 from kadossier.utils import files
+from kadossier.utils.cache import key as cache_key
 from kadossier.utils.i18n import tr
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
 DICTIONARY = Path(files.CACHE_DIR) / "search" / "names.txt"
 """jieba's user dictionary of the workspace's names, relative to the workspace."""
+CUTS = {
+    False: Path(files.CACHE_DIR) / "search" / "cuts.json",
+    True: Path(files.CACHE_DIR) / "search" / "cuts-redacted.json",
+}
+"""The cuts of the last build's Chinese text, by edition (a redacted build never reads the full edition's)."""
 OLD_SEPARATOR = r"(?=[\u3400-\u9fff\uf900-\ufaff])"
 """The alternative in mkdocs.yml's search separator that split before every Chinese character (kadossier 0.1)."""
 SEPARATOR = (
@@ -105,26 +114,49 @@ class Segmenter:
     and only 万 highlighted. So a one-character word that begins a name never stands alone in the index: it is
     glued to the word before it in the same run (邀请万/部长), else to the word after it, else (a run of its own,
     ¥2400万) left joined to the text around it. Then 万国利 is looked up whole, and only names start with 万.
+
+    jieba cuts about half a million characters a second, in MkDocs' one process, and the pages repeat their
+    labels and names: each run of Chinese characters is cut once, and the cuts are kept in `cache` (a JSON
+    file, for the next build) as long as the dictionary and jieba's version are the same.
     """
 
-    def __init__(self, names: Iterable[str]):
-        self.firsts = frozenset(name[0] for name in names)
+    def __init__(self, names: Iterable[str], dictionary: Path | None = None, cache: Path | None = None):
+        words = sorted(names)
+        self.firsts = frozenset(name[0] for name in words)
         self._cut: Any = None
+        self._dictionary = dictionary
+        self._path = cache
+        self._key = cache_key({"names": words, "jieba": _jieba_version()})
+        self._known = self._load()
+        self._used: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
         return _HAN_RUN.sub(self._run, text).strip("\u200b")
 
     def _run(self, match: re.Match[str]) -> str:
         run = match[0]
-        if len(run) == 1 and run in self.firsts:
-            return run
-        return "\u200b" + "\u200b".join(self.words(run)) + "\u200b"
+        cut = self._used.get(run)
+        if cut is None:
+            cut = self._known.get(run)
+            if cut is None:
+                cut = (
+                    run
+                    if len(run) == 1 and run in self.firsts
+                    else "\u200b" + "\u200b".join(self.words(run)) + "\u200b"
+                )
+            self._used[run] = cut
+        return cut
 
     def words(self, run: str) -> list[str]:
         """jieba's words of a run of Chinese characters, first characters of names glued to a neighbour."""
         if self._cut is None:
-            import jieba  # loaded (with the dictionary of names) by the search plugin already
+            # Loaded on the first cut, not in on_config (as the search plugin's jieba_dict_user would): jieba takes
+            # about a second to start, and a build whose cuts are all in the cache never starts it.
+            import jieba
 
+            logging.getLogger("jieba").setLevel(logging.WARNING)  # not "Building prefix dict..." on every build
+            if self._dictionary is not None:
+                jieba.load_userdict(str(self._dictionary))
             self._cut = jieba.cut
         words: list[str] = []
         pending = ""
@@ -141,26 +173,51 @@ class Segmenter:
             words.append(pending)
         return words
 
+    def _load(self) -> dict[str, str]:
+        if self._path is None or not self._path.is_file():
+            return {}
+        try:
+            data = json.loads(self._path.read_bytes())
+        except (OSError, ValueError):
+            return {}  # a cache: made again
+        if not isinstance(data, dict) or data.get("key") != self._key or not isinstance(data.get("runs"), dict):
+            return {}
+        runs: dict[str, str] = data["runs"]
+        return runs
 
-def segment_with_names(config: Any, accounts: Iterable[Account]) -> None:
-    """Make Material's search index cut Chinese text with `Segmenter` (when jieba is there to cut it)."""
+    def save(self) -> None:
+        """Keep this build's cuts for the next one (only the runs it met; rewritten only if they changed)."""
+        if self._path is not None and self._used.keys() != self._known.keys():
+            data = {"key": self._key, "runs": self._used}
+            files.write(self._path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _jieba_version() -> str:
+    try:
+        return version("jieba")
+    except PackageNotFoundError:
+        return ""
+
+
+def segment_with_names(
+    config: Any, accounts: Iterable[Account], dictionary: Path | None, cache: Path
+) -> Segmenter | None:
+    """Make Material's search index cut Chinese text with a `Segmenter` that knows the names (`dictionary`) and
+    keeps its cuts in `cache` (when jieba is there to cut it); the segmenter, to save its cuts once the index is
+    made. Call it once the search plugin has made its index (its on_config)."""
     plugin = _search_plugin(config)
     index = getattr(plugin, "search_index", None)
-    if index is None or not hasattr(index, "_segment_chinese"):
-        return
-    index._segment_chinese = Segmenter(names(accounts))
+    if index is None or not hasattr(index, "_segment_chinese") or not _has_jieba(plugin):
+        return None
+    segmenter = Segmenter(names(accounts), dictionary, cache)
+    index._segment_chinese = segmenter
+    return segmenter
 
 
-def configure(config: Any, dictionary: Path | None) -> None:
-    """Give Material's search plugin the user dictionary (unless mkdocs.yml names one), and warn when mkdocs.yml
-    still splits before every Chinese character. Runs before the search plugin's own on_config, which loads it."""
+def check_separator(config: Any) -> None:
+    """Warn when mkdocs.yml still splits the search text before every Chinese character, and say how to migrate."""
     plugin = _search_plugin(config)
-    if plugin is None:
-        return
-    if dictionary is not None and not plugin.config.jieba_dict_user:
-        plugin.config.jieba_dict_user = str(dictionary)
-        logging.getLogger("jieba").setLevel(logging.WARNING)  # not "Building prefix dict..." on every build
-    if OLD_SEPARATOR in (plugin.config.separator or ""):
+    if plugin is not None and OLD_SEPARATOR in (plugin.config.separator or ""):
         where = _where(Path(config.config_file_path))
         log.warning(
             tr(
@@ -170,6 +227,11 @@ def configure(config: Any, dictionary: Path | None) -> None:
                 old=OLD_SEPARATOR,
             )
         )
+
+
+def _has_jieba(plugin: Any) -> bool:
+    """Whether the search plugin found jieba (it cuts Chinese text only then)."""
+    return getattr(sys.modules.get(type(plugin).__module__), "jieba", None) is not None
 
 
 def _search_plugin(config: Any) -> Any:

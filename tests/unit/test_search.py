@@ -76,6 +76,8 @@ def test_a_redacted_build_gives_jieba_only_names_its_site_shows(tmp_path: Path) 
     assert "欧阳娜娜" in daily.read_text(encoding="utf-8")
     site = build(workspace, "--redact")
     words = (workspace / search.DICTIONARY).read_text(encoding="utf-8").split()
+    assert not (workspace / search.CUTS[False]).exists()  # the full edition's cuts were never made
+    assert "欧阳娜娜" not in (workspace / search.CUTS[True]).read_text(encoding="utf-8")
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     shown = "".join(doc["title"] + doc["text"] for doc in index["docs"]).replace("\u200b", "")
     assert "万国利" in words and "欧阳娜娜" not in shown
@@ -84,7 +86,7 @@ def test_a_redacted_build_gives_jieba_only_names_its_site_shows(tmp_path: Path) 
 
 def test_names_are_whole_words_and_their_first_characters_never_stand_alone() -> None:
     jieba.add_word("万国利")
-    segment = search.Segmenter(["万国利", "钟敏"])
+    segment = search.Segmenter(["万国利", "钟敏"])  # jieba's dictionary has 万国利 (add_word above)
     assert "\u200b万国利\u200b" in segment("关键是打通采购部长万国利。")
     assert segment("邀请万部长夫妇") == "邀请万\u200b部长\u200b夫妇"  # jieba alone: 邀请/万/部长/夫妇
     assert segment("¥2400万") == "¥2400万"  # a run of its own stays with the amount
@@ -93,15 +95,18 @@ def test_names_are_whole_words_and_their_first_characters_never_stand_alone() ->
     assert "万" not in words and words[0].startswith("万")
 
 
-def test_the_search_plugin_gets_the_dictionary_unless_mkdocs_yml_names_one(tmp_path: Path) -> None:
-    write_config(tmp_path, OLD.replace("separator: '[", "jieba_dict_user: own.txt\n      separator: '["))
-    config = load_config(str(tmp_path / "mkdocs.yml"))
-    search.configure(config, tmp_path / "names.txt")
-    assert config.plugins["material/search"].config.jieba_dict_user == "own.txt"
-    write_config(tmp_path, OLD)
-    config = load_config(str(tmp_path / "mkdocs.yml"))
-    search.configure(config, tmp_path / "names.txt")
-    assert config.plugins["material/search"].config.jieba_dict_user == str(tmp_path / "names.txt")
+def test_the_cuts_are_kept_for_the_next_build_with_the_same_names(tmp_path: Path) -> None:
+    dictionary, cache = tmp_path / "names.txt", tmp_path / "cuts.json"
+    dictionary.write_text("万国利\n", encoding="utf-8")
+    segment = search.Segmenter(["万国利"], dictionary, cache)
+    assert segment("打通采购部长万国利") == "打通\u200b采购\u200b部长\u200b万国利"
+    segment.save()
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    assert data["runs"] == {"打通采购部长万国利": "\u200b打通\u200b采购\u200b部长\u200b万国利\u200b"}
+    data["runs"]["打通采购部长万国利"] = "\u200bfrom the cache\u200b"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert search.Segmenter(["万国利"], dictionary, cache)("打通采购部长万国利") == "from the cache"
+    assert search.Segmenter(["万国利", "钟敏"], dictionary, cache)("打通采购部长万国利") != "from the cache"
 
 
 def test_the_old_separator_is_found_and_located(
@@ -110,7 +115,7 @@ def test_the_old_separator_is_found_and_located(
     write_config(tmp_path, OLD)
     monkeypatch.chdir(tmp_path)
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.kadossier"):
-        search.configure(load_config("mkdocs.yml"), None)
+        search.check_separator(load_config("mkdocs.yml"))
     assert [r.getMessage() for r in caplog.records] == [
         "mkdocs.yml:6:48: the search separator splits before every Chinese character, so search finds characters,"
         " not words: remove '|(?=[\\u3400-\\u9fff\\uf900-\\ufaff])' from it (or copy the separator of a new"
@@ -123,13 +128,13 @@ def test_the_example_and_the_scaffold_use_the_new_separator(tmp_path: Path, capl
         assert search.SEPARATOR in text.read_text(encoding="utf-8") and search.OLD_SEPARATOR not in text.read_text()
     write_config(tmp_path, OLD.replace("|(?=[\\u3400-\\u9fff\\uf900-\\ufaff])", ""))
     with caplog.at_level(logging.WARNING):
-        search.configure(load_config(str(tmp_path / "mkdocs.yml")), None)
+        search.check_separator(load_config(str(tmp_path / "mkdocs.yml")))
     assert caplog.records == []
 
 
 def test_the_old_separator_warning_in_chinese(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     write_config(tmp_path, OLD)
     with speaking("zh"), caplog.at_level(logging.WARNING, logger="mkdocs.plugins.kadossier"):
-        search.configure(load_config(str(tmp_path / "mkdocs.yml")), None)
+        search.check_separator(load_config(str(tmp_path / "mkdocs.yml")))
     (message,) = [r.getMessage() for r in caplog.records]
     assert "搜索" in message and "'|(?=[\\u3400-\\u9fff\\uf900-\\ufaff])'" in message and ":6:48:" in message
