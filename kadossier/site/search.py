@@ -106,6 +106,11 @@ def write_dictionary(root: Path, accounts: Iterable[Account]) -> Path | None:
     return path
 
 
+GLUE = 1
+"""The version of `Segmenter`'s rule for first characters: bump it when the rule changes (the cached cuts are
+then made again)."""
+
+
 class Segmenter:
     """Material's Chinese segmentation (jieba's words between U+200B), with the first characters of names glued on.
 
@@ -126,7 +131,7 @@ class Segmenter:
         self._cut: Any = None
         self._dictionary = dictionary
         self._path = cache
-        self._key = cache_key({"names": words, "jieba": _jieba_version()})
+        self._key = cache_key({"names": words, "jieba": _jieba_version(), "glue": GLUE})
         self._known = self._load()
         self._used: dict[str, str] = {}
 
