@@ -2,17 +2,19 @@
 old configuration (a split before every Chinese character, no jieba), on N generated accounts.
 
 Two workspaces with the same dossiers, built with `mkdocs build` (the kadossier plugin, no PDFs) and
-alternated run by run so a noisy machine affects both alike; each is built once first, untimed, so both
-runs take the account pages from kadossier's page cache and the difference is MkDocs' and the search
-plugin's. The old configuration runs with jieba hidden (a stand-in package that fails to import, as when
-jieba is not installed). Reports the medians, the ratio, the size of search_index.json and how much
-Chinese text jieba cut.
+alternated run by run so a noisy machine affects both alike; each is built once first, untimed, so both runs
+take the account pages from kadossier's page cache and the difference is MkDocs' and the search plugin's; a
+third build of the new workspace has its cached cuts removed first, so jieba cuts everything. The old
+configuration runs with jieba hidden (a stand-in package that fails to import, as when jieba is not
+installed). Reports the medians, the ratio, the size of search_index.json (as written and gzipped, as a web
+server sends it) and how much Chinese text jieba cut.
 Usage: python benchmarks/search_bench.py [--accounts 1000] [--runs 3] [--language zh]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -76,25 +78,38 @@ def measure(accounts: int, runs: int, language: str) -> None:
         builds = workspaces(Path(tmp), accounts, language)
         for workspace, env in builds.values():
             build(workspace, env)  # untimed: fills the page cache (and jieba's own model cache)
-        times: dict[str, list[float]] = {name: [] for name in builds}
+        cold = "new, no cached cuts (jieba cuts all)"
+        times: dict[str, list[float]] = {name: [] for name in [*builds, cold]}
+        new_workspace, new_env = list(builds.values())[1]
         for _ in range(runs):
             for name, (workspace, env) in builds.items():
                 times[name].append(build(workspace, env))
+            for cuts in (new_workspace / ".kadossier-cache" / "search").glob("cuts*.json"):
+                cuts.unlink()  # as after a change of names, or the first build: every run is cut again
+            times[cold].append(build(new_workspace, new_env))
         index = {name: workspace / "site" / "search" / "search_index.json" for name, (workspace, _) in builds.items()}
         sizes = {name: path.stat().st_size for name, path in index.items()}
+        gzipped = {name: len(gzip.compress(path.read_bytes(), 6)) for name, path in index.items()}
         new_name = list(builds)[1]
         docs = json.loads(index[new_name].read_text(encoding="utf-8"))["docs"]
         chinese = sum(len(HAN.findall(doc["title"] + doc["text"])) for doc in docs)
         words = (builds[new_name][0] / ".kadossier-cache" / "search" / "names.txt").read_text(encoding="utf-8")
     medians = {name: statistics.median(values) for name, values in times.items()}
-    old, new = medians.values()
+    old, new, new_cold = medians.values()
     print(f"search, {accounts} accounts ({language}), {os.cpu_count()} cores, {runs} runs, warm page cache (median)")
     for name, values in times.items():
         runs_text = ", ".join(f"{v:.2f}" for v in values)
-        size = sizes[name] / 1024 / 1024
-        print(f"  {name:36s} {medians[name]:6.2f} s  index {size:6.2f} MiB  (runs: {runs_text})")
+        if name in sizes:
+            size, packed = sizes[name] / 1024 / 1024, gzipped[name] / 1024 / 1024
+            print(f"  {name:38s} {medians[name]:6.2f} s  index {size:6.2f} MiB, gzip {packed:5.2f} MiB  ({runs_text})")
+        else:
+            print(f"  {name:38s} {medians[name]:6.2f} s  ({runs_text})")
     old_size, new_size = sizes.values()
-    print(f"  build time: +{new - old:.2f} s, ratio {new / old:.2f}; index size ratio {new_size / old_size:.2f}")
+    old_gzip, new_gzip = gzipped.values()
+    print(
+        f"  build time: {new - old:+.2f} s, ratio {new / old:.2f}; with no cached cuts {new_cold - old:+.2f} s,"
+        f" ratio {new_cold / old:.2f}; index size ratio {new_size / old_size:.2f} (gzip {new_gzip / old_gzip:.2f})"
+    )
     print(f"  Chinese characters cut by jieba: {chinese:,}; names in the dictionary: {len(words.split()):,}")
 
 
