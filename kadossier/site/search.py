@@ -67,8 +67,17 @@ def names(accounts: Iterable[Account]) -> list[str]:
         for name, person in _names_of(account.dossier):
             (people if person else organisations).update(_HAN.findall(name))
     found = people | organisations
-    whole = {name for name in organisations if not any(other != name and other in name for other in found)}
+    whole = {name for name in organisations if not _holds_another(name, found)}
     return sorted(people | whole)
+
+
+def _holds_another(name: str, names: set[str]) -> bool:
+    """Whether a name has another of `names` inside it (its parts looked up: thousands of names are many pairs)."""
+    return any(
+        name[start : start + length] in names
+        for length in range(2, len(name))
+        for start in range(len(name) - length + 1)
+    )
 
 
 def _names_of(dossier: Dossier) -> Iterator[tuple[str, bool]]:
