@@ -218,7 +218,9 @@ def segment_with_names(
 ) -> Segmenter | None:
     """Make Material's search index cut Chinese text with a `Segmenter` that knows the names (`dictionary`) and
     keeps its cuts in `cache` (when jieba is there to cut it); the segmenter, to save its cuts once the index is
-    made. Call it once the search plugin has made its index (its on_config)."""
+    made. Call it once the search plugin has made its index (its on_config). The segmenter takes the place of
+    Material 9's `SearchIndex._segment_chinese`, called for every title and text when jieba is installed; were it
+    renamed, Material would cut alone, without the names (tests/test_search_browser.py then fails)."""
     plugin = _search_plugin(config)
     index = getattr(plugin, "search_index", None)
     if index is None or not hasattr(index, "_segment_chinese") or not _has_jieba(plugin):
