@@ -23,7 +23,7 @@ from mkdocs.utils import CountHandler
 
 from kadossier.errors import KadossierError
 from kadossier.site import files as site_files
-from kadossier.site import offline, theme
+from kadossier.site import offline, search, theme
 from kadossier.utils.i18n import speaking
 from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.locate import Workspace
@@ -72,10 +72,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             config.site_dir = str(self.build.start(folders))
         self._site_dir = folders.site_dir
         theme.configure(config, self.build.presenter.ui)
+        search.check_separator(config)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.build is not None
+        self.build.segment_search(config)  # the search plugin has made its index (in its on_config)
         with _reported(self.build):
             return site_files.add_files(
                 files,

@@ -30,7 +30,7 @@ from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
-from kadossier.site import staging
+from kadossier.site import search, staging
 from kadossier.site.files import page_url
 from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
@@ -70,6 +70,9 @@ class WikiBuild:
         self.accounts: list[Account] = []
         self.pdf_report: Report | None = None
         """What this build did with the PDFs, once it did."""
+        self.search_dictionary: Path | None = None
+        """jieba's user dictionary of the workspace's names, for the search index (None: no Chinese name)."""
+        self._segmenter: search.Segmenter | None = None
         self._site: Site | None = None
         self._target: Path | None = None
         self._staging: Path | None = None
@@ -95,6 +98,7 @@ class WikiBuild:
             redact=self.options.redact,
         )
         self._generate(self._site)
+        self.search_dictionary = search.write_dictionary(root, self.accounts)
         target = folders.site_dir.resolve()  # a symlinked site_dir: its folder is replaced, the link stays
         if not self.staged:
             return folders.site_dir
@@ -129,11 +133,18 @@ class WikiBuild:
             page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
         )
 
+    def segment_search(self, config: Any) -> None:
+        """Have Material's search index cut Chinese text into words with the names kept whole (and cached)."""
+        cache = self.workspace.root / search.CUTS[self.options.redact]
+        self._segmenter = search.segment_with_names(config, self.accounts, self.search_dictionary, cache)
+
     def finish(self, site_dir: Path, *, warnings: int) -> None:
         """Render the PDFs into `site_dir`, then put the site in place if all went well; `warnings` is how many
         warnings a strict build has logged (MkDocs fails it on them after this step)."""
         target = self._target or site_dir
         try:
+            if self._segmenter is not None:  # the search index is written: keep its cuts for the next build
+                self._segmenter.save()
             if self.options.pdf:
                 self._pdfs(site_dir)
             self._publish(site_dir, warnings)
