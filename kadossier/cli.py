@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from kadossier.errors import KadossierError, Problem, WorkspaceError
-from kadossier.utils.i18n import LANGUAGES, ntr, speaking, tr
+from kadossier.i18n import LANGUAGES, ntr, speaking, tr
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
 from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.root import config_above, language_of

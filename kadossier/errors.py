@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 
 class Severity(StrEnum):

@@ -22,9 +22,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from kadossier.errors import KadossierError
+from kadossier.i18n import speaking
 from kadossier.site import files as site_files
 from kadossier.site import offline, search, theme
-from kadossier.utils.i18n import speaking
 from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions

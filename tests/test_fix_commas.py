@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from kadossier.cli import main
 from kadossier.dossier.load import load_bytes
 from kadossier.edit.commas import fix_commas
-from kadossier.utils.i18n import speaking
+from kadossier.i18n import speaking
 from tests.conftest import ROOT, TODAY
 
 DIALECT = (

@@ -8,7 +8,7 @@ import pytest
 from kadossier.dossier import vocab
 from kadossier.dossier.fields import closest_value
 from kadossier.dossier.load import LoadError, parse
-from kadossier.utils.i18n import speaking
+from kadossier.i18n import speaking
 
 HEAD = "schema_version: 1\nname: 沈阳日报社\nowner: 林强\n"
 

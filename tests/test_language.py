@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
 from kadossier.dossier.validate import check_file
-from kadossier.utils.i18n import speaking
+from kadossier.i18n import speaking
 from tests.conftest import ROOT, TODAY, example_workspace
 from tests.test_site import Page
 

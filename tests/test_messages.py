@@ -16,7 +16,7 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from kadossier.utils.i18n import LOCALE_DIR, ntr, speaking, tr
+from kadossier.i18n import LOCALE_DIR, ntr, speaking, tr
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kadossier"
 PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"

@@ -16,7 +16,7 @@ from kadossier.cli import main
 from kadossier.edit.scaffold import check_slug
 from kadossier.errors import ScaffoldError
 from kadossier.history.diff import Change
-from kadossier.utils.i18n import speaking
+from kadossier.i18n import speaking
 from tests.conftest import TODAY
 from tests.test_history import DOSSIER, repo  # noqa: F401 - the example workspace in git, a fixture
 

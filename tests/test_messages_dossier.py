@@ -17,8 +17,8 @@ import pytest
 from kadossier.dossier import folder
 from kadossier.dossier.validate import Checked, check_file
 from kadossier.errors import KadossierError, Problem, Severity, WorkspaceError
+from kadossier.i18n import speaking
 from kadossier.utils import files, locks
-from kadossier.utils.i18n import speaking
 from kadossier.utils.messages import did_you_mean
 from kadossier.workspace import locate, settings
 

@@ -11,13 +11,13 @@ import jinja2
 import pytest
 
 from kadossier.errors import SiteNotWritten, TemplateProblem, UnsafeOutput, UnsafeSiteDir
+from kadossier.i18n import speaking
 from kadossier.pdf.fetch import FetchRefused, LocalFetcher
 from kadossier.pdf.render import _weasyprint_message
 from kadossier.render.present import load_labels
 from kadossier.render.templating import template_problem
 from kadossier.site.serve import error_page
 from kadossier.site.staging import check_output, check_replaceable, check_site_dir, not_written
-from kadossier.utils.i18n import speaking
 
 
 def _workspace(tmp_path: Path) -> Path:

@@ -17,9 +17,9 @@ from typing import Any
 
 from kadossier.build import uptodate
 from kadossier.errors import KadossierError
+from kadossier.i18n import ntr, tr
 from kadossier.site import staging
 from kadossier.site.offline import offline_enabled
-from kadossier.utils.i18n import ntr, tr
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 

@@ -28,6 +28,7 @@ from kadossier.errors import KadossierError, Severity
 from kadossier.export.calendar import calendar
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
+from kadossier.i18n import tr
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
 from kadossier.site import search, staging
@@ -36,7 +37,6 @@ from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
 from kadossier.site.pages import GeneratedPage, Site
 from kadossier.utils.files import CACHE_DIR
-from kadossier.utils.i18n import tr
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 

@@ -5,7 +5,7 @@ validator turns paths into file positions. Red flags are what an account manager
 from the key-account training material: no coach, a decision maker we barely know, a visit without an
 objective, and so on. Each has a stable code, printed with it.
 
-Messages are written in the active language (`kadossier.utils.i18n`): red flags end up on the site, in the
+Messages are written in the active language (`kadossier.i18n`): red flags end up on the site, in the
 PDFs and in the search index, so each reads as a sentence in Chinese too, vocabulary values shown with their
 labels (约会（'met'）).
 """
@@ -18,7 +18,7 @@ from datetime import date
 
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus, label
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean
 
 Loc = tuple[str | int, ...]

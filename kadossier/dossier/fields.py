@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from kadossier.dossier.load import Plain
 from kadossier.dossier.vocab import VOCABS, shipped_labels
-from kadossier.utils.i18n import LANGUAGES, tr
+from kadossier.i18n import LANGUAGES, tr
 
 _ID = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -18,7 +18,7 @@ import re
 import stat
 from pathlib import Path
 
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 SUFFIXES = (".yaml", ".yml")
 SCHEMA_FILE = "dossier.schema.json"

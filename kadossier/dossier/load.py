@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from kadossier.dossier import slips
-from kadossier.utils.i18n import ntr, tr
+from kadossier.i18n import ntr, tr
 
 try:  # libyaml is ~8x faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Parser

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 Slip = tuple[int, int, str]
 """A located slip: 1-based line and column, and the message."""

@@ -24,7 +24,7 @@ from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
 from kadossier.dossier.model import SCHEMA_VERSION, Dossier
 from kadossier.errors import Problem, Severity
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.utils.parallel import parallel_map
 

@@ -11,7 +11,7 @@ from functools import cache
 
 import yaml
 
-from kadossier.utils.i18n import active
+from kadossier.i18n import active
 from kadossier.utils.shipped import default_templates_dir
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from kadossier.dossier import folder
 from kadossier.dossier.load import Comma, LoadError, cjk_commas, decode
 from kadossier.edit.inplace import editing
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 from kadossier.utils.messages import display_path
 
 FULL_WIDTH_COMMA = "，"

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kadossier.errors import EditError
+from kadossier.i18n import ntr, tr
 from kadossier.utils import locks
 from kadossier.utils.files import CACHE_DIR
-from kadossier.utils.i18n import ntr, tr
 from kadossier.workspace.root import config_above
 
 EDITS_DIR = "edit"

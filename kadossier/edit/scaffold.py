@@ -21,9 +21,9 @@ from kadossier.dossier.load import LoadError, parse
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.schema import json_schema_text
 from kadossier.errors import ScaffoldError
+from kadossier.i18n import speaking, tr
 from kadossier.render.templating import environment
 from kadossier.utils import files
-from kadossier.utils.i18n import speaking, tr
 
 MAX_SLUG = 60
 

@@ -28,8 +28,8 @@ import yaml
 from kadossier.dossier.load import LoadError, Located, Plain, as_written, load_bytes, parse
 from kadossier.edit.inplace import Editing, editing
 from kadossier.errors import EditError
+from kadossier.i18n import speaking, tr
 from kadossier.render.templating import yaml_string
-from kadossier.utils.i18n import speaking, tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.workspace.root import config_above, language_of
 

@@ -23,7 +23,7 @@ from kadossier.dossier.load import LoadError, load_bytes
 from kadossier.dossier.privacy import redact_data
 from kadossier.errors import KadossierError
 from kadossier.history.git import Commit, GitError, History
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 if TYPE_CHECKING:
     from kadossier.dossier.portfolio import Account

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _FORMAT = f"{_RECORD}%H{_FIELD}%an{_FIELD}%ae{_FIELD}%aI{_FIELD}%s"

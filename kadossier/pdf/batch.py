@@ -20,6 +20,7 @@ from weasyprint.urls import FatalURLFetchingError
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.vocab import VisitStatus
 from kadossier.errors import Problem
+from kadossier.i18n import tr
 from kadossier.pdf import fonts
 from kadossier.pdf.cache import PdfCache
 from kadossier.pdf.render import (
@@ -32,7 +33,6 @@ from kadossier.pdf.render import (
     weasyprint_warnings,
 )
 from kadossier.render.links import PDF_DIR
-from kadossier.utils.i18n import tr
 from kadossier.utils.parallel import isolated_imap, parallel_map
 
 PROGRESS_FROM = 8

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from kadossier.errors import FontError
+from kadossier.i18n import tr
 from kadossier.utils import cache
 from kadossier.utils.files import atomic, write
-from kadossier.utils.i18n import tr
 from kadossier.utils.parallel import parallel_map
 
 FAMILY = "Kadossier Sans"

@@ -33,6 +33,7 @@ from kadossier.dossier.portfolio import Account
 from kadossier.errors import KadossierError, PdfError, Problem, Severity
 from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
 from kadossier.history.git import History
+from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
 from kadossier.pdf.fetch import LocalFetcher
 from kadossier.render.links import pdf_uri
@@ -40,7 +41,6 @@ from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem
 from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, atomic
-from kadossier.utils.i18n import ntr, tr
 from kadossier.utils.messages import display_path
 from kadossier.workspace.options import BuildOptions
 

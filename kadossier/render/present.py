@@ -27,9 +27,9 @@ from kadossier.dossier.checks import REVIEW_DAYS
 from kadossier.dossier.fields import Money
 from kadossier.dossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
 from kadossier.errors import TemplateProblem
+from kadossier.i18n import tr
 from kadossier.render import orgchart
 from kadossier.render.templating import environment
-from kadossier.utils.i18n import tr
 from kadossier.utils.messages import display_path
 from kadossier.utils.shipped import default_templates_dir
 

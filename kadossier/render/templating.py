@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from kadossier.errors import TemplateProblem
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 from kadossier.utils.shipped import default_templates_dir
 
 

@@ -13,10 +13,10 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from kadossier.errors import KadossierError
+from kadossier.i18n import tr
 from kadossier.site.offline import ASSETS_URI
 from kadossier.site.pages import GeneratedPage
 from kadossier.site.theme import ASSETS
-from kadossier.utils.i18n import tr
 from kadossier.utils.shipped import default_templates_dir
 
 CALENDAR = "visits.ics"

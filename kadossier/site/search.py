@@ -26,9 +26,9 @@ from typing import Any
 
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.portfolio import Account
+from kadossier.i18n import tr
 from kadossier.utils import files
 from kadossier.utils.cache import key as cache_key
-from kadossier.utils.i18n import tr
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 

@@ -30,7 +30,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from kadossier.errors import KadossierError
-from kadossier.utils.i18n import active, tr
+from kadossier.i18n import active, tr
 
 log = logging.getLogger("mkdocs.plugins.kadossier")
 

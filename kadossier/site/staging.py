@@ -23,9 +23,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from kadossier.errors import SiteNotWritten, UnsafeOutput, UnsafeSiteDir
+from kadossier.i18n import tr
 from kadossier.utils import locks
 from kadossier.utils.files import umask
-from kadossier.utils.i18n import tr
 
 _STAGING = ".kadossier-staging-"
 _OLD = ".kadossier-old-"

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kadossier.errors import KadossierError
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 CACHE_DIR = ".kadossier-cache"
 """The workspace's cache folder (PDFs, cut fonts, account pages); safe to delete, never committed."""

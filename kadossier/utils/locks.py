@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kadossier.errors import KadossierError, LockTimeout
+from kadossier.i18n import tr
 from kadossier.utils.files import CACHE_DIR, umask
-from kadossier.utils.i18n import tr
 
 log = logging.getLogger("kadossier")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from difflib import get_close_matches
 from pathlib import Path
 
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 
 def display_path(path: Path) -> str:

@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 
 PARALLEL_FROM = 64
 """Below this many items, starting workers costs more than it saves."""

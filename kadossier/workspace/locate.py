@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kadossier.dossier import folder
 from kadossier.errors import KadossierError, WorkspaceError
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.workspace.root import config_above
 

@@ -19,7 +19,7 @@ from mkdocs.config import config_options as c
 
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.errors import Problem, Severity, WorkspaceError
-from kadossier.utils.i18n import tr
+from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.workspace.root import PLUGIN
 

@@ -13,8 +13,8 @@ from mkdocs.config import load_config
 
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.validate import check_file
+from kadossier.i18n import speaking
 from kadossier.site import search
-from kadossier.utils.i18n import speaking
 
 from ..conftest import ROOT, SHARED_REFERENCE, TODAY, build, example_workspace
 
@@ -124,7 +124,7 @@ def test_the_old_separator_is_found_and_located(
 
 
 def test_the_example_and_the_scaffold_use_the_new_separator(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    for text in (ROOT / "mkdocs.yml", ROOT / "templates" / "scaffold" / "mkdocs.yml"):
+    for text in (ROOT / "mkdocs.yml", *(ROOT / "templates" / "scaffold").glob("mkdocs*.yml")):
         assert search.SEPARATOR in text.read_text(encoding="utf-8") and search.OLD_SEPARATOR not in text.read_text()
     write_config(tmp_path, OLD.replace("|(?=[\\u3400-\\u9fff\\uf900-\\ufaff])", ""))
     with caplog.at_level(logging.WARNING):

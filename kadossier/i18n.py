@@ -25,7 +25,7 @@ from babel.support import NullTranslations, Translations
 LANGUAGES = ("en", "zh")
 """The languages kadossier speaks; English is the source language."""
 DOMAIN = "messages"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 """Where the catalogs live: `<language>/LC_MESSAGES/messages.po` and the compiled `.mo`."""
 
 _active: ContextVar[str] = ContextVar("kadossier_language", default="en")
