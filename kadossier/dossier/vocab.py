@@ -6,7 +6,7 @@ vocabulary is ordered (stages, relationship stages, levels) the enum's order is 
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 from functools import cache
 
 import yaml
@@ -182,7 +182,7 @@ class Channel(StrEnum):
     OTHER = "other"
 
 
-VOCABS: dict[type[StrEnum], str] = {
+VOCABS: dict[type[Enum], str] = {
     Grade: "grade",
     Tier: "tier",
     Organization: "organization",

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from kadossier.dossier import portfolio
 from kadossier.dossier.checks import REVIEW_DAYS
 from kadossier.dossier.fields import Money
-from kadossier.dossier.vocab import Channel, DepartmentKind, Organization, ProjectStatus, Rating, VisitKind, VisitStatus
+from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import TemplateProblem
 from kadossier.i18n import tr
 from kadossier.render import orgchart
@@ -45,15 +45,6 @@ COMPACT_UNITS: dict[str, tuple[tuple[int, str], ...]] = {
 own, so that they do not change with the CLDR release Babel ships (CLDR 49 changed M to m in English)."""
 _NUMBER = re.compile(r"[#,0.]+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
-_VOCABS: dict[type[Enum], str] = {
-    Organization: "organization",
-    DepartmentKind: "department_kind",
-    Rating: "rating",
-    ProjectStatus: "project_status",
-    VisitKind: "visit_kind",
-    VisitStatus: "visit_status",
-    Channel: "channel",
-}
 
 
 def load_labels(language: str, workspace_root: Path | None = None) -> dict[str, Any]:
@@ -196,7 +187,7 @@ class Presenter:
         if isinstance(value, dt.date):
             return escape(self.date(value))
         if isinstance(value, Enum):
-            return escape(self.label(_VOCABS.get(type(value), type(value).__name__.lower()), value))
+            return escape(self.label(VOCABS.get(type(value), type(value).__name__.lower()), value))
         if isinstance(value, bool):
             return Markup("✓") if value else Markup("–")
         if isinstance(value, int | float):
