@@ -195,7 +195,7 @@ def _type_message(kind: str, name: str, value: str, ctx: dict[str, Any]) -> str 
         return tr("{name} must be at most {le}, got {value}", name=name, value=value, le=ctx.get("le"))
     if kind == "too_long":
         return tr(
-            "{name} has {actual} items, more than the {limit} one dossier may list",
+            "{name} has {actual} items; a dossier may list at most {limit}",
             name=name,
             actual=ctx.get("actual_length"),
             limit=ctx.get("max_length"),
