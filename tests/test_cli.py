@@ -100,10 +100,12 @@ def test_bad_file_name_is_an_error(workspace: Path) -> None:
 
 def test_bad_plugin_option_is_reported_with_its_line(workspace: Path) -> None:
     config = workspace / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("currency: CNY", "currency: RMB"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("currency: CNY", "currency: RMB")
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("      currency: RMB") + 1
     result = run("validate", cwd=workspace)
     assert result.exit_code == 2
-    assert "mkdocs.yml:19:7: error: kadossier plugin option 'currency': 'RMB' is not an ISO 4217" in result.output
+    assert f"mkdocs.yml:{line}:7: error: kadossier plugin option 'currency': 'RMB' is not an ISO 4217" in result.output
 
 
 def test_new_writes_a_valid_commented_dossier(workspace: Path) -> None:

@@ -278,7 +278,7 @@ def test_one_failing_account_does_not_stop_the_others(workspace: Path, listener:
     result = CliRunner().invoke(main, ["-C", str(workspace), "--today", TODAY.isoformat(), "build"])
     assert result.exit_code == 1, result.output
     assert "PDF of 'northwind-grid' not made: refused to fetch" in result.output
-    assert "1 PDFs were not made: northwind-grid; the site in" in result.output
+    assert "1 PDF was not made: northwind-grid; the site in" in result.output
     # the build did not succeed as a whole: the previous site is kept, byte for byte
     assert {p: p.read_bytes() for p in (workspace / "site").rglob("*") if p.is_file()} == before
     assert not [p for p in workspace.rglob("*") if p.name.endswith(".tmp") or "kadossier-staging" in p.name]
