@@ -4,11 +4,8 @@ finds Chinese names and English words. Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,18 +16,10 @@ from playwright.sync_api import Browser, Page
 from kadossier.cli import main
 
 from .conftest import SHARED_REFERENCE, build, example_workspace
-from .test_browser import _QuietHandler, launch_chromium, open_page, shoot
+from .test_browser import launch_chromium, open_page, serve_folder, shoot
 
 NO_RESULT = {"zh": "没有找到符合条件的结果", "en": "No matching documents"}
 WAITING = ("正在初始化", "键入以开始搜索", "Initializing", "Type to start searching")
-
-
-def _serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +37,12 @@ def zh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def zh_server(zh_site: Path) -> Iterator[str]:
-    yield from _serve(zh_site)
+    yield from serve_folder(zh_site)
 
 
 @pytest.fixture(scope="module")
 def en_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(build(example_workspace(tmp_path_factory.mktemp("en"))))
+    yield from serve_folder(build(example_workspace(tmp_path_factory.mktemp("en"))))
 
 
 @pytest.fixture(scope="module")
