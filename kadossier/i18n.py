@@ -67,8 +67,3 @@ def ntr(singular: str, plural: str, n: int, /, **params: Any) -> str:
     """The singular or plural form of a message about `n` things (`{n}` is filled with the count)."""
     return _catalog(_active.get()).ngettext(singular, plural, n).format(n=n, **params)
 
-
-def tr_in(language: str, message: str, /, **params: Any) -> str:
-    """`message` in `language`, whatever the active language (for a document in the workspace's language)."""
-    with speaking(language):
-        return tr(message, **params)
