@@ -66,4 +66,3 @@ def tr(message: str, /, **params: Any) -> str:
 def ntr(singular: str, plural: str, n: int, /, **params: Any) -> str:
     """The singular or plural form of a message about `n` things (`{n}` is filled with the count)."""
     return _catalog(_active.get()).ngettext(singular, plural, n).format(n=n, **params)
-
