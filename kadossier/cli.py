@@ -24,6 +24,7 @@ import click
 
 from kadossier.errors import KadossierError, Problem, WorkspaceError
 from kadossier.i18n import LANGUAGES, ntr, speaking, tr
+from kadossier.utils import clock
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
 from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.root import config_above, language_of
@@ -37,11 +38,24 @@ gettext.bindtextdomain(gettext.textdomain(), os.devnull)
 class Context:
     """What every command gets from the global options."""
 
-    today: date
+    given_today: date | None
+    """The day `--today` gave, if any."""
     verbose: bool
     lang: str | None = None
     """The language `--lang` asked for, if any."""
     _workspace: Workspace | None = None
+
+    @property
+    def today(self) -> date:
+        """The day dates are judged as of: `--today`, else the date in the workspace's time zone (when the
+        command runs in a workspace that sets one), else the machine's local date."""
+        if self.given_today is not None:
+            return self.given_today
+        try:
+            timezone = self.workspace.settings.timezone
+        except KadossierError:  # outside a workspace, or one whose settings are broken: the command says so
+            timezone = None
+        return clock.today(timezone)
 
     @property
     def workspace(self) -> Workspace:
@@ -49,6 +63,14 @@ class Context:
         if self._workspace is None:
             self._workspace = find(Path.cwd())
         return self._workspace
+
+    @property
+    def roster_names(self) -> frozenset[str]:
+        """The names of the workspace's declared roster (none outside a workspace)."""
+        try:
+            return self.workspace.settings.roster_names
+        except KadossierError:
+            return frozenset()
 
     def options(self, *, redact: bool = False, pdf: bool = True, strict: bool = False) -> BuildOptions:
         """The options of this command's outputs: the workspace's settings with the command line's choices."""
@@ -128,7 +150,7 @@ def main(ctx: click.Context, directory: Path | None, today: datetime | None, ver
     ctx.with_resource(speaking(lang or _workspace_language()))  # until the command ends (CliRunner runs many)
     _check_year(today, "--today")
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s")
-    ctx.obj = Context(today.date() if today else date.today(), verbose, lang)
+    ctx.obj = Context(today.date() if today else None, verbose, lang)
 
 
 @main.command()
@@ -166,7 +188,7 @@ def validate(
         for path in files:
             for fixed in fix_commas(path):
                 click.echo(str(fixed))
-    results = check_files(files, obj.today, jobs=jobs, models=False)
+    results = check_files(files, obj.today, jobs=jobs, models=False, roster=obj.roster_names)
     problems = [p for r in results for p in r.problems]
     for problem in problems:
         _echo_problem(problem)
@@ -459,7 +481,7 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     options = obj.options(redact=redact)
     with speaking(workspace.settings.language):  # the export is a document in the workspace's language
-        results = check_files(workspace.dossier_files(), obj.today)
+        results = check_files(workspace.dossier_files(), obj.today, roster=workspace.settings.roster_names)
     errors = [p for r in results for p in r.errors]
     if errors:
         for problem in errors:

@@ -12,10 +12,11 @@ labels (约会（'met'）).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus, label
 from kadossier.i18n import tr
@@ -35,6 +36,12 @@ RED_FLAGS = {
     "visit-no-record": "a done visit without a record",
     "stale-review": f"'reviewed' missing or older than {REVIEW_DAYS} days",
     "no-budget": "a project at 'compare' or later without a budget",
+    "action-overdue": "an open action, or an open commitment of ours, past its due date",
+    "follow-up-missed": "a follow-up date passed with no visit or contact since, or their open commitment overdue",
+    "action-no-owner": "an open action nobody on our side owns",
+    "action-no-due": "an open action without a due date",
+    "owner-not-on-team": "an action or commitment owned by someone neither the account's owner nor on its team "
+    "nor in the roster",
 }
 """Every red-flag code and what it means: documentation (the README's table, `kadossier schema --markdown`),
 in English; the flags themselves say it in the active language."""
@@ -62,11 +69,13 @@ def errors(dossier: Dossier) -> Iterator[Finding]:
     yield from _reporting_cycles(dossier)
 
 
-def red_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
-    """Yield the warnings an account manager should act on, as of `today`."""
+def red_flags(dossier: Dossier, today: date, roster: Collection[str] = ()) -> Iterator[Finding]:
+    """Yield the warnings an account manager should act on, as of `today`; `roster` names our people (and
+    their former names) beyond the account's owner and team."""
     yield from _project_flags(dossier)
     yield from _people_flags(dossier)
     yield from _visit_flags(dossier, today)
+    yield from _follow_through_flags(dossier, today, roster)
     age = dossier.days_since_review(today)
     if age is None:
         yield Finding(("name",), tr("the dossier has never been reviewed (no 'reviewed' date)"), "stale-review")
@@ -82,6 +91,7 @@ _DUPLICATE: dict[str, Callable[[str, int], str]] = {
         "duplicate competitors id '{id}' (also competitors[{first}])", id=ref, first=first
     ),
     "visits": lambda ref, first: tr("duplicate visits id '{id}' (also visits[{first}])", id=ref, first=first),
+    "actions": lambda ref, first: tr("duplicate actions id '{id}' (also actions[{first}])", id=ref, first=first),
 }
 """The message for an id used twice in a list, per list: one whole sentence each (a kind's word differs by
 language, and so does the order around it)."""
@@ -95,6 +105,21 @@ def _unique_ids(dossier: Dossier) -> Iterator[Finding]:
                 yield Finding((kind, i, "id"), duplicate(item.id, seen[item.id]))
             else:
                 seen[item.id] = i
+    actions = {a.id for a in dossier.actions}
+    commitments: set[str] = set()
+    for i, visit in enumerate(dossier.visits):
+        for j, item in enumerate(visit.record.promises if visit.record else []):
+            if item.id is None:
+                continue
+            if item.id in actions or item.id in commitments:
+                loc: Loc = ("visits", i, "record", "commitments", j, "id")
+                message = tr(
+                    "commitment id '{id}' is already used by an action or another commitment: "
+                    "ids name one item to close from the command line",
+                    id=item.id,
+                )
+                yield Finding(loc, message)
+            commitments.add(item.id)
 
 
 def _references(dossier: Dossier) -> Iterator[Finding]:
@@ -120,6 +145,13 @@ def _references(dossier: Dossier) -> Iterator[Finding]:
         yield from check(("visits", i, "project"), visit.project, projects, _no_project)
         for j, ref in enumerate(visit.theirs):
             yield from check(("visits", i, "theirs", j), ref, people, _no_person)
+        for j, item in enumerate(visit.record.promises if visit.record else []):
+            loc: Loc = ("visits", i, "record", "commitments", j, "person")
+            yield from check(loc, item.person, people, _no_person)
+    for i, action in enumerate(dossier.actions):
+        yield from check(("actions", i, "project"), action.project, projects, _no_project)
+        for j, ref in enumerate(action.with_):
+            yield from check(("actions", i, "with", j), ref, people, _no_person)
 
 
 def _no_person(ref: str, hint: str) -> str:
@@ -207,3 +239,50 @@ def _visit_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
         elif visit.status is VisitStatus.DONE and visit.record is None:
             message = tr("visit '{visit}' is done but has no record", visit=visit.id)
             yield Finding(("visits", i, "status"), message, "visit-no-record")
+
+
+def _follow_through_flags(dossier: Dossier, today: date, roster: Collection[str]) -> Iterator[Finding]:
+    ours = {dossier.owner, *dossier.team, *roster}
+    for item in owed(dossier):
+        if item.owner is not None and item.owner not in ours:
+            message = tr(
+                "{owner} is neither the account's owner nor on its team (nor in the roster){hint}",
+                owner=item.owner,
+                hint=did_you_mean(item.owner, ours),
+            )
+            yield Finding((*item.loc, "owner"), message, "owner-not-on-team")
+        if not item.is_open:
+            continue
+        if item.overdue(today) and item.ours:
+            message = tr(
+                "'{what}' ({owner}) was due {due}, {days} days ago, and is still open",
+                what=item.what,
+                owner=item.owner or tr("nobody"),
+                due=item.due.isoformat() if item.due else "",
+                days=item.days_overdue(today),
+            )
+            yield Finding((*item.loc, "due"), message, "action-overdue")
+        elif item.overdue(today):
+            person = dossier.person(item.person or "")
+            message = tr(
+                "{name} promised '{what}' by {due}, {days} days ago: call to follow up",
+                name=person.name if person else item.person,
+                what=item.what,
+                due=item.due.isoformat() if item.due else "",
+                days=item.days_overdue(today),
+            )
+            yield Finding((*item.loc, "due"), message, "follow-up-missed")
+        if item.kind == "action" and item.owner is None:
+            message = tr("open action '{action}' has no owner", action=item.key)
+            yield Finding((*item.loc, "id"), message, "action-no-owner")
+        if item.kind == "action" and item.due is None:
+            message = tr("open action '{action}' has no due date", action=item.key)
+            yield Finding((*item.loc, "id"), message, "action-no-due")
+    for follow_up in follow_ups(dossier):
+        if follow_up.missed(today):
+            message = tr(
+                "the follow-up of visit '{visit}' was due {due} and nobody has been in touch since",
+                visit=follow_up.visit.id,
+                due=follow_up.due.isoformat(),
+            )
+            yield Finding(follow_up.loc, message, "follow-up-missed")

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from kadossier.dossier.fields import IsoDate, Name, Text
 from kadossier.dossier.parts import (
+    Action,
     Background,
     Competitor,
     Part,
@@ -74,6 +75,8 @@ class Dossier(Part):
     """Our SWOT at the account."""
     value: ValueAssessment | None = None
     """Value assessment."""
+    actions: list[Action] = Field(default=[], max_length=MAX_ITEMS)
+    """The account plan's actions: what our side does, by whom, by when."""
     visits: list[Visit] = Field(default=[], max_length=MAX_ITEMS)
     """Visits: plans and records."""
     sources: list[Source] = Field(default=[], max_length=MAX_ITEMS)
@@ -140,6 +143,10 @@ class Dossier(Part):
         """Return the project with this id, if any."""
         return next((p for p in self.projects if p.id == project_id), None)
 
+    def action(self, action_id: str) -> Action | None:
+        """Return the action with this id, if any."""
+        return next((a for a in self.actions if a.id == action_id), None)
+
     def competitor(self, competitor_id: str) -> Competitor | None:
         """Return the competitor with this id, if any."""
         return next((c for c in self.competitors if c.id == competitor_id), None)
@@ -161,4 +168,4 @@ class Dossier(Part):
         return None if self.value is None else self.value.score
 
 
-__all__ = ["SCHEMA_VERSION", "Competitor", "Dossier", "Person", "Project", "Visit"]
+__all__ = ["SCHEMA_VERSION", "Action", "Competitor", "Dossier", "Person", "Project", "Visit"]

@@ -7,11 +7,15 @@ README's reference); unknown keys are errors. Values derived from one part live 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
 
 from kadossier.dossier.fields import Id, IsoDate, MoneyField, Name, Phone, Since, Text, Url, When
 from kadossier.dossier.vocab import (
+    ActionStatus,
     Attitude,
     Channel,
     DepartmentKind,
@@ -25,6 +29,7 @@ from kadossier.dossier.vocab import (
     VisitKind,
     VisitStatus,
 )
+from kadossier.i18n import tr
 
 
 class Part(BaseModel):
@@ -357,6 +362,62 @@ class Objection(Part):
     """How we answer."""
 
 
+class Commitment(Part):
+    """A promise made at a visit (兑现对客户的许诺): ours (an `owner`) or theirs (a `person`), due by a date."""
+
+    what: Name
+    """What was promised."""
+    owner: Name | None = None
+    """Who on our side promised it, by name: our promise."""
+    person: Id | None = None
+    """Who on their side promised it, by person id: their promise."""
+    due: IsoDate | None = None
+    """By when."""
+    status: ActionStatus = ActionStatus.OPEN
+    """open, done or dropped."""
+    id: Id | None = None
+    """An id, to close it from the command line and keep its calendar entry stable."""
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Commitment:
+        if (self.owner is None) == (self.person is None):
+            raise PydanticCustomError(
+                "commitment_side",
+                tr("a commitment names exactly one of 'owner' (ours, by name) or 'person' (theirs, by person id)"),
+            )
+        return self
+
+    @property
+    def ours(self) -> bool:
+        """Whether we promised it (else they did)."""
+        return self.owner is not None
+
+    def key(self, visit_id: str) -> str:
+        """Its id, or a key made from the visit and what was promised: it stays when the list is reordered."""
+        if self.id is not None:
+            return self.id
+        return "c-" + hashlib.sha1(f"{visit_id}\n{self.what}".encode()).hexdigest()[:10]
+
+
+def _commitments_kind(value: Any) -> str:
+    """A list of mappings is structured commitments; text (or a list of texts) is the older free form."""
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return COMMITMENT_LIST
+    if isinstance(value, Commitment) or (isinstance(value, list) and any(isinstance(i, Commitment) for i in value)):
+        return COMMITMENT_LIST
+    return COMMITMENT_TEXT
+
+
+COMMITMENT_LIST, COMMITMENT_TEXT = "commitment-list", "commitment-text"
+"""The tags pydantic puts in an error's location inside `commitments` (the validator drops them)."""
+
+Commitments = Annotated[
+    Annotated[list[Commitment], Tag(COMMITMENT_LIST)] | Annotated[Text, Tag(COMMITMENT_TEXT)],
+    Discriminator(_commitments_kind),
+]
+"""Free text, as before, or a list of commitments."""
+
+
 class VisitRecord(Part):
     """What happened, written right after the visit (客户拜访记录表)."""
 
@@ -364,8 +425,15 @@ class VisitRecord(Part):
     """The result of the visit."""
     learned: Text | None = None
     """What we learned."""
-    commitments: Text | None = None
-    """What either side promised."""
+    commitments: Commitments | None = None
+    """What either side promised: text, or a list of commitments (what, owner or person, due, status)."""
+
+    @property
+    def promises(self) -> list[Commitment]:
+        """The structured commitments (none when `commitments` is text)."""
+        listed = self.commitments if isinstance(self.commitments, list) else []
+        return [c for c in listed if isinstance(c, Commitment)]
+
     next_steps: Text | None = None
     """What happens next."""
     follow_up: IsoDate | None = None
@@ -421,6 +489,27 @@ class Visit(Part):
             if isinstance(self.date, dt.datetime)
             else dt.datetime(self.day.year, self.day.month, self.day.day)
         )
+
+
+class Action(Part):
+    """A step of the account plan (行动计划): who on our side does what, by when."""
+
+    id: Id
+    """Unique id among the account's actions."""
+    what: Name
+    """What is to be done."""
+    owner: Name | None = None
+    """Who on our side does it, by name."""
+    due: IsoDate | None = None
+    """By when."""
+    status: ActionStatus = ActionStatus.OPEN
+    """open, done or dropped."""
+    project: Id | None = None
+    """Id of the project it serves."""
+    with_: list[Id] = Field(default=[], alias="with")
+    """Their people it involves, by person id."""
+    notes: Text | None = None
+    """Anything else."""
 
 
 class Source(Part):

@@ -23,6 +23,7 @@ from kadossier.dossier.fields import closest_value, show_value
 from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
 from kadossier.dossier.model import SCHEMA_VERSION, Dossier
+from kadossier.dossier.parts import COMMITMENT_LIST, COMMITMENT_TEXT
 from kadossier.errors import Problem, Severity
 from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
@@ -49,14 +50,15 @@ class Checked:
         return [p for p in self.problems if not p.is_error]
 
 
-def check_file(path: Path, today: date, *, name: str | None = None) -> Checked:
-    """Read and check one dossier file; `name` is how messages show its path."""
-    result = _check(path, today, name)
+def check_file(path: Path, today: date, *, name: str | None = None, roster: frozenset[str] = frozenset()) -> Checked:
+    """Read and check one dossier file; `name` is how messages show its path, `roster` the names of our people
+    the workspace declares (see kadossier.dossier.roster)."""
+    result = _check(path, today, name, roster)
     result.problems.sort(key=lambda p: (p.line, p.col))
     return result
 
 
-def _check(path: Path, today: date, name: str | None) -> Checked:
+def _check(path: Path, today: date, name: str | None, roster: frozenset[str]) -> Checked:
     shown = name if name is not None else display_path(path)
     result = Checked(path, path.stem, None)
 
@@ -117,31 +119,42 @@ def _check(path: Path, today: date, name: str | None) -> Checked:
         report(*where.find(finding.loc, key=finding.key), finding.message)
     if not result.errors:
         result.dossier = dossier
-        for finding in checks.red_flags(dossier, today):
+        for finding in checks.red_flags(dossier, today, roster):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
     return result
 
 
-def check_files(paths: Sequence[Path], today: date, *, jobs: int | None = None, models: bool = True) -> list[Checked]:
+def check_files(
+    paths: Sequence[Path],
+    today: date,
+    *,
+    jobs: int | None = None,
+    models: bool = True,
+    roster: frozenset[str] = frozenset(),
+) -> list[Checked]:
     """Check many files, in worker processes when there are enough of them to pay off.
 
     With `models=False` only the problems come back (`dossier` is None): sending models between
     processes costs more than building them.
     """
-    return parallel_map(_check_one, paths, context=(today, models), jobs=jobs)
+    return parallel_map(_check_one, paths, context=(today, models, roster), jobs=jobs)
 
 
-def _check_one(context: tuple[date, bool], path: Path) -> Checked:
-    today, models = context
-    result = check_file(path, today)
+def _check_one(context: tuple[date, bool, frozenset[str]], path: Path) -> Checked:
+    today, models, roster = context
+    result = check_file(path, today, roster=roster)
     if not models:
         result.dossier = None
     return result
 
 
+_UNION_TAGS = frozenset([COMMITMENT_LIST, COMMITMENT_TEXT])
+"""The branch names pydantic adds to a location inside a tagged union: not keys of the file."""
+
+
 def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
     """Turn one pydantic error into (location, whether it points at the key, message)."""
-    loc: tuple[str | int, ...] = tuple(error["loc"])
+    loc: tuple[str | int, ...] = tuple(part for part in error["loc"] if part not in _UNION_TAGS)
     kind, value = error["type"], error.get("input")
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     if kind == "extra_forbidden":

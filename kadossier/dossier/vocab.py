@@ -164,6 +164,14 @@ class VisitStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ActionStatus(StrEnum):
+    """Whether an action or a commitment is still owed: open until done, or dropped on purpose."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
 class Channel(StrEnum):
     """Where a fact came from (资料收集渠道)."""
 
@@ -196,6 +204,7 @@ VOCABS: dict[type[Enum], str] = {
     ProjectStatus: "project_status",
     VisitKind: "visit_kind",
     VisitStatus: "visit_status",
+    ActionStatus: "action_status",
     Channel: "channel",
 }
 """Each vocabulary and its section in the labels files (`templates/labels/<language>.yaml`, `vocab:`)."""

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kadossier.utils import clock
+
 if TYPE_CHECKING:  # the settings module loads MkDocs' config classes; the PDFs and exports never need them
     from kadossier.workspace.settings import Settings
 
@@ -21,7 +23,8 @@ class BuildOptions:
     settings: Settings = field(compare=False)
     """The workspace's settings (the kadossier plugin's options in mkdocs.yml, validated)."""
     today: date
-    """The day the outputs are made as of: red flags, upcoming visits and ages depend on it."""
+    """The day the outputs are made as of: red flags, upcoming visits and ages depend on it (by default the date
+    in the workspace's time zone)."""
     redact: bool = False
     """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
     pdf: bool = True
@@ -45,7 +48,7 @@ class BuildOptions:
         """The options of a build with these settings: `redact` adds redaction, `pdf=False` drops the PDFs."""
         return cls(
             settings,
-            today or date.today(),
+            today or clock.today(settings.timezone),
             redact=bool(settings.redact) or redact,
             pdf=bool(settings.pdf) and pdf,
             strict=strict,

@@ -1,0 +1,150 @@
+"""Follow-through (持续跟进): what each side owes and when to get back to the account.
+
+An account's actions (the account plan's 行动计划) and the structured commitments of its visit records are
+one kind of thing here, an `Owed` item: something someone promised by a date, open until done or dropped.
+A visit record's `follow_up` date is a `FollowUp`. Both know whether they are overdue as of a day; the
+red flags (kadossier.dossier.checks), the pages, the calendars and `kadossier agenda` all read these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kadossier.dossier.model import Dossier, Visit
+from kadossier.dossier.vocab import ActionStatus, VisitStatus
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """An action, or a commitment made at a visit: ours when `owner` is set, theirs when `person` is."""
+
+    kind: str
+    """'action' or 'commitment'."""
+    key: str
+    """Its id (an action's, or a commitment's own), else a key made from its visit and its text: stable."""
+    what: str
+    owner: str | None
+    """Who on our side owes it, by name."""
+    person: str | None
+    """Who on their side owes it, by person id (a commitment of theirs)."""
+    due: dt.date | None
+    status: ActionStatus
+    project: str | None
+    people: tuple[str, ...]
+    """Their people it involves, by id: an action's `with`, a commitment's `person` (and its visit's attendees)."""
+    visit: str | None
+    """The id of the visit it was promised at (commitments)."""
+    loc: Loc
+    """Where it is in the dossier."""
+    notes: str | list[str] | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Still owed."""
+        return self.status is ActionStatus.OPEN
+
+    @property
+    def ours(self) -> bool:
+        """Our side owes it (an action, or our commitment)."""
+        return self.person is None
+
+    def overdue(self, today: dt.date) -> bool:
+        """Open and its due date is before `today` (due today is not overdue)."""
+        return self.is_open and self.due is not None and self.due < today
+
+    def days_overdue(self, today: dt.date) -> int:
+        """Days past its due date (0 if not overdue)."""
+        return (today - self.due).days if self.due is not None and self.overdue(today) else 0
+
+    def sort_key(self, today: dt.date) -> tuple[bool, dt.date, str]:
+        """Overdue first, then by due date (undated last), then by key."""
+        return (not self.overdue(today), self.due or dt.date.max, self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A visit record's follow-up date (定期回访) and whether we have been back in touch since."""
+
+    visit: Visit
+    due: dt.date
+    done: bool
+    """A visit of the account was done, or one of the visit's attendees was contacted, on or after the date."""
+    loc: Loc
+
+    def missed(self, today: dt.date) -> bool:
+        """The date has passed with no contact since (the day itself is not missed)."""
+        return not self.done and self.due < today
+
+
+def owed(dossier: Dossier) -> list[Owed]:
+    """Every action and structured commitment of the dossier, in file order."""
+    items = [
+        Owed(
+            "action",
+            a.id,
+            a.what,
+            a.owner,
+            None,
+            a.due,
+            a.status,
+            a.project,
+            tuple(a.with_),
+            None,
+            ("actions", i),
+            a.notes,
+        )
+        for i, a in enumerate(dossier.actions)
+    ]
+    for i, visit in enumerate(dossier.visits):
+        for j, c in enumerate(visit.record.promises if visit.record else []):
+            people = (c.person,) if c.person else tuple(visit.theirs)
+            loc: Loc = ("visits", i, "record", "commitments", j)
+            key = c.key(visit.id)
+            items.append(
+                Owed(
+                    "commitment", key, c.what, c.owner, c.person, c.due, c.status, visit.project, people, visit.id, loc
+                )
+            )
+    return items
+
+
+def open_owed(dossier: Dossier, today: dt.date) -> list[Owed]:
+    """The items still owed, overdue first, then by due date."""
+    return sorted((o for o in owed(dossier) if o.is_open), key=lambda o: o.sort_key(today))
+
+
+def follow_ups(dossier: Dossier) -> list[FollowUp]:
+    """The follow-up dates of the visit records, each with whether we have been back in touch since."""
+    done_days = [v.day for v in dossier.visits if v.status is VisitStatus.DONE]
+    contacts = {p.id: p.last_contact for p in dossier.people if p.last_contact}
+    found = []
+    for i, visit in enumerate(dossier.visits):
+        date = visit.record.follow_up if visit.record else None
+        if date is None:
+            continue
+        touched = any(day >= date for day in done_days) or any(
+            (contacts.get(ref) or dt.date.min) >= date for ref in visit.theirs
+        )
+        found.append(FollowUp(visit, date, touched, ("visits", i, "record", "follow_up")))
+    return found
+
+
+def involving(items: list[Owed], visit: Visit) -> list[Owed]:
+    """The items that concern a visit (not promised at it): its project's, its attendees' on either side."""
+    theirs, ours = set(visit.theirs), set(visit.ours)
+    return [
+        o
+        for o in items
+        if o.visit != visit.id
+        and (
+            (visit.project is not None and o.project == visit.project)
+            or theirs.intersection(o.people)
+            or o.owner in ours
+        )
+    ]
+
+
+__all__ = ["FollowUp", "Owed", "follow_ups", "involving", "open_owed", "owed"]
