@@ -202,6 +202,8 @@ def validate(
         warnings=ntr("{n} warning", "{n} warnings", warnings),
     )
     failed = errors > 0 or (strict and warnings > 0)
+    if not paths:
+        _note_outdated_schema(obj.workspace)
     click.secho(summary, fg="red" if failed else ("yellow" if warnings else "green"))
     sys.exit(1 if failed else 0)
 
@@ -435,6 +437,24 @@ def _account_path(obj: Context, account: str) -> Path:
     if not path.is_file():
         raise click.BadParameter(tr("no dossier file {path}", path=path), param_hint="ACCOUNT")
     return path
+
+
+def _note_outdated_schema(workspace: Workspace) -> None:
+    """Say so when the workspace's JSON Schema no longer describes the format (editors then miss new fields)."""
+    from kadossier.edit.scaffold import schema_outdated
+
+    path = schema_outdated(workspace.dossiers_dir)
+    if path is not None:
+        shown = os.path.relpath(path)
+        click.secho(
+            tr(
+                "{path}: note: the JSON Schema is out of date, so editors do not offer the newer fields; "
+                "the next 'kadossier build' rewrites it (or run 'kadossier schema -o {path}')",
+                path=shown,
+            ),
+            err=True,
+            fg="yellow",
+        )
 
 
 def _checked_dossier(path: Path, today: date) -> Any:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
+from kadossier.edit.scaffold import refresh_schema
 from kadossier.errors import KadossierError, Severity
 from kadossier.export.calendar import calendar
 from kadossier.history.git import History
@@ -37,6 +38,7 @@ from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
 from kadossier.site.pages import GeneratedPage, Site
 from kadossier.utils.files import CACHE_DIR
+from kadossier.utils.messages import display_path
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
 
@@ -86,6 +88,8 @@ class WikiBuild:
         staging.check_site_dir(folders.site_dir, root, folders.docs_dir, self.workspace.dossiers_dir)
         if not self.serving:  # build, gh-deploy: MkDocs empties site_dir
             staging.check_replaceable(folders.site_dir)
+        if (schema := refresh_schema(self.workspace.dossiers_dir)) is not None:
+            log.info(tr("{path}: rewrote the JSON Schema to this kadossier's format", path=display_path(schema)))
         history = read_history(self.workspace.dossiers_dir)
         if not history.available:
             log.info(tr("no dossier history on the site: {note}", note=history.note))

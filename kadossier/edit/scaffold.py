@@ -89,6 +89,26 @@ def new_dossier(
     return path
 
 
+def schema_outdated(dossiers_dir: Path) -> Path | None:
+    """The workspace's schema file if it is there but does not describe this kadossier's format (an editor
+    would then not complete the new fields); None if it is current or absent (removed on purpose)."""
+    path = dossiers_dir / SCHEMA_FILE
+    try:
+        return None if path.read_text(encoding="utf-8") == json_schema_text() else path
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return path
+
+
+def refresh_schema(dossiers_dir: Path) -> Path | None:
+    """Rewrite the schema file if it is out of date; the path if it was rewritten."""
+    path = schema_outdated(dossiers_dir)
+    if path is not None:
+        write_schema(dossiers_dir)
+    return path
+
+
 def write_schema(dossiers_dir: Path) -> Path:
     """Write or refresh the JSON Schema beside the dossiers, where editors find it."""
     path = dossiers_dir / SCHEMA_FILE

@@ -2,7 +2,8 @@
 
 `changes(old, new)` compares two versions of a dossier's data: lists of items with an `id` (people,
 projects, competitors, visits) are matched by id, so that a change reads
-`people.wan-guoli.attitude: neutral -> supporter` and a new visit reads `visits: + 2026-11-28-workshop`;
+`people.wan-guoli.attitude: neutral -> supporter` and a new visit reads `visits: + 2026-11-28-workshop`
+(items without an id, like a visit's commitments, by what they say: `...commitments.寄送产品手册.status`);
 other lists of records are matched by position (`projects.x.timeline[1].done: false -> true`), lists of
 words by content (`tags: + 年度招标`).
 
@@ -87,7 +88,9 @@ def _walk(old: Any, new: Any, path: str) -> Iterator[Change]:
 
 
 def _ids(items: list[Any]) -> list[str] | None:
-    ids = [i.get("id") for i in items if isinstance(i, dict)]
+    """The items' ids: `id`, else `what` (a commitment or an action is known by what it promises); None when
+    an item has neither or two share one (then the list is matched by position)."""
+    ids = [i.get("id", i.get("what")) for i in items if isinstance(i, dict)]
     if len(ids) != len(items) or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
         return None
     return [str(i) for i in ids]
