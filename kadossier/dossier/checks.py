@@ -19,7 +19,7 @@ from datetime import date
 from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus, label
-from kadossier.i18n import tr
+from kadossier.i18n import ntr, tr
 from kadossier.utils.messages import did_you_mean
 
 Loc = tuple[str | int, ...]
@@ -254,22 +254,24 @@ def _follow_through_flags(dossier: Dossier, today: date, roster: Collection[str]
         if not item.is_open:
             continue
         if item.overdue(today) and item.ours:
-            message = tr(
-                "'{what}' ({owner}) was due {due}, {days} days ago, and is still open",
+            message = ntr(
+                "'{what}' ({owner}) was due {due}, {n} day ago, and is still open",
+                "'{what}' ({owner}) was due {due}, {n} days ago, and is still open",
+                item.days_overdue(today),
                 what=item.what,
                 owner=item.owner or tr("nobody"),
                 due=item.due.isoformat() if item.due else "",
-                days=item.days_overdue(today),
             )
             yield Finding((*item.loc, "due"), message, "action-overdue")
         elif item.overdue(today):
             person = dossier.person(item.person or "")
-            message = tr(
-                "{name} promised '{what}' by {due}, {days} days ago: call to follow up",
+            message = ntr(
+                "{name} promised '{what}' by {due}, {n} day ago: call to follow up",
+                "{name} promised '{what}' by {due}, {n} days ago: call to follow up",
+                item.days_overdue(today),
                 name=person.name if person else item.person,
                 what=item.what,
                 due=item.due.isoformat() if item.due else "",
-                days=item.days_overdue(today),
             )
             yield Finding((*item.loc, "due"), message, "follow-up-missed")
         if item.kind == "action" and item.owner is None:
