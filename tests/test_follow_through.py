@@ -249,8 +249,12 @@ def test_a_visit_brief_gets_the_items_of_its_attendees_and_its_project() -> None
     demo = checked.dossier.visit("2026-12-05-demo")
     assert demo is not None
     shown = [o.what for o in involving(open_owed(checked.dossier, DAY), demo)]
-    assert shown == ["一周内提供故障对比数据", "提供现用机器人停机记录", "整理现用机器人近 6 个月故障统计，做成对比材料",
-                     "在苏州展厅搭建焊接演示单元，邀请顾部长参观"]  # fmt: skip
+    assert shown == [
+        "一周内提供故障对比数据",
+        "提供现用机器人停机记录",
+        "整理现用机器人近 6 个月故障统计，做成对比材料",
+        "在苏州展厅搭建焊接演示单元，邀请顾部长参观",
+    ]
 
 
 def test_roster_ids_come_from_pinyin_and_clashing_names_are_told_apart_and_reported() -> None:
