@@ -312,3 +312,21 @@ def test_the_pre_commit_hook_refuses_a_broken_dossier_in_a_subfolder(tmp_path: P
     run = subprocess.run([*pre_commit, "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Passed" in run.stdout
+
+
+def test_a_commitment_closed_in_git_shows_in_the_changes_since_the_last_visit(repo: Path) -> None:
+    """王磊 closes his commitment of the 12 Nov visit after it: the diff, the account page and the next visit's
+    brief say which commitment, by what it promised (it has no id), not by its place in the list."""
+    dossier = repo / "dossiers" / "hengrui-parts.yaml"
+    edit(dossier, "due: 2026-11-19}", "due: 2026-11-19, status: done}", after="一周内提供故障对比数据")
+    git(repo, "commit", "-q", "-am", "故障对比数据已发给顾部长", author="王磊", day="2026-11-18")
+    change = "visits.2026-11-12-first-meeting.record.commitments.一周内提供故障对比数据.status: (none) -> done"
+    code, output = cli(repo, "diff", "hengrui-parts", "--since-last-visit")
+    assert code == 0, output
+    assert "since the last visit (2026-11-12-first-meeting, 2026-11-12)" in output
+    assert output.index(change) > output.index("2026-11-18  王磊")
+    page = (build(repo) / "accounts" / "hengrui-parts" / "index.html").read_text(encoding="utf-8")
+    assert change.replace("->", "-&gt;") in page and "故障对比数据已发给顾部长" in page
+    code, output = cli(repo, "pdf", "hengrui-parts", "--visit", "2026-12-05-demo", "-o", str(repo / "b.pdf"))
+    assert code == 0, output
+    assert change in text(repo / "b.pdf")
