@@ -75,7 +75,7 @@ def markdown_reference() -> str:
             required = "yes" if info.is_required() else ""
             description = (info.description or "").replace("|", "\\|")
             kind = type_name(info.annotation) + _bounds(info.metadata)
-            out.append(f"| `{name}` | {kind} | {required} | {description} |")
+            out.append(f"| `{info.alias or name}` | {kind} | {required} | {description} |")
         out.append("")
     out += [
         "### Red flags",
@@ -103,8 +103,14 @@ def type_name(annotation: Any) -> str:
         return f"list of {type_name(typing.get_args(annotation)[0])}"
     if origin is typing.Literal:
         return " or ".join(str(a) for a in typing.get_args(annotation))
-    if origin is typing.Annotated:
-        return type_name(typing.get_args(annotation)[0])
+    if origin is typing.Annotated:  # a named type with more metadata (a union's tag) is still that type
+        base, *metadata = typing.get_args(annotation)
+        for named, label in _NAMED:
+            if typing.get_origin(named) is typing.Annotated:
+                named_base, *named_metadata = typing.get_args(named)
+                if named_base == base and all(m in metadata for m in named_metadata):
+                    return label
+        return type_name(base)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return "one of " + ", ".join(f"`{m.value}`" for m in annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
