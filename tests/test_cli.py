@@ -31,13 +31,13 @@ def test_validate_the_workspace_reports_red_flags_and_passes(workspace: Path) ->
         "dossiers/shenyang-daily.yaml:78:19: warning: decision maker 万国利 ('wan-guoli') is only at "
         "relationship 'met'; aim for 'recognized' or better [weak-decision-maker]"
     ) in result.output
-    assert result.output.splitlines()[-1] == "checked 3 dossiers: 0 errors, 3 warnings"
+    assert result.output.splitlines()[-1] == "checked 4 dossiers: 0 errors, 8 warnings"
 
 
 def test_strict_fails_on_warnings(workspace: Path) -> None:
     result = run("validate", "--strict", cwd=workspace)
     assert result.exit_code == 1
-    assert "3 warnings" in result.output
+    assert "8 warnings" in result.output
 
 
 def test_validate_finds_the_workspace_from_a_subfolder(workspace: Path) -> None:
@@ -188,4 +188,4 @@ def test_python_dash_m_and_the_console_script(workspace: Path) -> None:
             [*argv, "--today", "2026-11-23", "validate"], cwd=workspace, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stderr
-        assert done.stdout.endswith("checked 3 dossiers: 0 errors, 3 warnings\n")
+        assert done.stdout.endswith("checked 4 dossiers: 0 errors, 8 warnings\n")
