@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,18 +40,33 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 
-def record_block(path: Path) -> list[str]:
+def record_block(path: Path, ours: list[str] | None = None, theirs: list[str] | None = None) -> list[str]:
     """The record a visit marked done gets: empty (so the red flag stays until it is filled), commented in the
-    language of the workspace that holds `path`."""
+    language of the workspace that holds `path`. Its commitments are a list to fill in, one per promise, with
+    the first of our and their attendees (`ours`, `theirs`) as the owner and the person to replace."""
     with speaking(_language(path)):
+        owner = _flow_text((ours or [tr("our name")])[0])
+        person = _flow_text((theirs or [tr("their-person-id")])[0])
+        ours_text, theirs_text = _flow_text(tr("what we promised")), _flow_text(tr("what they promised"))
         return [
             "record:  # " + tr("fill in right after the visit (拜访后马上填写), then remove the # signs"),
             "  # outcome: " + tr("what happened, in a sentence or two"),
             "  # learned: " + tr("[what we learned about them and the project]"),
-            "  # commitments: " + tr("[what we promised, what they promised]"),
+            "  # commitments:  # " + tr("one line per promise, ours (owner) or theirs (person), by when"),
+            f"  #   - {{what: {ours_text}, owner: {owner}, due: YYYY-MM-DD}}",
+            f"  #   - {{what: {theirs_text}, person: {person}, due: YYYY-MM-DD}}",
             "  # next_steps: " + tr("[who does what, by when]"),
             "  # follow_up: YYYY-MM-DD",
         ]
+
+
+_PLAIN = re.compile(r"[^\s,:{}\[\]#&*!|>'\"%@`?-][^,:{}\[\]#]*(?<!\s)")
+_TYPED = re.compile(r"[-+.\d_:eE]*|true|false|yes|no|on|off|null|~", re.IGNORECASE)
+
+
+def _flow_text(value: str) -> str:
+    """`value` as text inside a {flow: mapping}: plain when that reads back as the same text, else quoted."""
+    return value if _PLAIN.fullmatch(value) and not _TYPED.fullmatch(value) else yaml_string(value)
 
 
 def _language(path: Path) -> str:
@@ -109,7 +125,10 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
         ends = _last_lines(loaded.text)
         if "record" not in item.keys:
             last = _after_comments(text, _end(ends, item), item.col)
-            text.insert(last, [" " * item.col + line for line in record_block(path)])
+            block = record_block(
+                path, [str(n) for n in data.get("ours") or []], [str(n) for n in data.get("theirs") or []]
+            )
+            text.insert(last, [" " * item.col + line for line in block])
             data["record"] = None
             done.append(tr("added an empty record block (fill it in now)"))
         if status != "done":
