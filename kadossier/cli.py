@@ -449,16 +449,23 @@ def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
     reported as `validate` reports them and left out (exit status 1); overdue items are not a failure.
     """
     from kadossier.dossier.agenda import make_agenda, read_agenda, suggestions, workspace_roster
+    from kadossier.dossier.agenda_cache import cache_file
     from kadossier.i18n import active
     from kadossier.render.agenda import lay_out
     from kadossier.render.present import Presenter, load_labels
 
     workspace = obj.workspace
     settings = workspace.settings
-    parts = read_agenda(workspace.dossier_files(), obj.today, days, roster=settings.roster_names, jobs=jobs)
-    member = None
-    roster = workspace_roster(settings.people, parts)
+    parts = read_agenda(
+        workspace.dossier_files(),
+        obj.today,
+        roster=settings.roster_names,
+        jobs=jobs,
+        cache_file=cache_file(workspace.root),
+    )
+    member, roster = None, None
     if who is not None:
+        roster = workspace_roster(settings.people, parts)
         member = roster.find(who)
         if member is None:
             close = suggestions(roster, who)

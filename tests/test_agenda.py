@@ -3,6 +3,7 @@ English and in a Chinese workspace, for one person or the team, at the boundarie
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -126,3 +127,38 @@ def test_agenda_in_a_chinese_workspace(workspace: Path) -> None:
     assert out.startswith("陈浩的日程 · 2026年11月28日周六 – 2026年12月12日周六\n")
     assert "\n逾期\n" in out and "2026年11月20日周五 · 逾期 8 天" in out
     assert "2026年12月5日周六 · 7 天后" in out
+
+
+def test_cache_keeps_unchanged_files_and_rereads_changed_ones(workspace: Path) -> None:
+    cache = workspace / ".kadossier-cache" / "agenda.json"
+    first = agenda(workspace)[1]
+    assert cache.is_file()
+    # the cache is what an unchanged file's entries come from: a change made in it shows
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    (name,) = [n for n in data["files"] if n.endswith("hengrui-parts.yaml")]
+    for values in data["files"][name]["entries"]:
+        values[5] = values[5].replace("演示焊接单元", "CACHED")
+    cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert "CACHED" in agenda(workspace)[1]
+    # a file whose bytes change is checked again
+    dossier = workspace / HENGRUI
+    dossier.write_bytes(dossier.read_bytes() + b"\n# touched\n")
+    assert agenda(workspace)[1] == first
+    # a cache made by other code, or one that is not JSON, is not used
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["code"] = "other"
+    for entry in data["files"].values():
+        entry["entries"] = []
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert agenda(workspace)[1] == first
+    cache.write_text("{not json", encoding="utf-8")
+    assert agenda(workspace)[1] == first
+
+
+def test_invalid_files_are_reported_every_time(workspace: Path) -> None:
+    broken = workspace / "dossiers" / "northwind-grid.yaml"
+    agenda(workspace)
+    broken.write_text(broken.read_text(encoding="utf-8").replace("owner:", "ownr:", 1), encoding="utf-8")
+    for _ in range(2):
+        code, out, err = agenda(workspace)
+        assert code == 1 and "unknown field 'ownr'" in err and "Northwind" not in out

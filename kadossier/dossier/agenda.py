@@ -11,8 +11,9 @@ date are listed too, last. Who an entry is for:
 - their commitment and a follow-up: the account's owner and our people at the visit (they chase it).
 
 `read_agenda` checks every dossier file in worker processes (as `validate` does) and computes each file's
-entries there, so that only the entries, the problems and the names cross back; the roster that resolves
-`--owner` is made from the names of every valid dossier.
+entries there, so that only the entries, the problems and the names cross back; the files unchanged since the
+last agenda come from its cache (kadossier.dossier.agenda_cache) instead. The roster that resolves `--owner` is
+made from the names of every valid dossier.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.model import Dossier
@@ -58,6 +60,40 @@ class Entry:
     visit_kind: str | None = None
     """A visit's kind (visit, call, meeting, ...)."""
 
+    def to_json(self) -> list[object]:
+        """The entry as JSON values (for the agenda's cache)."""
+        day = self.day.isoformat() if self.day else None
+        time = self.time.isoformat("minutes") if self.time else None
+        return [
+            self.kind,
+            self.account,
+            self.account_name,
+            day,
+            time,
+            self.what,
+            self.key,
+            list(self.who),
+            self.detail,
+            self.visit_kind,
+        ]
+
+    @classmethod
+    def from_json(cls, values: list[Any]) -> Entry:
+        """The entry `to_json` wrote."""
+        kind, account, name, day, time, what, key, who, detail, visit_kind = values
+        return cls(
+            kind,
+            account,
+            name,
+            dt.date.fromisoformat(day) if day else None,
+            dt.time.fromisoformat(time) if time else None,
+            what,
+            key,
+            tuple(who),
+            detail,
+            visit_kind,
+        )
+
     def overdue(self, today: dt.date) -> bool:
         """Its day has passed (due today is not overdue)."""
         return self.day is not None and self.day < today
@@ -68,13 +104,13 @@ class Entry:
         return (self.day or dt.date.max, order, self.time or dt.time.min, self.account, self.key)
 
 
-def entries(dossier: Dossier, account: str, today: dt.date, days: int) -> list[Entry]:
-    """The dossier's entries that are overdue, due from `today` through `today + days`, or open and undated."""
-    last = today + dt.timedelta(days=days)
+def entries(dossier: Dossier, account: str) -> list[Entry]:
+    """Every entry the dossier may put on an agenda, whatever the day: its planned visits, its open actions
+    and commitments, its follow-ups with no contact since (`make_agenda` keeps those of the days it covers)."""
     name = dossier.display_name
     found: list[Entry] = []
     for visit in dossier.visits:
-        if visit.status is VisitStatus.PLANNED and visit.day <= last:
+        if visit.status is VisitStatus.PLANNED:
             time = visit.date.time() if isinstance(visit.date, dt.datetime) else None
             what = visit.objective if isinstance(visit.objective, str) else "; ".join(visit.objective or [])
             who = tuple(visit.ours) or (dossier.owner,)
@@ -82,7 +118,7 @@ def entries(dossier: Dossier, account: str, today: dt.date, days: int) -> list[E
             found.append(Entry(VISIT, account, name, visit.day, time, what, visit.id, who, visit.location, kind))
     visits = {v.id: v for v in dossier.visits}
     for item in owed(dossier):
-        if not item.is_open or (item.due is not None and item.due > last):
+        if not item.is_open:
             continue
         if item.kind == "action":
             found.append(
@@ -98,7 +134,7 @@ def entries(dossier: Dossier, account: str, today: dt.date, days: int) -> list[E
                 Entry(THEIRS, account, name, item.due, None, item.what, item.key, _chasers(dossier, at), shown)
             )
     for follow in follow_ups(dossier):
-        if not follow.done and follow.due <= last:
+        if not follow.done:
             objective = follow.visit.objective
             about = objective if isinstance(objective, str) else "; ".join(objective or [])
             who = _chasers(dossier, follow.visit.ours)
@@ -124,21 +160,39 @@ class AccountAgenda:
 
 
 def read_agenda(
-    paths: Sequence[Path], today: dt.date, days: int, *, roster: frozenset[str] = frozenset(), jobs: int | None = None
+    paths: Sequence[Path],
+    today: dt.date,
+    *,
+    roster: frozenset[str] = frozenset(),
+    jobs: int | None = None,
+    cache_file: Path | None = None,
 ) -> list[AccountAgenda]:
-    """Check every file and compute its entries, in worker processes when there are enough files."""
-    return parallel_map(_read_one, paths, context=(today, days, roster), jobs=jobs)
+    """Check every file and compute its entries, in worker processes when there are enough files.
+
+    With a `cache_file` (kadossier.dossier.agenda_cache), the valid files whose bytes are as when they were
+    last checked are not checked again: what they put on an agenda depends on their bytes only.
+    """
+    from kadossier.dossier.agenda_cache import AgendaCache
+
+    store = AgendaCache.load(cache_file) if cache_file is not None else None
+    known = [store.get(p) if store is not None else None for p in paths]
+    missing = [p for p, part in zip(paths, known, strict=True) if part is None]
+    computed = iter(parallel_map(_read_one, missing, context=(today, roster), jobs=jobs))
+    parts = [part if part is not None else next(computed) for part in known]
+    if store is not None:
+        store.save(parts)
+    return parts
 
 
-def _read_one(context: tuple[dt.date, int, frozenset[str]], path: Path) -> AccountAgenda:
+def _read_one(context: tuple[dt.date, frozenset[str]], path: Path) -> AccountAgenda:
     from kadossier.dossier.validate import check_file
 
-    today, days, roster = context
+    today, roster = context
     checked = check_file(path, today, roster=roster)
     if checked.dossier is None:
         return AccountAgenda(path, checked.errors)
     dossier = checked.dossier
-    return AccountAgenda(path, [], entries(dossier, checked.account, today, days), names_in(dossier))
+    return AccountAgenda(path, [], entries(dossier, checked.account), names_in(dossier))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +229,10 @@ class Agenda:
 def make_agenda(
     parts: Sequence[AccountAgenda], today: dt.date, days: int, member: Member | None, roster: Roster | None = None
 ) -> Agenda:
-    """The agenda of `member` (resolved in `roster`; everyone's when None), sorted overdue first."""
-    found = [e for p in parts for e in p.entries]
+    """The agenda of `member` (resolved in `roster`; everyone's when None) from `today` through `today + days`
+    (and whatever is overdue or undated), sorted overdue first."""
+    last = today + dt.timedelta(days=days)
+    found = [e for p in parts for e in p.entries if e.day is None or e.day <= last]
     if member is not None and roster is not None:
         found = [e for e in found if any(roster.member(n) == member for n in e.who if n)]
     found.sort(key=Entry.sort_key)
