@@ -65,7 +65,7 @@ def lay_out(agenda: Agenda, presenter: Presenter) -> list[Line]:
     kind_width = max((width(_kind(e, kinds)) for e in agenda.entries), default=0) + 2
     names = [e.account_name for e in agenda.entries]
     account_width = min(ACCOUNT_WIDTH, max((width(n) for n in names), default=0))
-    row = _Row(kinds, kind_width, account_width, presenter)
+    row = _Row(kinds, kind_width, account_width, presenter, presenter.ui["list_sep"])
     lines = [Line(_title(agenda, language), "title"), Line("")]
     overdue = agenda.overdue
     if overdue:
@@ -115,6 +115,8 @@ class _Row:
     kind_width: int
     account_width: int
     presenter: Presenter
+    separator: str
+    """Between names: ', ' / '、'."""
 
     def line(self, entry: Entry) -> Line:
         """`    09:30 Visit   Account   what · where  (who)` and the key to act on it."""
@@ -130,7 +132,7 @@ class _Row:
                 day=self.presenter.date(dt.date.fromisoformat(entry.detail)),
                 what=what,
             )
-        who = self.presenter.ui["list_sep"].join(n for n in entry.who if n)
+        who = self.separator.join(n for n in entry.who if n)
         text = f"    {pad(kind, self.kind_width)}{pad(entry.account_name, self.account_width)}  {what}"
         return Line(text + ("  " + tr("({names})", names=who) if who else ""), None, f"{entry.account} {entry.key}")
 
