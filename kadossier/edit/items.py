@@ -17,16 +17,11 @@ from typing import Any
 
 import yaml
 
-try:  # the loader's parser, so that lines and columns agree with its positions
-    from yaml import CSafeLoader as _Parser
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
-
 from kadossier.dossier.followup import Owed, owed
 from kadossier.dossier.load import Located, Plain
 from kadossier.dossier.vocab import label
 from kadossier.edit.inplace import editing
-from kadossier.edit.visits import _end, _last_lines, _load_valid, _save, _scalar_token, _Text
+from kadossier.edit.textual import DossierText, Parser, end_line, last_lines, load_valid, save, scalar_token
 from kadossier.errors import EditError
 from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
@@ -40,7 +35,7 @@ def close_item(path: Path, key: str, status: str, today: dt.date) -> Owed:
     assert status in CLOSED
     shown = display_path(path)
     with editing(path, shown, tr("kadossier close {item} on {path}", item=key, path=shown)) as edit:
-        loaded, dossier = _load_valid(edit, today)
+        loaded, dossier = load_valid(edit, today)
         item = _find(owed(dossier), key, shown)
         if not item.is_open:
             raise EditError(
@@ -52,24 +47,24 @@ def close_item(path: Path, key: str, status: str, today: dt.date) -> Owed:
                     status_label=label(item.status),
                 )
             )
-        text = _Text.read(edit.original)
+        text = DossierText.read(edit.original)
         node = _node(loaded.positions, item.loc)
         expected = copy.deepcopy(loaded.data)
         _node(expected, item.loc)["status"] = Plain(status)
         if node.keys is not None and "status" in node.keys:
             mark = node.values["status"]
             line = text.lines[mark.line]
-            token = _scalar_token(line, mark.column, str(_node(loaded.data, item.loc)["status"]), shown)
+            token = scalar_token(line, mark.column, str(_node(loaded.data, item.loc)["status"]), shown)
             text.lines[mark.line] = line[: mark.column] + status + line[mark.column + len(token) :]
         elif text.lines[node.line][node.col : node.col + 1] == "{":
-            line_no, col = _flow_end(loaded.text, node)
+            line_no, col = _flowend_line(loaded.text, node)
             line = text.lines[line_no]
             before = line[:col].rstrip()
             separator = "" if before.endswith(("{", ",")) else ","
             text.lines[line_no] = before + f"{separator} status: {status}" + line[len(before) :]
         else:
-            text.insert(_end(_last_lines(loaded.text), node), [" " * node.col + f"status: {status}"])
-        _save(edit, text, expected, today)
+            text.insert(end_line(last_lines(loaded.text), node), [" " * node.col + f"status: {status}"])
+        save(edit, text, expected, today)
         return item
 
 
@@ -100,9 +95,9 @@ def _node(root: Any, loc: tuple[str | int, ...]) -> Any:
     return node
 
 
-def _flow_end(text: str, node: Located) -> tuple[int, int]:
+def _flowend_line(text: str, node: Located) -> tuple[int, int]:
     """The line and column of the `}` that closes the flow mapping starting at `node`."""
-    parser: Any = _Parser(text)
+    parser: Any = Parser(text)
     try:
         depth = None
         while (event := parser.get_event()) is not None:
