@@ -428,11 +428,11 @@ def close(obj: Context, account: str, item: str, dropped: bool) -> None:
     path = _account_path(obj, account)
     status = "dropped" if dropped else "done"
     closed = close_item(path, item, status, obj.today)
-    shown = os.path.relpath(path)
+    shown, what = os.path.relpath(path), " ".join(closed.what.split())
     if status == "done":
-        click.echo(tr("{path}: {item} is done: {what}", path=shown, item=item, what=closed.what))
+        click.echo(tr("{path}: {item} is done: {what}", path=shown, item=item, what=what))
     else:
-        click.echo(tr("{path}: {item} is dropped: {what}", path=shown, item=item, what=closed.what))
+        click.echo(tr("{path}: {item} is dropped: {what}", path=shown, item=item, what=what))
 
 
 @main.command()

@@ -144,3 +144,47 @@ def test_record_skeleton_in_a_chinese_workspace(workspace: Path) -> None:
         assert cli(workspace, "visit", "hengrui-parts", "2026-12-05-demo", "--done")[0] == 0
     text = (workspace / HENGRUI).read_text(encoding="utf-8")
     assert "#   - {what: 我方承诺的事, owner: 陈浩, due: YYYY-MM-DD}" in text
+
+
+LAYOUTS = """schema_version: 1
+name: T
+owner: Ann
+actions:
+  - {id: a1, what: call them, owner: Ann, due: 2026-11-20, status: open}
+  - {id: a2, what: "multi, line",
+     owner: Ann,
+     due: 2026-11-21}
+  - id: a3
+    what: last
+visits:
+  - id: v1
+    date: 2026-11-10
+    status: done
+    record:
+      outcome: ok
+      commitments:
+        - what: |
+            a long
+            # text line
+          owner: Ann
+          id: long-one
+        - what: send the deck
+          owner: Ann"""
+
+
+def test_close_in_every_layout(workspace: Path) -> None:
+    dossier = workspace / "dossiers" / "t.yaml"
+    dossier.write_text(LAYOUTS, encoding="utf-8")  # and no line break at the end
+    for item in ("a1", "a2", "a3", "long-one"):
+        code, out, err = cli(workspace, "close", "t", item)
+        assert code == 0, out + err
+    key = commitment_key(workspace, "send the deck")
+    assert cli(workspace, "close", "t", key, "--dropped")[0] == 0
+    assert dossier.read_text(encoding="utf-8") == (
+        LAYOUTS.replace("2026-11-20, status: open}", "2026-11-20, status: done}")
+        .replace("due: 2026-11-21}", "due: 2026-11-21, status: done}")
+        .replace("what: last\n", "what: last\n    status: done\n")
+        .replace("id: long-one\n", "id: long-one\n          status: done\n")
+        + "\n          status: dropped\n"
+    )
+    assert cli(workspace, "validate", "dossiers/t.yaml")[0] == 0

@@ -39,6 +39,11 @@ def _locale(identifier: str) -> Locale:
     return Locale.parse(identifier)
 
 
+def one_line(text: str) -> str:
+    """Text on one line: a block of several lines (`what: |`) keeps a row of the agenda on one row."""
+    return " ".join(text.split())
+
+
 def day_label(day: dt.date, language: str) -> str:
     """A day with its weekday: Sat, 5 Dec 2026 / 2026年12月5日周六."""
     return str(format_skeleton("yMMMEd", day, locale=_locale(LOCALES[language])))
@@ -121,7 +126,7 @@ class _Row:
     def line(self, entry: Entry) -> Line:
         """`    09:30 Visit   Account   what · where  (who)` and the key to act on it."""
         kind = _kind(entry, self.kinds)
-        what = entry.what or "–"
+        what = one_line(entry.what) or "–"
         if entry.kind == VISIT and entry.detail:
             what = tr("{what} · at {place}", what=what, place=entry.detail)
         elif entry.kind == THEIRS and entry.detail:
@@ -181,4 +186,4 @@ def _summary(agenda: Agenda) -> str:
     return tr("{overdue}, {ahead}, {undated}", overdue=late, ahead=coming, undated=undated)
 
 
-__all__ = ["Line", "day_label", "lay_out", "pad", "width"]
+__all__ = ["Line", "day_label", "lay_out", "one_line", "pad", "width"]
