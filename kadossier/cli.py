@@ -445,8 +445,10 @@ def close(obj: Context, account: str, item: str, dropped: bool) -> None:
 def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
     """List what is overdue and what is coming up, day by day: visits, actions, commitments, follow-ups.
 
-    The days run from today through today + DAYS; open items without a date come last. Invalid dossiers are
-    reported as `validate` reports them and left out (exit status 1); overdue items are not a failure.
+    The days run from today through today + DAYS (as the dashboard's upcoming visits); open items without a
+    date come last. Each row ends with what `kadossier close` or `kadossier visit` takes to act on it. Invalid
+    dossiers are reported as `validate` reports them and left out (exit status 1); overdue items are not a
+    failure. The files unchanged since the last agenda are not checked again (.kadossier-cache/agenda.json).
     """
     from kadossier.dossier.agenda import make_agenda, read_agenda, suggestions, workspace_roster
     from kadossier.dossier.agenda_cache import cache_file

@@ -31,9 +31,6 @@ from kadossier.dossier.vocab import VisitStatus
 from kadossier.errors import Problem
 from kadossier.utils.parallel import parallel_map
 
-DEFAULT_DAYS = 14
-"""How far ahead the agenda looks by default: the dashboard's upcoming visits look as far."""
-
 VISIT, ACTION, OURS, THEIRS, FOLLOW_UP = "visit", "action", "ours", "theirs", "follow-up"
 """The kinds of entries: a planned visit, an action, our commitment, their commitment, a follow-up date."""
 
@@ -256,7 +253,6 @@ def suggestions(roster: Roster, who: str) -> list[str]:
 
 
 __all__ = [
-    "DEFAULT_DAYS",
     "AccountAgenda",
     "Agenda",
     "Entry",

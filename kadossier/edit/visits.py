@@ -85,9 +85,8 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
         ends = last_lines(loaded.text)
         if "record" not in item.keys:
             last = _after_comments(text, end_line(ends, item), item.col)
-            block = record_block(
-                path, [str(n) for n in data.get("ours") or []], [str(n) for n in data.get("theirs") or []]
-            )
+            ours = [str(n) for n in data.get("ours") or [expected.get("owner") or ""] if n]  # else the owner's
+            block = record_block(path, ours, [str(n) for n in data.get("theirs") or []])
             text.insert(last, [" " * item.col + line for line in block])
             data["record"] = None
             done.append(tr("added an empty record block (fill it in now)"))
