@@ -5,7 +5,12 @@ optional sections dropped, people, projects, visits and competitors added, so si
 about three times the reference's. Chinese free text gets phrases drawn from the 3,755 common characters
 (GB 2312 level 1) with Zipf-like frequencies, and names from the 100 common surnames: a thousand Chinese
 accounts then use a few thousand distinct characters, as real ones do — the corpus a PDF font must cover.
-Usage: python benchmarks/generate.py OUT_DIR --accounts 1000 [--seed 1]
+With `--follow-through` (off by default, so the corpus the other benchmarks use is unchanged), the same accounts
+also get the follow-through fields: owners, teams and our visit attendees drawn from one team of 20 people,
+actions (account plan steps) and structured visit commitments with due dates around the benchmark's day. Their
+random numbers come from a generator of their own, so the accounts are otherwise exactly those of the corpus
+without them, and the two can be compared.
+Usage: python benchmarks/generate.py OUT_DIR --accounts 1000 [--seed 1] [--follow-through]
 """
 
 from __future__ import annotations
@@ -182,6 +187,69 @@ def _grow(data: dict[str, Any], rng: random.Random, hanzi: Hanzi | None, index: 
         data["competitors"] += extra
 
 
+TEAM_NAMES = (
+    *("周敏", "陈浩", "王磊", "李娜", "张伟", "刘洋", "杨帆", "黄静", "赵强", "吴婷"),
+    *("孙丽", "马超", "朱琳", "胡军", "郭峰", "何欣"),
+    *("Anna Weber", "Tom Okafor", "Maria Keller", "James Liu"),
+)
+"""Our sales team: 20 people, as many account managers and colleagues as a key-account team has."""
+DAY = "2026-11-23"
+"""The day the benchmarks judge dates as of: due dates fall around it."""
+
+
+def _due(rng: random.Random) -> str:
+    """A due date from six weeks before the benchmark's day to six weeks after."""
+    import datetime as dt
+
+    return (dt.date.fromisoformat(DAY) + dt.timedelta(days=rng.randint(-42, 42))).isoformat()
+
+
+def follow_through(data: dict[str, Any], rng: random.Random) -> None:
+    """Give an account the follow-through fields: owner, team and our attendees from TEAM, actions, and
+    structured commitments in its done visits' records."""
+    team = rng.sample(TEAM_NAMES, rng.randint(1, 4))
+    data["owner"], data["team"] = team[0], team
+    people = [p["id"] for p in data.get("people", [])]
+    projects = [p["id"] for p in data.get("projects", [])]
+    status = ["open"] * 6 + ["done"] * 3 + ["dropped"]
+    actions = []
+    for k in range(rng.choices([0, 2, 4, 8], weights=[2, 4, 3, 1])[0]):
+        action: dict[str, Any] = {"id": f"step-{k + 1}", "what": f"准备第 {k + 1} 步的材料并发给客户"}
+        helper = rng.choice(TEAM_NAMES) if rng.random() < 0.1 else rng.choice(team)  # people help across accounts
+        if rng.random() < 0.95:
+            action["owner"] = helper
+        if rng.random() < 0.9:
+            action["due"] = _due(rng)
+        action["status"] = rng.choice(status)
+        if projects and rng.random() < 0.6:
+            action["project"] = rng.choice(projects)
+        if people and rng.random() < 0.5:
+            action["with"] = rng.sample(people, 1)
+        actions.append(action)
+    if actions:
+        data["actions"] = actions
+    for visit in data.get("visits", []):
+        visit["ours"] = rng.sample(team, min(len(team), rng.randint(1, 2)))
+        record = visit.get("record")
+        if visit.get("status") != "done" or not isinstance(record, dict):
+            continue
+        commitments = []
+        for k in range(rng.randint(0, 3)):
+            item: dict[str, Any] = {"what": f"{visit['id']} 承诺事项 {k + 1}"}
+            if people and rng.random() < 0.35:
+                item["person"] = rng.choice(visit.get("theirs") or people)
+            else:
+                item["owner"] = rng.choice(visit["ours"])
+            item["due"] = _due(rng)
+            if rng.random() < 0.4:
+                item["status"] = rng.choice(["done", "done", "dropped"])
+            if rng.random() < 0.3:
+                item["id"] = f"{visit['id']}-c{k + 1}"
+            commitments.append(item)
+        if commitments:
+            record["commitments"] = commitments
+
+
 def vary(template: dict[str, Any], index: int, rng: random.Random, hanzi: Hanzi | None = None) -> dict[str, Any]:
     """Return a new account made from a reference dossier (`hanzi`: the Chinese text source)."""
     data = _plain(template)
@@ -213,15 +281,18 @@ def vary(template: dict[str, Any], index: int, rng: random.Random, hanzi: Hanzi 
     return data
 
 
-def generate(out: Path, accounts: int, seed: int = 1) -> list[Path]:
-    """Write `accounts` dossiers into `out` and return their paths."""
+def generate(out: Path, accounts: int, seed: int = 1, *, with_follow_through: bool = False) -> list[Path]:
+    """Write `accounts` dossiers into `out` and return their paths (with the follow-through fields if asked)."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 1_000_003)  # its own numbers: the accounts stay those of the plain corpus
     hanzi = Hanzi(seed)
     templates = [load_bytes(path.read_bytes()).data for path in TEMPLATES]
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(accounts):
         data = vary(templates[i % len(templates)], i, rng, hanzi)
+        if with_follow_through:
+            follow_through(data, extra)
         path = out / f"account-{i:05d}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
         paths.append(path)
@@ -233,8 +304,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--follow-through", action="store_true", help="Add actions, commitments and a team.")
     args = parser.parse_args()
-    paths = generate(args.out, args.accounts, args.seed)
+    paths = generate(args.out, args.accounts, args.seed, with_follow_through=args.follow_through)
     print(f"wrote {len(paths)} dossiers to {args.out}")
 
 

@@ -415,6 +415,91 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
     )
 
 
+@main.command()
+@click.argument("account")
+@click.argument("item")
+@click.option("--dropped", is_flag=True, help="Mark it dropped (no longer to be done) instead of done.")
+@click.pass_obj
+def close(obj: Context, account: str, item: str, dropped: bool) -> None:
+    """Close the action or commitment ITEM of ACCOUNT: set its status to done (or dropped), editing only its lines.
+
+    ITEM is an action's id, a commitment's id, or the key `kadossier agenda` shows for a commitment without one.
+    """
+    from kadossier.edit.items import close_item
+
+    path = _account_path(obj, account)
+    status = "dropped" if dropped else "done"
+    closed = close_item(path, item, status, obj.today)
+    shown, what = os.path.relpath(path), " ".join(closed.what.split())
+    if status == "done":
+        click.echo(tr("{path}: {item} is done: {what}", path=shown, item=item, what=what))
+    else:
+        click.echo(tr("{path}: {item} is dropped: {what}", path=shown, item=item, what=what))
+
+
+@main.command()
+@click.option("--owner", "who", metavar="NAME", help="Only what NAME (a name, former name or id) has to do.")
+@click.option(
+    "--days", type=click.IntRange(min=0, max=3660), default=14, show_default=True, help="How many days ahead to look."
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.pass_obj
+def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
+    """List what is overdue and what is coming up, day by day: visits, actions, commitments, follow-ups.
+
+    The days run from today through today + DAYS (as the dashboard's upcoming visits); open items without a
+    date come last. Each row ends with what `kadossier close` or `kadossier visit` takes to act on it. Invalid
+    dossiers are reported as `validate` reports them and left out (exit status 1); overdue items are not a
+    failure. The files unchanged since the last agenda are not checked again (.kadossier-cache/agenda.json).
+    """
+    from kadossier.dossier.agenda import make_agenda, read_agenda, suggestions, workspace_roster
+    from kadossier.dossier.agenda_cache import cache_file
+    from kadossier.i18n import active
+    from kadossier.render.agenda import lay_out
+    from kadossier.render.present import Presenter, load_labels
+
+    workspace = obj.workspace
+    settings = workspace.settings
+    parts = read_agenda(
+        workspace.dossier_files(),
+        obj.today,
+        roster=settings.roster_names,
+        jobs=jobs,
+        cache_file=cache_file(workspace.root),
+    )
+    member, roster = None, None
+    if who is not None:
+        roster = workspace_roster(settings.people, parts)
+        member = roster.find(who)
+        if member is None:
+            close = suggestions(roster, who)
+            hint = tr("; did you mean {names}?", names=", ".join(f"'{n}'" for n in close)) if close else ""
+            raise click.BadParameter(
+                tr("nobody called '{name}' is named in the dossiers or the roster{hint}", name=who, hint=hint),
+                param_hint="--owner",
+            )
+    plan = make_agenda(parts, obj.today, days, member, roster)
+    presenter = Presenter(active(), settings.currency, obj.today, load_labels(active(), workspace.root))
+    colours = {"overdue": "red", "today": "green"}
+    for line in lay_out(plan, presenter):
+        key = click.style(f"  {line.key}", dim=True) if line.key else ""
+        click.echo(click.style(line.text, fg=colours.get(line.style or ""), bold=line.style is not None) + key)
+    for problem in plan.invalid:
+        _echo_problem(problem, err=True)
+    if plan.invalid:
+        bad = len({p.path for p in plan.invalid})
+        click.secho(
+            ntr(
+                "{n} dossier is invalid and not in this agenda: fix it ('kadossier validate')",
+                "{n} dossiers are invalid and not in this agenda: fix them ('kadossier validate')",
+                bad,
+            ),
+            fg="red",
+            err=True,
+        )
+        sys.exit(1)
+
+
 def _check_year(day: datetime | None, option: str) -> None:
     """Refuse a day outside the years a dossier's dates may fall in (a day after 9999-12-31 does not exist)."""
     from kadossier.dossier.fields import FIRST_YEAR, LAST_YEAR
@@ -648,11 +733,11 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _echo_problem(problem: Problem) -> None:
+def _echo_problem(problem: Problem, *, err: bool = False) -> None:
     color = "red" if problem.is_error else "yellow"
     text = str(problem)
     head = f"{problem.where}: "
-    click.echo(head + click.style(text[len(head) :], fg=color))
+    click.echo(head + click.style(text[len(head) :], fg=color), err=err)
 
 
 def _workspace_language() -> str:

@@ -197,7 +197,9 @@ def test_visit_done_changes_the_status_and_adds_a_record_block_only(workspace: P
     assert removed == [b"    status: planned\n"]
     assert added[0] == b"    status: done\n"
     assert added[1].startswith(b"    record:  # fill in right after the visit")
-    assert all(line.startswith(b"      # ") for line in added[2:]) and len(added) == 7
+    assert all(line.startswith(b"      # ") for line in added[2:]) and len(added) == 9
+    # the structured commitments to fill in name the visit's first attendee on each side
+    assert b"      #   - {what: what we promised, owner: " + "林强".encode() + b", due: YYYY-MM-DD}\n" in added
     # the record goes at the end of that visit, before the next one
     assert after.index(b"    record:  # fill in") < after.index(b"  - id: 2026-12-08-order-fair")
     assert after.index(b"    record:  # fill in") > after.index(b"    gifts: ")
