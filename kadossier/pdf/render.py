@@ -36,6 +36,7 @@ from kadossier.history.git import History
 from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
 from kadossier.pdf.fetch import LocalFetcher
+from kadossier.pdf.followthrough import FollowThrough
 from kadossier.render.links import pdf_uri
 from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem
@@ -200,6 +201,7 @@ class Renderer:
             "generator": f"kadossier {_version()}",
             "since": self.since_last_visit(job.account),
             "redacted": self.redact,
+            "follow": FollowThrough(dossier, self.presenter.today),
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
 
