@@ -169,12 +169,13 @@ def test_an_owner_off_the_team_is_a_warning_with_did_you_mean_and_the_roster_kno
         (
             "visits:\n  - id: v1\n    date: 2026-11-10\n    status: done\n    record:\n      commitments:\n"
             "        - {what: Both, owner: Li Ming, person: zhang}\n",
-            "17:11 a commitment names exactly one of 'owner' (ours, by name) or 'person' (theirs, by person id)",
+            "17:11 a commitment is either ours ('owner') or theirs ('person'), not both: "
+            "keep one, and write the other promise as a commitment of its own",
         ),
         (
             "visits:\n  - id: v1\n    date: 2026-11-10\n    status: done\n    record:\n      commitments:\n"
             "        - {what: Neither}\n",
-            "17:11 a commitment names exactly one of 'owner' (ours, by name) or 'person' (theirs, by person id)",
+            "17:11 whose promise is it? Add 'owner: NAME' (ours, by name) or 'person: ID' (theirs, by person id)",
         ),
         (
             "visits:\n  - id: v1\n    date: 2026-11-10\n    status: done\n    record:\n      commitments:\n"
@@ -276,7 +277,6 @@ def test_a_declared_roster_keeps_ids_through_renames() -> None:
     assert renamed is not None and (renamed.id, renamed.name) == ("chen-hao", "陈浩")
     assert roster.find("zhoumin") == roster.member("周敏")
     assert roster.find("王磊") is not None and roster.clashes == []
-    assert roster.declared_names == {"周敏", "陈浩", "陈小浩"}
     squatter = Roster((RosterEntry("Someone", "wang-lei"),), ["王磊"]).member("王磊")
     assert squatter is not None and squatter.id.startswith("wang-lei-")  # a declared id is never shared
 
@@ -300,6 +300,13 @@ plugins:
         ("- {name: 周民, id: zhoumin}", "person 2: the id 'zhoumin' is also person 1's"),
         ("- {name: 陈浩, former_names: [周敏]}", "person 2: the name 周敏 is also person 1's"),
         ("- {name: 陈浩, id: Chen Hao}", "person 2: id 'Chen Hao' must be lowercase"),
+        ("- {name: 陈浩, email: chenhao}", "person 2: email 'chenhao' is not an email address"),
+        ("- {name: 陈浩, former_names: [陈浩]}", "person 2: former_names repeats the name 陈浩"),
+        (
+            "- {nmae: 陈浩, id: X}\n        - {name: 周敏}",
+            "person 2: unknown key 'nmae'; did you mean 'name'?; "
+            "person 2: 'name' is required text; person 2: id 'X' must be lowercase",
+        ),
         ("- 陈浩", "person 2: expected a mapping"),
     ],
 )
@@ -353,3 +360,42 @@ def test_validate_notes_an_outdated_schema_file(tmp_path: Path) -> None:
     assert result.exit_code == 0
     schema.write_text((ROOT / "dossiers" / "dossier.schema.json").read_text(encoding="utf-8"), encoding="utf-8")
     assert "out of date" not in CliRunner().invoke(main, ["-C", str(tmp_path), "validate"]).output
+
+
+@pytest.mark.parametrize(
+    ("owner", "expected"),
+    [
+        ("陈皓", "陈皓 is neither the account's owner nor on its team (nor in the roster); did you mean '陈浩'?"),
+        ("gu-buzhang", "'gu-buzhang' is one of their people: write 'person: gu-buzhang' for their promise"),
+    ],
+)
+def test_an_owner_slip_gets_the_likely_fix(tmp_path: Path, owner: str, expected: str) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "owner: 陈浩\n    due: 2026-12-05", f"owner: {owner}\n    due: 2026-12-05"
+    )
+    assert text != EXAMPLE.read_text(encoding="utf-8")
+    path = tmp_path / "hengrui.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [p.message for p in check_file(path, DAY).warnings if p.code == "owner-not-on-team"]
+    assert len(found) == 1 and found[0].startswith(expected)
+
+
+def test_a_closed_item_of_someone_who_left_is_no_warning_and_twice_the_same_promise_is_an_error(tmp_path: Path) -> None:
+    checked = check(
+        tmp_path, "actions:\n  - {id: a1, what: x, owner: Former Colleague, due: 2026-01-01, status: done}\n"
+    )
+    assert checked.warnings == [] or all(p.code != "owner-not-on-team" for p in checked.warnings)
+    twice = (
+        "visits:\n  - id: v1\n    date: 2026-11-10\n    status: done\n    record:\n      commitments:\n"
+        "        - {what: Drawings, person: zhang}\n        - {what: Drawings, person: zhao}\n"
+    )
+    assert [f"{p.line}:{p.col} {p.message}" for p in check(tmp_path, twice).errors] == [
+        "18:18 visit 'v1' lists the commitment 'Drawings' twice: give one an 'id' (or merge them)"
+    ]
+
+
+def test_a_follow_up_before_its_visit_is_an_error(tmp_path: Path) -> None:
+    extra = "visits:\n  - id: v1\n    date: 2026-11-10\n    status: done\n    record: {follow_up: 2026-11-02}\n"
+    assert [p.message for p in check(tmp_path, extra).errors] == [
+        "follow_up 2026-11-02 is before the visit itself (2026-11-10): a follow-up comes after the visit"
+    ]

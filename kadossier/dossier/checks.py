@@ -67,6 +67,7 @@ def errors(dossier: Dossier) -> Iterator[Finding]:
     yield from _unique_ids(dossier)
     yield from _references(dossier)
     yield from _reporting_cycles(dossier)
+    yield from _follow_up_dates(dossier)
 
 
 def red_flags(dossier: Dossier, today: date, roster: Collection[str] = ()) -> Iterator[Finding]:
@@ -108,6 +109,16 @@ def _unique_ids(dossier: Dossier) -> Iterator[Finding]:
     actions = {a.id for a in dossier.actions}
     commitments: set[str] = set()
     for i, visit in enumerate(dossier.visits):
+        said: set[str] = set()
+        for j, item in enumerate(visit.record.promises if visit.record else []):
+            if item.id is None and item.what in said:
+                message = tr(
+                    "visit '{visit}' lists the commitment '{what}' twice: give one an 'id' (or merge them)",
+                    visit=visit.id,
+                    what=item.what,
+                )
+                yield Finding(("visits", i, "record", "commitments", j, "what"), message)
+            said.add(item.what)
         for j, item in enumerate(visit.record.promises if visit.record else []):
             if item.id is None:
                 continue
@@ -164,6 +175,17 @@ def _no_project(ref: str, hint: str) -> str:
 
 def _no_competitor(ref: str, hint: str) -> str:
     return tr("no competitor with id '{ref}'{hint}", ref=ref, hint=hint)
+
+
+def _follow_up_dates(dossier: Dossier) -> Iterator[Finding]:
+    for i, visit in enumerate(dossier.visits):
+        if visit.record is not None and visit.record.follow_up is not None and visit.record.follow_up < visit.day:
+            message = tr(
+                "follow_up {date} is before the visit itself ({day}): a follow-up comes after the visit",
+                date=visit.record.follow_up.isoformat(),
+                day=visit.day.isoformat(),
+            )
+            yield Finding(("visits", i, "record", "follow_up"), message)
 
 
 def _reporting_cycles(dossier: Dossier) -> Iterator[Finding]:
@@ -244,15 +266,10 @@ def _visit_flags(dossier: Dossier, today: date) -> Iterator[Finding]:
 def _follow_through_flags(dossier: Dossier, today: date, roster: Collection[str]) -> Iterator[Finding]:
     ours = {dossier.owner, *dossier.team, *roster}
     for item in owed(dossier):
-        if item.owner is not None and item.owner not in ours:
-            message = tr(
-                "{owner} is neither the account's owner nor on its team (nor in the roster){hint}",
-                owner=item.owner,
-                hint=did_you_mean(item.owner, ours),
-            )
-            yield Finding((*item.loc, "owner"), message, "owner-not-on-team")
-        if not item.is_open:
+        if not item.is_open:  # a closed item's owner may have left the team since: history, not a problem
             continue
+        if item.owner is not None and item.owner not in ours:
+            yield Finding((*item.loc, "owner"), _stranger(dossier, item.owner, ours), "owner-not-on-team")
         if item.overdue(today) and item.ours:
             message = ntr(
                 "'{what}' ({owner}) was due {due}, {n} day ago, and is still open",
@@ -288,3 +305,20 @@ def _follow_through_flags(dossier: Dossier, today: date, roster: Collection[str]
                 due=follow_up.due.isoformat(),
             )
             yield Finding(follow_up.loc, message, "follow-up-missed")
+
+
+def _stranger(dossier: Dossier, owner: str, ours: set[str]) -> str:
+    """The message for an owner not on the account: the likely slip named (their person's id, a name that
+    sounds the same, a near spelling)."""
+    from kadossier.dossier.roster import name_id  # pinyin's tables load only when an owner is a stranger
+
+    if dossier.person(owner) is not None:
+        return tr(
+            "'{owner}' is one of their people: write 'person: {owner}' for their promise ('owner' is ours, by name)",
+            owner=owner,
+        )
+    same_sound = sorted(name for name in ours if name_id(name) == name_id(owner))
+    hint = did_you_mean(same_sound[0], same_sound) if same_sound else did_you_mean(owner, ours)
+    return tr(
+        "{owner} is neither the account's owner nor on its team (nor in the roster){hint}", owner=owner, hint=hint
+    )

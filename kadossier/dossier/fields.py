@@ -70,8 +70,13 @@ Name = Annotated[str, PlainValidator(_name), WithJsonSchema({"type": "string", "
 """Required text that must say something: a name, an owner, a product (an empty one shows as nothing at all)."""
 
 
+def valid_id(text: str) -> bool:
+    """Whether `text` is an id: lowercase ASCII letters and digits joined by - _ or ., at most 64 characters."""
+    return len(text) <= 64 and _ID.fullmatch(text) is not None
+
+
 def _id(value: Any) -> str:
-    if isinstance(value, str) and len(value) <= 64 and _ID.fullmatch(value):
+    if isinstance(value, str) and valid_id(value):
         return str(value)
     raise PydanticCustomError(
         "id",

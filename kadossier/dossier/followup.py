@@ -83,29 +83,37 @@ def owed(dossier: Dossier) -> list[Owed]:
     """Every action and structured commitment of the dossier, in file order."""
     items = [
         Owed(
-            "action",
-            a.id,
-            a.what,
-            a.owner,
-            None,
-            a.due,
-            a.status,
-            a.project,
-            tuple(a.with_),
-            None,
-            ("actions", i),
-            a.notes,
+            kind="action",
+            key=a.id,
+            what=a.what,
+            owner=a.owner,
+            person=None,
+            due=a.due,
+            status=a.status,
+            project=a.project,
+            people=tuple(a.with_),
+            visit=None,
+            loc=("actions", i),
+            notes=a.notes,
         )
         for i, a in enumerate(dossier.actions)
     ]
     for i, visit in enumerate(dossier.visits):
         for j, c in enumerate(visit.record.promises if visit.record else []):
             people = (c.person,) if c.person else tuple(visit.theirs)
-            loc: Loc = ("visits", i, "record", "commitments", j)
-            key = c.key(visit.id)
             items.append(
                 Owed(
-                    "commitment", key, c.what, c.owner, c.person, c.due, c.status, visit.project, people, visit.id, loc
+                    kind="commitment",
+                    key=c.key(visit.id),
+                    what=c.what,
+                    owner=c.owner,
+                    person=c.person,
+                    due=c.due,
+                    status=c.status,
+                    project=visit.project,
+                    people=people,
+                    visit=visit.id,
+                    loc=("visits", i, "record", "commitments", j),
                 )
             )
     return items

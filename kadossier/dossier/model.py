@@ -15,6 +15,7 @@ from pydantic import Field
 
 from kadossier.dossier.fields import IsoDate, Name, Text
 from kadossier.dossier.parts import (
+    MAX_LIST,
     Action,
     Background,
     Competitor,
@@ -29,7 +30,7 @@ from kadossier.dossier.parts import (
 from kadossier.dossier.vocab import Grade, Role, Tier, VisitStatus
 
 SCHEMA_VERSION = 1
-MAX_ITEMS = 1000
+MAX_ITEMS = MAX_LIST
 """Most people, projects, competitors, visits or sources one dossier may list: a key account has dozens;
 thousands are a mistake (or an attack) that would make every page and PDF of it unusable."""
 

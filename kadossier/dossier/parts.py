@@ -31,6 +31,9 @@ from kadossier.dossier.vocab import (
 )
 from kadossier.i18n import tr
 
+MAX_LIST = 1000
+"""Most items a list inside a part may hold (the dossier's own lists have the same bound, MAX_ITEMS)."""
+
 
 class Part(BaseModel):
     """Base of every part of a dossier: unknown keys are errors, field docstrings are descriptions."""
@@ -380,10 +383,18 @@ class Commitment(Part):
 
     @model_validator(mode="after")
     def _one_side(self) -> Commitment:
-        if (self.owner is None) == (self.person is None):
+        if self.owner is None and self.person is None:
             raise PydanticCustomError(
                 "commitment_side",
-                tr("a commitment names exactly one of 'owner' (ours, by name) or 'person' (theirs, by person id)"),
+                tr("whose promise is it? Add 'owner: NAME' (ours, by name) or 'person: ID' (theirs, by person id)"),
+            )
+        if self.owner is not None and self.person is not None:
+            raise PydanticCustomError(
+                "commitment_side",
+                tr(
+                    "a commitment is either ours ('owner') or theirs ('person'), not both: "
+                    "keep one, and write the other promise as a commitment of its own"
+                ),
             )
         return self
 
@@ -412,7 +423,8 @@ COMMITMENT_LIST, COMMITMENT_TEXT = "commitment-list", "commitment-text"
 """The tags pydantic puts in an error's location inside `commitments` (the validator drops them)."""
 
 Commitments = Annotated[
-    Annotated[list[Commitment], Tag(COMMITMENT_LIST)] | Annotated[Text, Tag(COMMITMENT_TEXT)],
+    Annotated[list[Commitment], Field(max_length=MAX_LIST), Tag(COMMITMENT_LIST)]
+    | Annotated[Text, Tag(COMMITMENT_TEXT)],
     Discriminator(_commitments_kind),
 ]
 """Free text, as before, or a list of commitments."""
@@ -427,17 +439,16 @@ class VisitRecord(Part):
     """What we learned."""
     commitments: Commitments | None = None
     """What either side promised: text, or a list of commitments (what, owner or person, due, status)."""
+    next_steps: Text | None = None
+    """What happens next."""
+    follow_up: IsoDate | None = None
+    """Date of the follow-up."""
 
     @property
     def promises(self) -> list[Commitment]:
         """The structured commitments (none when `commitments` is text)."""
         listed = self.commitments if isinstance(self.commitments, list) else []
         return [c for c in listed if isinstance(c, Commitment)]
-
-    next_steps: Text | None = None
-    """What happens next."""
-    follow_up: IsoDate | None = None
-    """Date of the follow-up."""
 
 
 class Visit(Part):
@@ -506,7 +517,7 @@ class Action(Part):
     """open, done or dropped."""
     project: Id | None = None
     """Id of the project it serves."""
-    with_: list[Id] = Field(default=[], alias="with")
+    with_: list[Id] = Field(default=[], alias="with", max_length=MAX_LIST)
     """Their people it involves, by person id."""
     notes: Text | None = None
     """Anything else."""

@@ -10,15 +10,19 @@ gets the id with a suffix of its own, and the clash is reported so that the rost
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
+from kadossier.dossier.fields import valid_id
 from kadossier.dossier.model import Dossier
 from kadossier.i18n import tr
+from kadossier.utils.messages import did_you_mean
 
 MAX_ID = 40
 
@@ -43,6 +47,78 @@ class Member:
     former_names: tuple[str, ...] = ()
     declared: bool = False
     """Listed in the roster (else known from the dossiers only)."""
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+KEYS = ("name", "id", "email", "former_names")
+"""The keys of one person of the roster."""
+
+
+def read_entries(value: object) -> tuple[tuple[RosterEntry, ...], list[str]]:
+    """Read the roster as written in mkdocs.yml: the entries, and every problem (each naming the person by
+    number, from 1, and by name when there is one)."""
+    if value is None:
+        return (), []
+    if not isinstance(value, list):
+        return (), [tr("expected a list of people (- name: ...)")]
+    entries: list[RosterEntry] = []
+    problems: list[str] = []
+    names: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            problems.append(tr("person {n}: expected a mapping with name, id, email, former_names", n=n))
+            continue
+        found = _entry_problems(item)
+        problems += [tr("person {n}: {problem}", n=n, problem=problem) for problem in found]
+        if found:
+            continue
+        entry = RosterEntry(
+            item["name"].strip(),
+            item.get("id"),
+            item.get("email"),
+            tuple(f.strip() for f in item.get("former_names") or []),
+        )
+        if entry.name in entry.former_names:
+            problems.append(tr("person {n}: former_names repeats the name {name}", n=n, name=entry.name))
+        for known in dict.fromkeys((entry.name, *entry.former_names)):
+            if known in names:
+                problems.append(
+                    tr("person {n}: the name {name} is also person {first}'s", n=n, name=known, first=names[known])
+                )
+            names.setdefault(known, n)
+        resolved = entry.id or name_id(entry.name)
+        if resolved in ids:
+            problems.append(
+                tr(
+                    "person {n}: the id '{id}' is also person {first}'s; give one of them another id",
+                    n=n,
+                    id=resolved,
+                    first=ids[resolved],
+                )
+            )
+        ids.setdefault(resolved, n)
+        entries.append(entry)
+    return tuple(entries), problems
+
+
+def _entry_problems(item: dict[Any, Any]) -> list[str]:
+    found = []
+    for key in item:
+        if key not in KEYS:
+            found.append(tr("unknown key '{key}'{hint}", key=key, hint=did_you_mean(str(key), list(KEYS))))
+    name, ident, email, former = item.get("name"), item.get("id"), item.get("email"), item.get("former_names")
+    if not isinstance(name, str) or not name.strip():
+        found.append(tr("'name' is required text"))
+    if ident is not None and not (isinstance(ident, str) and valid_id(ident)):
+        found.append(tr("id {value} must be lowercase ASCII letters and digits joined by - _ or .", value=repr(ident)))
+    if email is not None and not (isinstance(email, str) and _EMAIL.fullmatch(email)):
+        found.append(tr("email {value} is not an email address (like zhou.min@example.com)", value=repr(email)))
+    if former is not None and (
+        not isinstance(former, list) or not all(isinstance(f, str) and f.strip() for f in former)
+    ):
+        found.append(tr("'former_names' must be a list of names"))
+    return found
 
 
 def name_id(name: str) -> str:
@@ -87,15 +163,26 @@ class Roster:
             given = {name: f"{base}-{hashlib.sha1(name.encode()).hexdigest()[:4]}" for name in same}
             for name, ident in given.items():
                 self._add(Member(ident, name))
-            self.clashes.append(
-                tr(
+            shown = ", ".join(f"{name} = {ident}" for name, ident in given.items())
+            holder = next((m.name for m in self.members if m.declared and m.id == base), None)
+            if holder is not None:
+                message = tr(
+                    "{names} would get the id '{id}', which the roster gives to {holder}: told apart as {given}; "
+                    "give them an id in the roster (the kadossier plugin option 'people')",
+                    names=" / ".join(same),
+                    id=base,
+                    holder=holder,
+                    given=shown,
+                )
+            else:
+                message = tr(
                     "{names} make the same id '{id}': they are told apart as {given}; "
                     "give each an id in the roster (the kadossier plugin option 'people')",
                     names=" / ".join(same),
                     id=base,
-                    given=", ".join(f"{name} = {ident}" for name, ident in given.items()),
+                    given=shown,
                 )
-            )
+            self.clashes.append(message)
         self.members.sort(key=lambda m: m.id)
 
     def _add(self, member: Member) -> None:
@@ -113,11 +200,6 @@ class Roster:
     def find(self, who: str) -> Member | None:
         """The person a user means on the command line: a name, a former name or an id."""
         return self.member(who) or self.by_id(who)
-
-    @property
-    def declared_names(self) -> frozenset[str]:
-        """The roster's names and former names: our people beyond each account's owner and team."""
-        return frozenset(n for m in self.members if m.declared for n in (m.name, *m.former_names))
 
 
 __all__ = ["Member", "Roster", "RosterEntry", "name_id", "names_in"]

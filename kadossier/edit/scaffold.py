@@ -8,6 +8,7 @@ and placeholders), else `scaffold/<name>.<ext>`.
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -93,11 +94,11 @@ def schema_outdated(dossiers_dir: Path) -> Path | None:
     """The workspace's schema file if it is there but does not describe this kadossier's format (an editor
     would then not complete the new fields); None if it is current or absent (removed on purpose)."""
     path = dossiers_dir / SCHEMA_FILE
-    try:
-        return None if path.read_text(encoding="utf-8") == json_schema_text() else path
-    except FileNotFoundError:
+    if not path.is_file():  # absent, or something else by that name: not kadossier's to touch
         return None
-    except (OSError, UnicodeDecodeError):
+    try:  # compared as JSON: an editor's reformatting is not a change of format
+        return None if json.loads(path.read_text(encoding="utf-8")) == json.loads(json_schema_text()) else path
+    except (OSError, UnicodeDecodeError, ValueError):
         return path
 
 

@@ -87,17 +87,18 @@ def _walk(old: Any, new: Any, path: str) -> Iterator[Change]:
         yield Change(path, old, new)
 
 
-def _ids(items: list[Any]) -> list[str] | None:
-    """The items' ids: `id`, else `what` (a commitment or an action is known by what it promises); None when
-    an item has neither or two share one (then the list is matched by position)."""
-    ids = [i.get("id", i.get("what")) for i in items if isinstance(i, dict)]
+def _ids(items: list[Any], path: str) -> list[str] | None:
+    """The items' ids: `id`, and for a visit's commitments (which need none) `what`, what was promised; None
+    when an item has neither or two share one (then the list is matched by position)."""
+    by_what = path.endswith(".commitments")
+    ids = [i.get("id", i.get("what") if by_what else None) for i in items if isinstance(i, dict)]
     if len(ids) != len(items) or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
         return None
     return [str(i) for i in ids]
 
 
 def _walk_list(old: list[Any], new: list[Any], path: str) -> Iterator[Change]:
-    old_ids, new_ids = _ids(old), _ids(new)
+    old_ids, new_ids = _ids(old, path), _ids(new, path)
     if old_ids is not None and new_ids is not None:  # records with ids: match by id
         before = dict(zip(old_ids, old, strict=True))
         after = dict(zip(new_ids, new, strict=True))

@@ -15,6 +15,7 @@ import hmac
 import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from kadossier.errors import KadossierError
@@ -31,47 +32,67 @@ FEEDS_DIR = "calendars"
 _HEADER = "# kadossier: the secret of the calendar feeds' addresses. Commit it; never publish it.\n"
 
 
+MIN_LENGTH = 16
+"""The shortest secret accepted: a shorter one would make the addresses guessable."""
+
+
 def feed_secret(root: Path) -> bytes:
     """The workspace's secret: the environment's, else the file's (created if there is none yet).
 
-    Two builds that create it at once agree: the file is created exclusively, and the one that loses the race
-    reads the winner's.
+    Two builds that create it at once agree: the secret is written whole to a temporary file, which is then
+    linked to its name only if no file has it yet (the loser of the race reads the winner's, complete).
     """
     if value := os.environ.get(SECRET_ENV, "").strip():
+        if len(value) < MIN_LENGTH:
+            raise KadossierError(
+                tr("{name}: the secret must have at least {n} characters", name=SECRET_ENV, n=MIN_LENGTH)
+            )
         return value.encode()
     path = root / SECRET_FILE
-    try:
-        return _read(path)
-    except FileNotFoundError:
-        pass
+    if not path.is_symlink() and not path.exists():
+        _create(path)
+    return _read(path)
+
+
+def _create(path: Path) -> None:
     token = secrets.token_hex(32)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read(path)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(_HEADER + token + "\n")
+        try:
+            os.link(temporary, path)  # atomic, and never over a file another build made meanwhile
+            log.info(tr("created {path}: commit it, so that the calendar feeds keep their addresses", path=path))
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     except OSError as exc:
         raise KadossierError(
-            tr("{path}: cannot create the feeds' secret: {error}", path=path, error=exc.strerror)
+            tr("{path}: cannot create the feeds' secret: {error}", path=path, error=exc.strerror or exc)
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(_HEADER + token + "\n")
-    log.info(tr("created {path}: commit it, so that the calendar feeds keep their addresses", path=path))
-    return token.encode()
 
 
 def _read(path: Path) -> bytes:
+    if path.is_symlink() and not path.exists():
+        raise KadossierError(
+            tr("{path}: a link to nothing; remove it, and the next build makes a new secret", path=path)
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
-        raise KadossierError(tr("{path}: cannot read the feeds' secret: {error}", path=path, error=exc)) from None
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise KadossierError(
+            tr("{path}: cannot read the feeds' secret ({error}): make it a readable text file", path=path, error=error)
+        ) from None
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if len(lines) != 1 or len(lines[0]) < 16:
+    if len(lines) != 1 or len(lines[0]) < MIN_LENGTH:
         raise KadossierError(
             tr(
-                "{path}: expected one line of at least 16 characters (the secret); delete the file to make a new one",
+                "{path}: expected one line of at least {n} characters (the secret); "
+                "restore it from git, or delete it to make a new one (every feed then moves)",
                 path=path,
+                n=MIN_LENGTH,
             )
         )
     return lines[0].encode()

@@ -18,7 +18,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from kadossier.dossier.checks import RED_FLAGS
-from kadossier.dossier.roster import RosterEntry
+from kadossier.dossier.roster import RosterEntry, read_entries
 from kadossier.errors import Problem, Severity, WorkspaceError
 from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
@@ -56,65 +56,13 @@ class _TimeZone(c.Type[str]):
 
 
 class _Roster(base.BaseConfigOption[tuple[RosterEntry, ...]]):
-    """Our people: a list of {name, id, email, former_names}."""
-
-    KEYS = ("name", "id", "email", "former_names")
+    """Our people: a list of {name, id, email, former_names} (read by kadossier.dossier.roster)."""
 
     def run_validation(self, value: object) -> tuple[RosterEntry, ...]:
-        from kadossier.dossier.fields import _ID
-
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise base.ValidationError(tr("expected a list of people (- name: ...)"))
-        entries: list[RosterEntry] = []
-        names: dict[str, int] = {}
-        ids: dict[str, int] = {}
-        for i, item in enumerate(value, 1):
-            if not isinstance(item, dict):
-                raise base.ValidationError(tr("person {n}: expected a mapping with name, id, email, former_names", n=i))
-            for key in item:
-                if key not in self.KEYS:
-                    hint = did_you_mean(str(key), list(self.KEYS))
-                    raise base.ValidationError(tr("person {n}: unknown key '{key}'{hint}", n=i, key=key, hint=hint))
-            name, ident, email = item.get("name"), item.get("id"), item.get("email")
-            former = item.get("former_names") or []
-            if not isinstance(name, str) or not name.strip():
-                raise base.ValidationError(tr("person {n}: 'name' is required text", n=i))
-            if ident is not None and not (isinstance(ident, str) and _ID.fullmatch(ident)):
-                raise base.ValidationError(
-                    tr(
-                        "person {n}: id {value} must be lowercase ASCII letters and digits joined by - _ or .",
-                        n=i,
-                        value=repr(ident),
-                    )
-                )
-            if email is not None and not isinstance(email, str):
-                raise base.ValidationError(tr("person {n}: 'email' must be text", n=i))
-            if not isinstance(former, list) or not all(isinstance(f, str) and f.strip() for f in former):
-                raise base.ValidationError(tr("person {n}: 'former_names' must be a list of names", n=i))
-            entry = RosterEntry(name.strip(), ident, email, tuple(f.strip() for f in former))
-            for known in (entry.name, *entry.former_names):
-                if known in names:
-                    raise base.ValidationError(
-                        tr("person {n}: the name {name} is also person {first}'s", n=i, name=known, first=names[known])
-                    )
-                names[known] = i
-            from kadossier.dossier.roster import name_id
-
-            resolved = entry.id or name_id(entry.name)
-            if resolved in ids:
-                raise base.ValidationError(
-                    tr(
-                        "person {n}: the id '{id}' is also person {first}'s; give one of them another id",
-                        n=i,
-                        id=resolved,
-                        first=ids[resolved],
-                    )
-                )
-            ids[resolved] = i
-            entries.append(entry)
-        return tuple(entries)
+        entries, problems = read_entries(value)
+        if problems:
+            raise base.ValidationError("; ".join(problems))
+        return entries
 
 
 class KadossierConfig(base.Config):
