@@ -22,6 +22,7 @@ from kadossier.site import staging
 from kadossier.site.offline import offline_enabled
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
+from kadossier.workspace.secret import feed_secret
 
 log = logging.getLogger("kadossier")
 
@@ -99,6 +100,8 @@ def _build(workspace: Workspace, config: Any, options: BuildOptions, *, force: b
     sources = [Path(config.docs_dir), workspace.dossiers_dir]
     if config.theme.custom_dir:
         sources.append(Path(config.theme.custom_dir))
+    if not options.redact:  # the feeds' secret is an input too: made now, a first build is up to date the next time
+        feed_secret(workspace.root)
     inputs = uptodate.inputs(workspace.root, target, read, sources)  # before building: later edits count next time
     stamp = None if force else uptodate.read(workspace.root)
     if (

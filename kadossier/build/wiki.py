@@ -41,6 +41,7 @@ from kadossier.utils.files import CACHE_DIR
 from kadossier.utils.messages import display_path
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
+from kadossier.workspace.secret import feed_secret
 
 if TYPE_CHECKING:
     from kadossier.pdf.batch import Report
@@ -100,6 +101,8 @@ class WikiBuild:
             pdf=self.options.pdf,
             history=history,
             redact=self.options.redact,
+            people=self.options.settings.people,
+            secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
         )
         self._generate(self._site)
         self.search_dictionary = search.write_dictionary(root, self.accounts)
@@ -125,6 +128,8 @@ class WikiBuild:
         warn = set(warned if warned is not None else RED_FLAGS)
         for problem in problems:
             (log.warning if problem.code in warn else log.info)(str(problem))
+        for clash in generated.roster.clashes:  # the fix is in mkdocs.yml: the roster (plugin option `people`)
+            log.warning(f"{display_path(self.workspace.config_file)}: {clash}")
         self.pages, self.accounts = generated.pages, generated.accounts
 
     def calendar(self, config: Any) -> bytes:

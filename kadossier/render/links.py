@@ -1,4 +1,4 @@
-"""Where things are in the built site: the account pages and the briefing PDFs (the site and the PDFs link them)."""
+"""Where things are in the built site: the account pages, our people's pages and the briefing PDFs."""
 
 from __future__ import annotations
 
@@ -16,3 +16,14 @@ def pdf_uri(account_id: str, visit_id: str | None = None) -> str:
 def account_uri(account_id: str) -> str:
     """The source path of an account's page."""
     return f"{ACCOUNTS_DIR}/{account_id}.md"
+
+
+PEOPLE_DIR = "people"
+"""Where the pages of our people go in the site (beside `accounts/`, so a person never takes an account's page)."""
+TEAM_URI = "team.md"
+"""The source path of the Team overview page."""
+
+
+def person_uri(person_id: str) -> str:
+    """The source path of one of our people's page."""
+    return f"{PEOPLE_DIR}/{person_id}.md"

@@ -1,20 +1,23 @@
 """Check every dossier and render its account page in one pass, in worker processes for large workspaces.
 
-Checking and rendering an account are independent of the other accounts, so each worker does both for
-its share of the files and sends back the check (the overview pages need every model) and the rendered
-page. The overview pages are rendered afterwards, one per worker. Every worker gets a `Work` as its
+Checking an account is independent of the other accounts, and so is rendering it once our people are known
+(from every dossier): the workers check their share of the files and send back the checks (the overview
+pages need every model), then render their share of the account pages. The overview pages (the Team page and
+the person pages among them) are rendered afterwards, one per worker. Every worker gets a `Work` as its
 context: the site, the day, the page cache, and what the pass has found so far.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from kadossier.dossier import team
 from kadossier.dossier.folder import refusal
 from kadossier.dossier.portfolio import Account
+from kadossier.dossier.roster import Roster, names_in
 from kadossier.dossier.validate import Checked, check_file
 from kadossier.history.diff import fetch_old_versions
 from kadossier.render.links import account_uri
@@ -25,11 +28,13 @@ from kadossier.utils.parallel import PARALLEL_FROM, parallel_map
 
 @dataclass(slots=True)
 class Generated:
-    """The outcome of a generation pass: every file's check, the valid accounts and all pages."""
+    """The outcome of a generation pass: every file's check, the valid accounts, our people and all pages."""
 
     checked: list[Checked]
     accounts: list[Account]
     pages: dict[str, GeneratedPage]
+    roster: Roster = field(default_factory=Roster)
+    """Our people, from the declared roster and the names in the valid dossiers (its `clashes` are warnings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,47 +55,46 @@ def generate(
 ) -> Generated:
     """Check `paths` and render the pages; invalid files get no page (their problems say why).
 
-    Accounts whose page is in `cache` are taken from it. With git history, the other accounts are checked
-    first, then the old versions that "changed since the last visit" needs are fetched in one git process,
-    then the pages are rendered; without, both in one pass. The overview pages are always rendered.
+    The files are checked first (those in `cache` are not checked again), then our people are known from every
+    valid dossier (a page links each name to its person's page, and two names may make the same id: only the
+    whole workspace tells), then the account pages are rendered: those not in the cache, and those whose names
+    now lead elsewhere. With git history, the old versions that "changed since the last visit" needs are fetched
+    in one git process before. The overview pages, the Team page and the person pages are always rendered.
     """
     site.prepare()  # compile the templates once, before the workers are forked
     readable = [path for path in paths if refusal(path) is None]  # a link or a pipe is refused, never read
     cached = cache.load(readable) if cache is not None else {}  # also computes every key, before the fork
     todo = [path for path in paths if path not in cached]
     work = Work(site, today, cache)
-    if todo and site.history is not None and site.history.has_old_versions:
-        checked = parallel_map(_check, todo, context=work, jobs=jobs)
-        valid = {c.path: c for c in checked if c.dossier is not None}
-        fetch_old_versions(site.history, [Account.of(c) for c in valid.values()], today, site.blobs)
-        pages = dict(parallel_map(_account_page, list(valid), context=replace(work, valid=valid), jobs=jobs))
-        fresh = [(c, pages.get(c.path)) for c in checked]
-    else:
-        fresh = parallel_map(_one, todo, context=work, jobs=jobs)
+    fresh = dict(zip(todo, parallel_map(_check, todo, context=work, jobs=jobs), strict=True))
+    checked = [cached[path][0] if path in cached else fresh[path] for path in paths]
+    valid = [c for c in checked if c.dossier is not None]
+    site.roster = Roster(site.people, (name for c in valid for name in names_in(c.dossier)))  # type: ignore[arg-type]
+    kept = {
+        path: page
+        for path, (c, page) in cached.items()
+        if c.dossier is not None and page.links == site.links(c.dossier)  # the names still lead to the same pages
+    }
+    render = {c.path: c for c in valid if c.path not in kept}
+    if render and site.history is not None and site.history.has_old_versions:
+        fetch_old_versions(site.history, [Account.of(c) for c in render.values()], today, site.blobs)
+    made = dict(parallel_map(_account_page, list(render), context=replace(work, valid=render), jobs=jobs))
     if cache is not None:
         cache.prune()
-    made = dict(zip(todo, fresh, strict=True))
-    checked, accounts, pages_by_uri = _gather([cached[path] if path in cached else made[path] for path in paths])
+    accounts = [Account.of(c) for c in valid]
+    pages_by_uri = {account_uri(c.account): kept.get(c.path) or made[c.path] for c in valid}
+    site.team = team.views(accounts, site.roster, today)  # once, before the workers fork: every page reads it
     large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
     overview = replace(work, accounts=accounts)
     pages_by_uri.update(
         parallel_map(_overview, site.overview_uris(), context=overview, jobs=jobs if large else 1, at_least=1)
     )
-    return Generated(checked, accounts, pages_by_uri)
-
-
-def _gather(
-    results: Sequence[tuple[Checked, GeneratedPage | None]],
-) -> tuple[list[Checked], list[Account], dict[str, GeneratedPage]]:
-    checked = [c for c, _ in results]
-    accounts = [Account.of(c) for c in checked if c.dossier is not None]
-    pages = {account_uri(c.account): page for c, page in results if page is not None}
-    return checked, accounts, pages
+    return Generated(checked, accounts, pages_by_uri, site.roster)
 
 
 def _check(work: Work, path: Path) -> Checked:
     """Check a file; in a redacted build the personal data never leaves the worker."""
-    checked = check_file(path, work.today)
+    checked = check_file(path, work.today, roster=work.site.roster_names)
     if work.site.redact and checked.dossier is not None:
         checked.dossier = Account.of(checked, redact=True).dossier
     return checked
@@ -103,17 +107,6 @@ def _account_page(work: Work, path: Path) -> tuple[Path, GeneratedPage]:
     if work.cache is not None:
         work.cache.store(path, checked, page)
     return path, page
-
-
-def _one(work: Work, path: Path) -> tuple[Checked, GeneratedPage | None]:
-    """Check and render one account (and keep its page in the cache); an invalid file has no page."""
-    checked = _check(work, path)
-    if checked.dossier is None:
-        return checked, None
-    page = work.site.account_page(Account.of(checked))
-    if work.cache is not None:
-        work.cache.store(path, checked, page)
-    return checked, page
 
 
 def _overview(work: Work, uri: str) -> tuple[str, GeneratedPage]:

@@ -2,11 +2,13 @@
 
 An entry is one account's check (its problems and its validated dossier) and its page, stored as JSON
 under `.kadossier-cache/site/`, named by the key of everything that page is made of (`PageCache.inputs`:
-the dossier's bytes, its commits, the templates, the options, the day...). A rebuild after one dossier
-changed renders one account page instead of a thousand; a build keeps the entries it used and removes the
-others. Entries are data: reading one runs no code, and its dossier is validated again by the model. An
-entry that cannot be read (damaged, foreign, from another format) is rendered again; one that cannot be
-written is skipped.
+the dossier's bytes, its commits, the templates, the options, the declared roster, the day...). A page also
+depends on the ids of the person pages its names link to, which only the whole workspace tells
+(kadossier.dossier.roster): the entry keeps them (`GeneratedPage.links`), and a page whose names now lead
+elsewhere is rendered again (kadossier.site.generate). A rebuild after one dossier changed renders one account
+page instead of a thousand; a build keeps the entries it used and removes the others. Entries are data:
+reading one runs no code, and its dossier is validated again by the model. An entry that cannot be read
+(damaged, foreign, from another format) is rendered again; one that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class PageCache:
             "language": p.language,
             "currency": p.currency,
             "redact": site.redact,
+            "roster": [asdict(entry) for entry in site.people],  # the check of owners knows the declared names
             "pdf": site.pdf,
             "use_directory_urls": site.use_directory_urls,
             "cwd": str(Path.cwd()),  # the checks' messages name files relative to it
@@ -144,6 +147,7 @@ def decode(data: bytes, path: Path) -> Entry | None:
             str(page["html"]),
             [(int(level), str(anchor), str(text)) for level, anchor, text in page["headings"]],
             str(page["search_html"]),
+            {str(name): str(ident) for name, ident in dict(page["links"]).items()},
         )
         dossier = Dossier.model_validate(entry["dossier"])
         return Checked(path, str(entry["account"]), dossier, problems), generated

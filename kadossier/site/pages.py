@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from html import unescape
 from pathlib import Path
@@ -24,10 +24,14 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from kadossier.dossier import portfolio
+from kadossier.dossier.model import Dossier
+from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
+from kadossier.dossier.team import PersonView
 from kadossier.history.diff import Since, changed_since_last_visit
 from kadossier.history.git import Commit, History
-from kadossier.render.links import account_uri, pdf_uri
+from kadossier.render.links import PEOPLE_DIR, TEAM_URI, account_uri, pdf_uri, person_uri
 from kadossier.render.present import Presenter
+from kadossier.workspace.secret import feed_path
 
 OVERVIEW = {
     "index.md": ("dashboard", "site/dashboard.html"),
@@ -35,8 +39,11 @@ OVERVIEW = {
     "visits.md": ("visits", "site/visits.html"),
     "competitors.md": ("competitors", "site/competitors.html"),
     "red-flags.md": ("red_flags", "site/red-flags.html"),
+    TEAM_URI: ("team_page", "site/team.html"),
 }
 """Overview pages: file, interface label (its title in the navigation), template."""
+PERSON_TEMPLATE = "site/person.html"
+"""The template of each of our people's page (`people/ID.md`)."""
 
 
 _HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
@@ -56,6 +63,9 @@ class GeneratedPage:
     search_html: str = ""
     """The body as headings and text only: what the search index needs, quick to parse (made with the page,
     in the worker that renders it)."""
+    links: dict[str, str] = field(default_factory=dict)
+    """The names of our people the page links, each to the id of the person page it links (an account page
+    made with other ids is made again: see kadossier.site.generate)."""
 
     @property
     def markdown(self) -> str:
@@ -106,25 +116,57 @@ class Site:
     """Old versions of dossiers fetched from git for "changed since the last visit"."""
     redact: bool = False
     """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
+    people: tuple[RosterEntry, ...] = ()
+    """The declared roster of our people (the plugin option `people`)."""
+    secret: bytes | None = None
+    """The workspace's feed secret (kadossier.workspace.secret): each person page links its personal calendar
+    feed. None: no feed links (the redacted edition)."""
+    roster: Roster = field(default_factory=Roster)
+    """Our people, once every dossier is checked (kadossier.site.generate sets it)."""
+    team: dict[str, PersonView] = field(default_factory=dict)
+    """Each person's view by id, once the accounts are known (kadossier.site.generate sets it)."""
+
+    @property
+    def roster_names(self) -> frozenset[str]:
+        """The declared roster's names and former names (the check of `owner` knows them)."""
+        return frozenset(n for e in self.people for n in (e.name, *e.former_names))
 
     def overview_uris(self) -> list[str]:
-        """The overview pages' source paths."""
-        return list(OVERVIEW)
+        """The overview pages' source paths: the overviews, then one page per person."""
+        return [*OVERVIEW, *(person_uri(ident) for ident in self.team)]
 
     def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
-        """Render one page across accounts."""
-        return self._render(OVERVIEW[uri][1], uri, {"accounts": accounts})
+        """Render one page across accounts (a person's page among them)."""
+        if uri in OVERVIEW:
+            return self._render(OVERVIEW[uri][1], uri, {"accounts": accounts, "team": self.team})
+        view = self.team[uri.removeprefix(f"{PEOPLE_DIR}/").removesuffix(".md")]
+        feed = feed_path(self.secret, view.member.id) if self.secret is not None and not self.redact else None
+        return self._render(PERSON_TEMPLATE, uri, {"accounts": accounts, "view": view, "feed": feed})
 
     def prepare(self) -> None:
         """Load and compile every template, and Babel's locale data, now (worker processes then share them)."""
-        for template in ["site/account.html", *(t for _, t in OVERVIEW.values())]:
+        for template in ["site/account.html", PERSON_TEMPLATE, *(t for _, t in OVERVIEW.values())]:
             self.env.get_template(template)
         self.presenter.date(self.presenter.today)
         self.presenter.amount(1, self.presenter.currency)
 
     def account_page(self, account: portfolio.Account) -> GeneratedPage:
-        """Render one account's page."""
-        return self._render("site/account.html", account_uri(account.id), {"account": account, "d": account.dossier})
+        """Render one account's page (with the ids of the person pages it links)."""
+        page = self._render("site/account.html", account_uri(account.id), {"account": account, "d": account.dossier})
+        return replace(page, links=self.links(account.dossier))
+
+    def links(self, dossier: Dossier) -> dict[str, str]:
+        """The id of the person page each name of our side in a dossier leads to."""
+        found = {}
+        for name in names_in(dossier):
+            member = self.roster.member(name)
+            if member is not None:
+                found[name] = member.id
+        return found
+
+    def member(self, name: str | None) -> Member | None:
+        """The person of one of our names (None: no one, or a name the roster does not know)."""
+        return self.roster.member(name) if name else None
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -138,6 +180,9 @@ class Site:
             last_change=self.last_change,
             since_last_visit=self.since_last_visit,
             redacted=self.redact,
+            member=self.member,
+            person_uri=person_uri,
+            team_uri=TEAM_URI,
         )
         return env
 

@@ -1,15 +1,15 @@
 """How the wiki sits in MkDocs' configuration: Material's settings, kadossier's assets, the default navigation.
 
 kadossier adds its stylesheet and scripts, turns off Google Fonts (dossiers are confidential, wikis run
-offline), gives the overview pages a navigation when mkdocs.yml has none and keeps the account pages out of
-it (they are reached through tables and search, on purpose).
+offline), gives the overview pages a navigation when mkdocs.yml has none and keeps the account pages and the person
+pages out of it (they are reached through tables, the Team page and search, on purpose).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kadossier.render.links import ACCOUNTS_DIR
+from kadossier.render.links import ACCOUNTS_DIR, PEOPLE_DIR
 from kadossier.site.offline import ASSETS_URI, WORKER_SHIM
 from kadossier.site.pages import OVERVIEW
 from kadossier.utils.shipped import default_templates_dir
@@ -42,4 +42,4 @@ def configure(config: Any, ui_labels: dict[str, str]) -> None:
     if config.not_in_nav is None:
         from pathspec.gitignore import GitIgnoreSpec
 
-        config.not_in_nav = GitIgnoreSpec.from_lines([f"/{ACCOUNTS_DIR}/"])
+        config.not_in_nav = GitIgnoreSpec.from_lines([f"/{ACCOUNTS_DIR}/", f"/{PEOPLE_DIR}/"])

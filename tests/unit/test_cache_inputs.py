@@ -21,6 +21,7 @@ import pytest
 
 from kadossier.build import uptodate
 from kadossier.dossier.portfolio import Account
+from kadossier.dossier.roster import RosterEntry
 from kadossier.dossier.validate import check_file
 from kadossier.history.git import read as read_history
 from kadossier.pdf.cache import PdfCache
@@ -49,6 +50,7 @@ class Setup:
             "currency": "CNY",
             "today": TODAY,
             "redact": False,
+            "people": (),
             "pdf": False,
             "use_directory_urls": True,
             "font": "Noto Sans CJK SC",
@@ -73,7 +75,15 @@ class Setup:
         o = self.options
         history = read_history(self.root / "dossiers")
         presenter = self.presenter()
-        return Site(presenter, self.root, o["use_directory_urls"], pdf=o["pdf"], history=history, redact=o["redact"])
+        return Site(
+            presenter,
+            self.root,
+            o["use_directory_urls"],
+            pdf=o["pdf"],
+            history=history,
+            redact=o["redact"],
+            people=o["people"],
+        )
 
     def page_cache(self) -> PageCache:
         return PageCache(self.cache_dir / "site", self.site())
@@ -201,6 +211,7 @@ PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "language": _option("language", "zh"),
     "currency": _option("currency", "EUR"),
     "redact": _option("redact", True),
+    "roster": _option("people", (RosterEntry("周敏", "min", former_names=("周民",)),)),
     "pdf": _option("pdf", True),
     "use_directory_urls": _option("use_directory_urls", False),
     "cwd": _other_cwd,
