@@ -31,7 +31,7 @@ def record_block(path: Path, ours: list[str] | None = None, theirs: list[str] | 
     the first of our and their attendees (`ours`, `theirs`) as the owner and the person to replace."""
     with speaking(_language(path)):
         owner = _flow_text((ours or [tr("our name")])[0])
-        person = _flow_text((theirs or [tr("their-person-id")])[0])
+        person = _flow_text((theirs or ["their-person-id"])[0])  # an id is ASCII in every language
         ours_text, theirs_text = _flow_text(tr("what we promised")), _flow_text(tr("what they promised"))
         return [
             "record:  # " + tr("fill in right after the visit (拜访后马上填写), then remove the # signs"),

@@ -77,7 +77,7 @@ def lay_out(agenda: Agenda, presenter: Presenter) -> list[Line]:
         lines.append(Line(tr("Overdue"), "overdue"))
         for day, group in _by_day(overdue):
             late = (today - day).days
-            lines.append(Line("  " + tr("{day} · {late}", day=day_label(day, language), late=_late(late)), "overdue"))
+            lines.append(Line("  " + f"{day_label(day, language)} · {_late(late)}", "overdue"))
             lines += [row.line(e) for e in group]
         lines.append(Line(""))
     ahead = agenda.days_ahead()
@@ -91,7 +91,7 @@ def lay_out(agenda: Agenda, presenter: Presenter) -> list[Line]:
         if day == today:
             heading = tr("Today · {day}", day=day_label(today, language))
         else:
-            heading = tr("{day} · {soon}", day=day_label(day, language), soon=_soon((day - today).days))
+            heading = f"{day_label(day, language)} · {_soon((day - today).days)}"  # a separator in either language
         lines.append(Line(heading, "today" if day == today else "day"))
         lines += [row.line(e) for e in group]
         lines.append(Line(""))
