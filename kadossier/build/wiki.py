@@ -3,7 +3,7 @@
 1. `start` (on_config): take the workspace's build lock, refuse a site folder that is not kadossier's to
    replace, check every dossier and render its page (cached), fail on invalid dossiers, log the red flags,
    and pick the staging folder beside the site that MkDocs builds into.
-2. `calendar` (on_files): the visits' calendar feed.
+2. `calendar`, `feeds` (on_files): the visits' calendar feed, and each person's feed at its secret address.
 3. `finish` (on_post_build): render the PDFs, then swap the finished site in for the previous one — only if
    everything went well; otherwise the previous site stays as it was.
 4. `abandon` (on_build_error): throw the staging folder away.
@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
+from kadossier.dossier.roster import Roster, names_in
 from kadossier.errors import KadossierError, Severity
-from kadossier.export.calendar import calendar
+from kadossier.export.calendar import calendar, feeds
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.i18n import tr
@@ -39,6 +40,7 @@ from kadossier.site.pages import GeneratedPage, Site
 from kadossier.utils.files import CACHE_DIR
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
+from kadossier.workspace.secret import feed_path, feed_secret
 
 if TYPE_CHECKING:
     from kadossier.pdf.batch import Report
@@ -132,6 +134,22 @@ class WikiBuild:
             name=str(config.site_name),
             page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
         )
+
+    def feeds(self, config: Any) -> dict[str, bytes]:
+        """Each person's calendar feed, by its secret path in the site; none in the redacted edition (a
+        shareable edition has no secret addresses)."""
+        if self.options.redact:
+            return {}
+        roster = Roster(self.options.settings.people, [n for a in self.accounts for n in names_in(a.dossier)])
+        secret = feed_secret(self.workspace.root)
+        made = feeds(
+            self.accounts,
+            roster,
+            self.presenter,
+            timezone=self.options.settings.timezone,
+            page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
+        )
+        return {feed_path(secret, ident): data for ident, data in made.items()}
 
     def segment_search(self, config: Any) -> None:
         """Have Material's search index cut Chinese text into words with the names kept whole (and cached)."""
