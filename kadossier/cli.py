@@ -475,7 +475,7 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
     from kadossier.dossier.roster import Roster, names_in
     from kadossier.dossier.validate import check_files
     from kadossier.export import tables
-    from kadossier.export.calendar import calendar, feeds
+    from kadossier.export.calendar import calendar, feed
     from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
@@ -526,7 +526,7 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
                     ),
                     param_hint="'--owner'",
                 )
-            data = feeds(accounts, roster, presenter, timezone=options.settings.timezone, only=member)[member.id]
+            data = feed(accounts, roster, member, presenter, timezone=options.settings.timezone)
         elif fmt == "ics":
             data = calendar(accounts, presenter, timezone=options.settings.timezone)
         elif fmt == "csv":

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from kadossier.cli import main
 from kadossier.workspace.secret import SECRET_ENV, SECRET_FILE, feed_path, feed_secret
+from tests.test_zh_documents import english_words, user_words
 
 DAY = "2026-11-28"
 ACCOUNT = "hengrui-parts"
@@ -227,6 +229,9 @@ def test_actions_sheet_in_the_workbook(workspace: Path) -> None:
 
 def test_feed_and_table_speak_chinese(workspace: Path) -> None:
     in_language(workspace, "zh")
+    for other in (workspace / "dossiers").glob("*.yaml"):  # only the Chinese account: its words are the user's
+        if other.stem != ACCOUNT:
+            other.unlink()
     code, data, output = run(workspace, "export", "--format", "csv", "--table", "actions")
     assert code == 0, output
     header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -243,7 +248,11 @@ def test_feed_and_table_speak_chinese(workspace: Path) -> None:
         "拜访",
         "逾期",
     ]
-    calendar = icalendar.Calendar.from_ical(feed(workspace, "陈浩"))
+    data = feed(workspace, "陈浩")
+    shown = re.findall(rb"^(?:SUMMARY|DESCRIPTION|CATEGORIES|LOCATION|X-WR-CALNAME):(.*(?:\r\n .*)*)", data, re.M)
+    texts = " ".join(re.sub(r"\r\n ", "", t.decode()).replace("\\n", " ") for t in shown)
+    assert "拜访目的" in texts and english_words(texts, user_words(workspace)) == set()  # no English label
+    calendar = icalendar.Calendar.from_ical(data)
     assert str(calendar["x-wr-calname"]) == "陈浩 · 大客户日程"
     found = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     due = found[f"{ACCOUNT}.action.demo-cell@kadossier"]

@@ -26,7 +26,7 @@ from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Roster, names_in
 from kadossier.errors import KadossierError, Severity
-from kadossier.export.calendar import calendar, feeds
+from kadossier.export.calendar import Calendars, calendars
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.i18n import tr
@@ -76,6 +76,7 @@ class WikiBuild:
         """jieba's user dictionary of the workspace's names, for the search index (None: no Chinese name)."""
         self._segmenter: search.Segmenter | None = None
         self._site: Site | None = None
+        self._made_calendars: Calendars | None = None
         self._target: Path | None = None
         self._staging: Path | None = None
         self._lock = ExitStack()
@@ -127,29 +128,35 @@ class WikiBuild:
 
     def calendar(self, config: Any) -> bytes:
         """The visits of every account as an iCalendar feed, linked from the visits page."""
-        return calendar(
-            self.accounts,
-            self.presenter,
-            timezone=self.options.settings.timezone,
-            name=str(config.site_name),
-            page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
-        )
+        team = self._calendars(config).team
+        assert team is not None
+        return team
 
     def feeds(self, config: Any) -> dict[str, bytes]:
         """Each person's calendar feed, by its secret path in the site; none in the redacted edition (a
         shareable edition has no secret addresses)."""
         if self.options.redact:
             return {}
-        roster = Roster(self.options.settings.people, [n for a in self.accounts for n in names_in(a.dossier)])
         secret = feed_secret(self.workspace.root)
-        made = feeds(
-            self.accounts,
-            roster,
-            self.presenter,
-            timezone=self.options.settings.timezone,
-            page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
-        )
-        return {feed_path(secret, ident): data for ident, data in made.items()}
+        return {feed_path(secret, ident): data for ident, data in self._calendars(config).personal.items()}
+
+    def _calendars(self, config: Any) -> Calendars:
+        """The team's feed and the personal ones, made together (a visit is serialized once for all of them)."""
+        if self._made_calendars is None:
+            roster = None
+            if not self.options.redact:
+                roster = Roster(self.options.settings.people, [n for a in self.accounts for n in names_in(a.dossier)])
+            self._made_calendars = calendars(
+                self.accounts,
+                self.presenter,
+                timezone=self.options.settings.timezone,
+                name=str(config.site_name),
+                page_url=(lambda account_id: str(page_url(config, account_uri(account_id))))
+                if config.site_url
+                else None,
+                roster=roster,
+            )
+        return self._made_calendars
 
     def segment_search(self, config: Any) -> None:
         """Have Material's search index cut Chinese text into words with the names kept whole (and cached)."""

@@ -1,7 +1,8 @@
 """The visits as iCalendar (RFC 5545) feeds, for people's calendars: the team's, and each person's.
 
-- `calendar`: every visit of every account (the team's `visits.ics`).
-- `feeds`: each of our people's own feed, the one an account manager subscribes to on the phone: the visits
+- `calendars` makes both kinds in one pass over the accounts; `calendar` and `feed` make one.
+- The team's feed (`visits.ics`): every visit of every account.
+- Each of our people's own feed, the one an account manager subscribes to on the phone: the visits
   they attend (in the visit's `ours`; a visit that names nobody on our side is its account owner's, who has to
   see that someone goes), the follow-up dates of those visits' records, and the due dates of the actions and
   our commitments they owe (all-day events that do not block the day: 'Due: what · account'). A person is
@@ -25,6 +26,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kadossier.dossier.followup import FollowUp, Owed, follow_ups, owed
@@ -55,6 +57,50 @@ def follow_up_uid(account_id: str, visit_id: str) -> str:
     return f"{account_id}.{visit_id}.follow-up@kadossier"
 
 
+@dataclass(frozen=True, slots=True)
+class Calendars:
+    """The team's feed (every visit) and each person's feed by their id, made in one pass."""
+
+    team: bytes | None
+    personal: dict[str, bytes]
+
+
+def calendars(
+    accounts: Iterable[Account],
+    presenter: Presenter,
+    *,
+    timezone: str | None = None,
+    name: str = "",
+    page_url: Callable[[str], str] | None = None,
+    team: bool = True,
+    roster: Roster | None = None,
+    only: Member | None = None,
+) -> Calendars:
+    """The team's feed (if `team`) and, given the `roster`, each person's (or only `only`'s): every member
+    of the roster has one, even an empty one (their page links it).
+
+    The events of many accounts are made and serialized by worker processes (icalendar takes about half a
+    millisecond per event; a thousand accounts have thousands of visits), then joined in account order; a
+    visit is serialized once, however many feeds it is in.
+    """
+    ordered = sorted(accounts, key=lambda a: a.id)
+    zone = ZoneInfo(timezone) if timezone else None
+    context = _Events(ordered, presenter, zone, page_url, team, roster, only.id if only else None)
+    parts = parallel_map(_events, _chunks(ordered), context=context, at_least=2)
+    zoned = any(z for visits, personal in parts for events in (visits, *personal.values()) for _, z in events)
+    vtimezone = _vtimezone(timezone) if zoned else b""
+    visits = [event for every, _ in parts for event in every]
+    team_feed = _wrap(visits, name or presenter.ui["visits"], timezone, vtimezone) if team else None
+    found: dict[str, list[_Event]] = defaultdict(list)
+    for _, personal in parts:
+        for ident, events in personal.items():
+            found[ident] += events
+    people = [only] if only is not None else roster.members if roster is not None else []
+    title = presenter.ui["calendar_personal_name"]
+    personal_feeds = {m.id: _wrap(found[m.id], title.format(name=m.name), timezone, vtimezone) for m in people}
+    return Calendars(team_feed, personal_feeds)
+
+
 def calendar(
     accounts: Iterable[Account],
     presenter: Presenter,
@@ -63,45 +109,15 @@ def calendar(
     name: str = "",
     page_url: Callable[[str], str] | None = None,
 ) -> bytes:
-    """An iCalendar (RFC 5545) file of every visit of every account.
-
-    The events of many accounts are made and serialized by worker processes (icalendar takes about half a
-    millisecond per event; a thousand accounts have thousands of visits), then joined in account order.
-    """
-    ordered = sorted(accounts, key=lambda a: a.id)
-    context = _Events(ordered, presenter, ZoneInfo(timezone) if timezone else None, page_url, None)
-    parts = parallel_map(_visits, _chunks(ordered), context=context, at_least=2)
-    events = [event for part in parts for event in part]
-    return _wrap(events, name or presenter.ui["visits"], presenter, timezone)
+    """An iCalendar (RFC 5545) file of every visit of every account."""
+    made = calendars(accounts, presenter, timezone=timezone, name=name, page_url=page_url).team
+    assert made is not None
+    return made
 
 
-def feeds(
-    accounts: Iterable[Account],
-    roster: Roster,
-    presenter: Presenter,
-    *,
-    timezone: str | None = None,
-    page_url: Callable[[str], str] | None = None,
-    only: Member | None = None,
-) -> dict[str, bytes]:
-    """Each person's calendar feed (or only `only`'s), by their id: every member of the roster has one, even
-    an empty one (their page links it).
-
-    The accounts are gone through once, by worker processes for many accounts; each event is serialized
-    once, however many people's feeds it is in.
-    """
-    ordered = sorted(accounts, key=lambda a: a.id)
-    context = _Events(ordered, presenter, ZoneInfo(timezone) if timezone else None, page_url, roster)
-    parts = parallel_map(_personal, _chunks(ordered), context=context, at_least=2)
-    people = [only] if only is not None else roster.members
-    found: dict[str, list[_Event]] = defaultdict(list)
-    for part in parts:
-        for ident, events in part.items():
-            found[ident] += events
-    return {
-        m.id: _wrap(found[m.id], presenter.ui["calendar_personal_name"].format(name=m.name), presenter, timezone)
-        for m in people
-    }
+def feed(accounts: Iterable[Account], roster: Roster, member: Member, presenter: Presenter, **options: Any) -> bytes:
+    """One person's calendar feed: the same as a build publishes (`options` as `calendars` takes them)."""
+    return calendars(accounts, presenter, team=False, roster=roster, only=member, **options).personal[member.id]
 
 
 def _chunks(ordered: list[Account]) -> list[slice]:
@@ -114,9 +130,9 @@ _Event = tuple[bytes, bool]
 """A serialized VEVENT, and whether it has a time in the workspace's time zone (it needs the VTIMEZONE)."""
 
 
-def _wrap(events: list[_Event], name: str, presenter: Presenter, timezone: str | None) -> bytes:
-    """The VCALENDAR around serialized events, with the VTIMEZONE when an event refers to it."""
-    from icalendar import Calendar, Timezone
+def _wrap(events: list[_Event], name: str, timezone: str | None, vtimezone: bytes) -> bytes:
+    """The VCALENDAR around serialized events, with the `vtimezone` when an event refers to it."""
+    from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", "-//kadossier//key-account visits//EN")
@@ -126,12 +142,19 @@ def _wrap(events: list[_Event], name: str, presenter: Presenter, timezone: str |
     cal.add("x-wr-calname", name)
     if timezone:
         cal.add("x-wr-timezone", timezone)
-    if timezone and any(zoned for _, zoned in events):
-        cal.add_component(Timezone.from_tzid(timezone))  # the VTIMEZONE the events' TZID refers to
     end = b"END:VCALENDAR\r\n"
     head = bytes(cal.to_ical())
     assert head.endswith(end)
-    return head[: -len(end)] + b"".join(event for event, _ in events) + end
+    zone = vtimezone if any(zoned for _, zoned in events) else b""
+    return head[: -len(end)] + zone + b"".join(event for event, _ in events) + end
+
+
+def _vtimezone(timezone: str | None) -> bytes:
+    """The serialized VTIMEZONE the events' TZID refers to: made once, it takes icalendar tens of
+    milliseconds, and there is a feed per person."""
+    from icalendar import Timezone
+
+    return bytes(Timezone.from_tzid(timezone).to_ical()) if timezone else b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +166,12 @@ class _Events:
     presenter: Presenter
     zone: ZoneInfo | None
     page_url: Callable[[str], str] | None
+    team: bool
+    """Make the team's feed (every visit)."""
     roster: Roster | None
+    """Make the personal feeds of these people (None: none)."""
+    only: str | None
+    """Only this person's feed (their id)."""
 
     @property
     def stamp(self) -> dt.datetime:
@@ -151,43 +179,39 @@ class _Events:
         return dt.datetime.combine(self.presenter.today, dt.time(), dt.UTC)
 
 
-def _visits(context: _Events, chunk: slice) -> list[_Event]:
-    """The VEVENTs of every visit of the accounts in `chunk`."""
-    return [
-        _visit_event(context, account, visit)
-        for account in context.accounts[chunk]
-        for visit in sorted(account.dossier.visits, key=lambda v: (v.sort_key, v.id))
-    ]
-
-
-def _personal(context: _Events, chunk: slice) -> dict[str, list[_Event]]:
-    """The VEVENTs of the accounts in `chunk` for each person they concern, by person id."""
+def _events(context: _Events, chunk: slice) -> tuple[list[_Event], dict[str, list[_Event]]]:
+    """The VEVENTs of the accounts in `chunk`: every visit (for the team's feed), and for each person those
+    that concern them, by person id."""
     roster = context.roster
-    assert roster is not None
 
     def ids(names: Iterable[str]) -> set[str]:
-        return {m.id for name in names if (m := roster.member(name)) is not None}
+        if roster is None:
+            return set()
+        found = {m.id for name in names if (m := roster.member(name)) is not None}
+        return found if context.only is None else found & {context.only}
 
-    found: dict[str, list[_Event]] = defaultdict(list)
+    every: list[_Event] = []
+    personal: dict[str, list[_Event]] = defaultdict(list)
     for account in context.accounts[chunk]:
         d = account.dossier
-        checked = {f.visit.id: f for f in follow_ups(d)}
+        checked = {f.visit.id: f for f in follow_ups(d)} if roster is not None else {}
         for visit in sorted(d.visits, key=lambda v: (v.sort_key, v.id)):
-            who = ids(visit.ours or [d.owner])  # a visit that names nobody of ours is its owner's to make
-            if who:
+            who = ids(visit.ours or [d.owner])  # a visit that names nobody of ours is its owner's to see to
+            if context.team or who:
                 event = _visit_event(context, account, visit)
+                every += [event] if context.team else []
                 for ident in who:
-                    found[ident].append(event)
+                    personal[ident].append(event)
             follow = checked.get(visit.id)
             if follow is not None and who:
                 event = _follow_up_event(context, account, follow)
                 for ident in who:
-                    found[ident].append(event)
-        for item in owed(d):
+                    personal[ident].append(event)
+        for item in owed(d) if roster is not None else []:
             if item.ours and item.owner and item.status is not ActionStatus.DROPPED and item.due is not None:
                 for ident in ids([item.owner]):
-                    found[ident].append(_due_event(context, account, item))
-    return found
+                    personal[ident].append(_due_event(context, account, item))
+    return every, personal
 
 
 def _visit_event(context: _Events, account: Account, visit: Visit) -> _Event:
