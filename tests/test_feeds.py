@@ -110,7 +110,7 @@ def test_each_persons_feed_has_their_visits_due_dates_and_follow_ups(workspace: 
     }
 
 
-def test_a_visit_without_our_attendees_is_its_owners_and_a_former_name_finds_the_person(workspace: Path) -> None:
+def test_a_visit_without_our_attendees_is_its_owners(workspace: Path) -> None:
     dossier = workspace / "dossiers" / f"{ACCOUNT}.yaml"
     text = dossier.read_text(encoding="utf-8")
     changed = text.replace("    ours: [陈浩, 王磊]\n", "")
@@ -118,6 +118,20 @@ def test_a_visit_without_our_attendees_is_its_owners_and_a_former_name_finds_the
     dossier.write_text(changed, encoding="utf-8")
     assert f"{ACCOUNT}.{DEMO}@kadossier" in events(feed(workspace, "zhou-min"))
     assert f"{ACCOUNT}.{DEMO}@kadossier" not in events(feed(workspace, "王磊"))
+
+
+def test_a_renamed_owner_keeps_one_feed_under_the_rosters_id(workspace: Path) -> None:
+    before = feed(workspace, "周敏")
+    config = workspace / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    roster = "      currency: CNY\n      people:\n        - {name: 周慧敏, id: zhou-min, former_names: [周敏]}\n"
+    changed = text.replace("      currency: CNY\n", roster)
+    assert changed != text
+    config.write_text(changed, encoding="utf-8")
+    renamed = feed(workspace, "周慧敏")
+    assert feed(workspace, "周敏") == feed(workspace, "zhou-min") == renamed  # the former name finds her
+    assert str(icalendar.Calendar.from_ical(renamed)["x-wr-calname"]) == "周慧敏 · key accounts"
+    assert set(events(renamed)) == set(events(before))
 
 
 def test_uids_stay_when_commitments_are_reordered(workspace: Path) -> None:
