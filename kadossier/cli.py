@@ -479,7 +479,6 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
     from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
-    from kadossier.utils.messages import did_you_mean
 
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError(tr("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx"))
@@ -512,20 +511,7 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
     with speaking(workspace.settings.language):
         if fmt == "ics" and owner is not None:
             roster = Roster(options.settings.people, [n for a in accounts for n in names_in(a.dossier)])
-            member = roster.find(owner)
-            if member is None:
-                known = {m.id for m in roster.members} | {n for m in roster.members for n in (m.name, *m.former_names)}
-                hint = did_you_mean(owner, known)
-                raise click.BadParameter(
-                    tr("nobody of ours is called '{name}'{hint}", name=owner, hint=hint)
-                    if hint
-                    else tr(
-                        "nobody of ours is called '{name}'; our people are {names}",
-                        name=owner,
-                        names=presenter.ui["list_sep"].join(m.name for m in roster.members),
-                    ),
-                    param_hint="'--owner'",
-                )
+            member = _our_person(roster, owner, presenter.ui["list_sep"])
             data = feed(accounts, roster, member, presenter, timezone=options.settings.timezone)
         elif fmt == "ics":
             data = calendar(accounts, presenter, timezone=options.settings.timezone)
@@ -541,6 +527,27 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
         return
     write(output, data)
     click.echo(tr("wrote {path}", path=output), err=True)
+
+
+def _our_person(roster: Any, who: str, separator: str) -> Any:
+    """The member of `roster` that `--owner WHO` means (a name, former name or id); a usage error if none."""
+    from kadossier.utils.messages import did_you_mean
+
+    member = roster.find(who)
+    if member is not None:
+        return member
+    known = {m.id for m in roster.members} | {n for m in roster.members for n in (m.name, *m.former_names)}
+    hint = did_you_mean(who, known)
+    message = (
+        tr("nobody of ours is called '{name}'{hint}", name=who, hint=hint)
+        if hint
+        else tr(
+            "nobody of ours is called '{name}'; our people are {names}",
+            name=who,
+            names=separator.join(m.name for m in roster.members),
+        )
+    )
+    raise click.BadParameter(message, param_hint="'--owner'")
 
 
 @main.command()
