@@ -560,27 +560,37 @@ def _checked_dossier(path: Path, today: date) -> Any:
 )
 @click.option(
     "--table",
-    type=click.Choice(["accounts", "projects", "people", "visits", "competitors"]),
+    type=click.Choice(["accounts", "projects", "people", "visits", "competitors", "actions"]),
     default="accounts",
     show_default=True,
-    help="For csv: which table.",
+    help="For csv: which table (actions: the actions and commitments, with whether each is overdue).",
+)
+@click.option(
+    "--owner",
+    metavar="NAME",
+    help="For ics: the calendar feed of one of our people (name, former name or id), as the site publishes it.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--redact", is_flag=True, help="The shareable edition: no personal profiles or private contacts.")
 @click.pass_obj
-def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool) -> None:
-    """Export every account: a calendar of the visits (ics), an Excel workbook of every table (xlsx), one table
-    for scripts (csv), or JSON for tools."""
+def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path | None, redact: bool) -> None:
+    """Export every account: a calendar of the visits (ics; with --owner, one person's feed), an Excel workbook
+    of every table (xlsx), one table for scripts (csv), or JSON for tools."""
     from kadossier.dossier.portfolio import Account
+    from kadossier.dossier.roster import Roster, names_in
     from kadossier.dossier.validate import check_files
     from kadossier.export import tables
-    from kadossier.export.calendar import calendar
+    from kadossier.export.calendar import calendar, feed
     from kadossier.render.present import Presenter
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
 
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError(tr("an xlsx workbook is a binary file: write it to a file with -o FILE.xlsx"))
+    if owner is not None and fmt != "ics":
+        raise click.UsageError(tr("--owner makes a person's calendar feed: use it with --format ics"))
+    if owner is not None and redact:
+        raise click.UsageError(tr("a person's calendar feed has no redacted edition: leave out --redact"))
     workspace = obj.workspace
     if output is not None:
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
@@ -604,7 +614,11 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
     accounts = [Account.of(r, redact=options.redact) for r in results if r.dossier is not None]
     presenter = Presenter.of(options, workspace.root)
     with speaking(workspace.settings.language):
-        if fmt == "ics":
+        if fmt == "ics" and owner is not None:
+            roster = Roster(options.settings.people, [n for a in accounts for n in names_in(a.dossier)])
+            member = _our_person(roster, owner, presenter.ui["list_sep"])
+            data = feed(accounts, roster, member, presenter, timezone=options.settings.timezone)
+        elif fmt == "ics":
             data = calendar(accounts, presenter, timezone=options.settings.timezone)
         elif fmt == "csv":
             data = tables.table(table, accounts, presenter)
@@ -618,6 +632,27 @@ def export(obj: Context, fmt: str, table: str, output: Path | None, redact: bool
         return
     write(output, data)
     click.echo(tr("wrote {path}", path=output), err=True)
+
+
+def _our_person(roster: Any, who: str, separator: str) -> Any:
+    """The member of `roster` that `--owner WHO` means (a name, former name or id); a usage error if none."""
+    from kadossier.utils.messages import did_you_mean
+
+    member = roster.find(who)
+    if member is not None:
+        return member
+    known = {m.id for m in roster.members} | {n for m in roster.members for n in (m.name, *m.former_names)}
+    hint = did_you_mean(who, known)
+    message = (
+        tr("nobody of ours is called '{name}'{hint}", name=who, hint=hint)
+        if hint
+        else tr(
+            "nobody of ours is called '{name}'; our people are {names}",
+            name=who,
+            names=separator.join(m.name for m in roster.members),
+        )
+    )
+    raise click.BadParameter(message, param_hint="'--owner'")
 
 
 @main.command()

@@ -84,6 +84,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
                 config,
                 pages=self.build.pages,
                 calendar=self.build.calendar(config),
+                feeds=self.build.feeds(config),
                 workspace_root=self.build.workspace.root,
                 dossiers_dir=self.build.workspace.dossiers_dir,
             )

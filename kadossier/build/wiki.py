@@ -3,7 +3,7 @@
 1. `start` (on_config): take the workspace's build lock, refuse a site folder that is not kadossier's to
    replace, check every dossier and render its page (cached), fail on invalid dossiers, log the red flags,
    and pick the staging folder beside the site that MkDocs builds into.
-2. `calendar` (on_files): the visits' calendar feed.
+2. `calendar`, `feeds` (on_files): the visits' calendar feed, and each person's feed at its secret address.
 3. `finish` (on_post_build): render the PDFs, then swap the finished site in for the previous one — only if
    everything went well; otherwise the previous site stays as it was.
 4. `abandon` (on_build_error): throw the staging folder away.
@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
+from kadossier.dossier.roster import Roster
 from kadossier.edit.scaffold import refresh_schema
 from kadossier.errors import KadossierError, Severity
-from kadossier.export.calendar import calendar
+from kadossier.export.calendar import Calendars, calendars
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.i18n import tr
@@ -41,7 +42,7 @@ from kadossier.utils.files import CACHE_DIR
 from kadossier.utils.messages import display_path
 from kadossier.workspace.locate import Workspace
 from kadossier.workspace.options import BuildOptions
-from kadossier.workspace.secret import feed_secret
+from kadossier.workspace.secret import feed_path, feed_secret
 
 if TYPE_CHECKING:
     from kadossier.pdf.batch import Report
@@ -71,12 +72,15 @@ class WikiBuild:
         self.presenter = Presenter.of(options, workspace.root)
         self.pages: dict[str, GeneratedPage] = {}
         self.accounts: list[Account] = []
+        self.roster = Roster()
+        """Our people, as the dossiers and the workspace's roster name them."""
         self.pdf_report: Report | None = None
         """What this build did with the PDFs, once it did."""
         self.search_dictionary: Path | None = None
         """jieba's user dictionary of the workspace's names, for the search index (None: no Chinese name)."""
         self._segmenter: search.Segmenter | None = None
         self._site: Site | None = None
+        self._made_calendars: Calendars | None = None
         self._target: Path | None = None
         self._staging: Path | None = None
         self._lock = ExitStack()
@@ -130,17 +134,37 @@ class WikiBuild:
             (log.warning if problem.code in warn else log.info)(str(problem))
         for clash in generated.roster.clashes:  # the fix is in mkdocs.yml: the roster (plugin option `people`)
             log.warning(f"{display_path(self.workspace.config_file)}: {clash}")
-        self.pages, self.accounts = generated.pages, generated.accounts
+        self.pages, self.accounts, self.roster = generated.pages, generated.accounts, generated.roster
 
     def calendar(self, config: Any) -> bytes:
         """The visits of every account as an iCalendar feed, linked from the visits page."""
-        return calendar(
-            self.accounts,
-            self.presenter,
-            timezone=self.options.settings.timezone,
-            name=str(config.site_name),
-            page_url=(lambda account_id: str(page_url(config, account_uri(account_id)))) if config.site_url else None,
-        )
+        team = self._calendars(config).team
+        assert team is not None
+        return team
+
+    def feeds(self, config: Any) -> dict[str, bytes]:
+        """Each person's calendar feed, by its secret path in the site; none in the redacted edition (a
+        shareable edition has no secret addresses)."""
+        if self.options.redact:
+            return {}
+        secret = feed_secret(self.workspace.root)
+        return {feed_path(secret, ident): data for ident, data in self._calendars(config).personal.items()}
+
+    def _calendars(self, config: Any) -> Calendars:
+        """The team's feed and the personal ones, made together (a visit is serialized once for all of them)."""
+        if self._made_calendars is None:
+            roster = None if self.options.redact else self.roster  # the redacted edition has no personal feeds
+            self._made_calendars = calendars(
+                self.accounts,
+                self.presenter,
+                timezone=self.options.settings.timezone,
+                name=str(config.site_name),
+                page_url=(lambda account_id: str(page_url(config, account_uri(account_id))))
+                if config.site_url
+                else None,
+                roster=roster,
+            )
+        return self._made_calendars
 
     def segment_search(self, config: Any) -> None:
         """Have Material's search index cut Chinese text into words with the names kept whole (and cached)."""

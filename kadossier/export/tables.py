@@ -1,12 +1,14 @@
 """The accounts as tables for spreadsheets and scripts (CSV, an Excel workbook) and as JSON for tools.
 
 - `table`: CSV for scripts: UTF-8 with a byte-order mark (so Excel reads Chinese right), one row per
-  account, project, person, visit or competitor; numbers as numbers; text cells that a spreadsheet would
-  take for a formula are prefixed with an apostrophe (CSV injection).
+  account, project, person, visit, competitor, or action and commitment (with whether it is overdue as of the
+  export's day); numbers as numbers; text cells that a spreadsheet would take for a formula are prefixed with
+  an apostrophe (CSV injection).
 - `workbook`: the same tables as one .xlsx for people, written with openpyxl: a sheet per table, text as
   text cells (a phone number keeps its leading zero, `=1+1` stays text), numbers as numbers, the header row
   frozen and filtered, columns as wide as their content.
-- `json_export`: the validated, normalised dossiers with their derived values.
+- `json_export`: the validated, normalised dossiers (with their YAML keys: `with`, not `with_`) with their
+  derived values, the actions and commitments among them.
 
 Redaction is the caller's: pass redacted accounts (`kadossier.dossier.privacy.redact`) for the shareable edition.
 """
@@ -21,11 +23,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from kadossier.dossier.followup import Owed, owed
 from kadossier.dossier.model import Dossier, Visit
 from kadossier.dossier.portfolio import Account
 from kadossier.render.present import Presenter
 
-TABLES = ("accounts", "projects", "people", "visits", "competitors")
+TABLES = ("accounts", "projects", "people", "visits", "competitors", "actions")
+_SHEETS = {"actions": "actions_sheet"}
+"""The interface label of a table's sheet, where it is not the table's own name."""
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,7 +60,7 @@ def workbook(accounts: Iterable[Account], presenter: Presenter) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for name in TABLES:
-        sheet = book.create_sheet(presenter.ui.get(name, name)[:31])  # Excel's limit on a sheet name
+        sheet = book.create_sheet(presenter.ui.get(_SHEETS.get(name, name), name)[:31])  # Excel's limit on a sheet name
         widths: dict[int, int] = {}
         for row in _ROWS[name](ordered, presenter):
             sheet.append([_xlsx_value(v) for v in row])
@@ -181,6 +186,33 @@ def _competitors(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
             yield [a.id, c.id, c.name, text(c.products), c.satisfaction, text(c.strengths), text(c.weaknesses)]
 
 
+def _actions(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
+    f, ui = p.field, p.ui
+    yield [ui["account"], f("kind"), f("id"), ui["item"], ui["action_owner"], f("person"), f("due"), f("status"),
+           f("project"), ui["visit_id"], ui["overdue_column"]]  # fmt: skip
+    for a in accounts:
+        d = a.dossier
+        for o in owed(d):
+            yield [a.id, o.kind, o.key, text(o.what), o.owner, _name(d, o.person) if o.person else None,
+                   o.due.isoformat() if o.due else None, o.status, o.project, o.visit, o.overdue(p.today)]  # fmt: skip
+
+
+def _owed_json(item: Owed, today: dt.date) -> dict[str, Any]:
+    """An action or a commitment for the JSON, with whether it is overdue as of `today`."""
+    return {
+        "kind": item.kind,
+        "key": item.key,
+        "what": item.what,
+        "owner": item.owner,
+        "person": item.person,
+        "due": item.due.isoformat() if item.due else None,
+        "status": item.status.value,
+        "project": item.project,
+        "visit": item.visit,
+        "overdue": item.overdue(today),
+    }
+
+
 def _when(visit: Visit) -> str:
     """A visit's date (and time) as ISO text: 2026-11-28 or 2026-11-28 10:00."""
     if isinstance(visit.date, dt.datetime):
@@ -199,6 +231,7 @@ _ROWS: dict[str, Callable[[list[Account], Presenter], Iterable[list[Any]]]] = {
     "people": _people,
     "visits": _visits,
     "competitors": _competitors,
+    "actions": _actions,
 }
 
 
@@ -215,7 +248,7 @@ def json_export(accounts: Iterable[Account], presenter: Presenter, *, redacted: 
         items.append(
             {
                 "id": a.id,
-                "dossier": d.model_dump(mode="json", exclude_none=True),
+                "dossier": d.model_dump(mode="json", exclude_none=True, by_alias=True),
                 "derived": {
                     "display_name": d.display_name,
                     "open_projects": [pr.id for pr in d.open_projects],
@@ -231,6 +264,7 @@ def json_export(accounts: Iterable[Account], presenter: Presenter, *, redacted: 
                     "days_since_review": d.days_since_review(today),
                     "value_score": d.value_score,
                     "decision_makers": [p.id for p in d.decision_makers],
+                    "actions_and_commitments": [_owed_json(o, today) for o in owed(d)],
                     "red_flags": [{"code": f.code, "message": f.message, "line": f.line} for f in a.flags],
                 },
             }

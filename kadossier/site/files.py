@@ -1,7 +1,8 @@
-"""The files kadossier puts into MkDocs' build: the generated pages, the calendar feed and the assets.
+"""The files kadossier puts into MkDocs' build: the generated pages, the calendar feeds and the assets.
 
 Nothing is written into `docs_dir`: the pages are MkDocs "generated" files. The dossiers are never
-published, whatever their name, and a file in docs_dir may not take a generated page's place.
+published, whatever their name, nor is the workspace's secret (were docs_dir to hold it), and a file in
+docs_dir may not take a generated page's place.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from kadossier.site.offline import ASSETS_URI
 from kadossier.site.pages import GeneratedPage
 from kadossier.site.theme import ASSETS
 from kadossier.utils.shipped import default_templates_dir
+from kadossier.workspace.secret import FEEDS_DIR, SECRET_FILE
 
 CALENDAR = "visits.ics"
 """The calendar feed of every visit, at the top of the site."""
@@ -31,10 +33,13 @@ def add_files(
     calendar: bytes,
     workspace_root: Path,
     dossiers_dir: Path,
+    feeds: dict[str, bytes],
 ) -> Files:
-    """Add the pages, the calendar and the assets to MkDocs' files, and take the dossiers out of them."""
+    """Add the pages, the calendars (the team's, and each person's `feeds` by site path) and the assets to
+    MkDocs' files, and take the dossiers and the feeds' secret out of them."""
     for file in list(files):
-        if file.abs_src_path and _in_dossiers(Path(file.abs_src_path), dossiers_dir):
+        source = Path(file.abs_src_path) if file.abs_src_path else None
+        if source is not None and (_in_dossiers(source, dossiers_dir) or source.name == SECRET_FILE):
             files.remove(file)
     for uri, page in pages.items():
         if files.get_file_from_path(uri) is not None:
@@ -43,6 +48,10 @@ def add_files(
             )
         files.append(File.generated(config, uri, content=page.markdown))
     files.append(File.generated(config, CALENDAR, content=calendar))
+    for uri, content in feeds.items():
+        files.append(File.generated(config, uri, content=content))
+    if feeds:  # a web server that lists folders must not list the feeds' secret folders
+        files.append(File.generated(config, f"{FEEDS_DIR}/index.html", content=b""))
     assets = default_templates_dir() / "site" / "assets"
     for asset in ASSETS:
         own = workspace_root / "templates" / "site" / "assets" / asset
