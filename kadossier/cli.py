@@ -452,7 +452,7 @@ def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
     dossiers are reported as `validate` reports them and left out (exit status 1); overdue items are not a
     failure. The files unchanged since the last agenda are not checked again (.kadossier-cache/agenda.json).
     """
-    from kadossier.dossier.agenda import make_agenda, read_agenda, suggestions, workspace_roster
+    from kadossier.dossier.agenda import make_agenda, read_agenda, workspace_roster
     from kadossier.dossier.agenda_cache import cache_file
     from kadossier.i18n import active
     from kadossier.render.agenda import lay_out
@@ -470,14 +470,8 @@ def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
     member, roster = None, None
     if who is not None:
         roster = workspace_roster(settings.people, parts)
-        member = roster.find(who)
-        if member is None:
-            close = suggestions(roster, who)
-            hint = tr("; did you mean {names}?", names=", ".join(f"'{n}'" for n in close)) if close else ""
-            raise click.BadParameter(
-                tr("nobody called '{name}' is named in the dossiers or the roster{hint}", name=who, hint=hint),
-                param_hint="--owner",
-            )
+        separator = load_labels(active(), workspace.root)["ui"]["list_sep"]
+        member = _our_person(roster, who, separator)
     plan = make_agenda(parts, obj.today, days, member, roster)
     presenter = Presenter(active(), settings.currency, obj.today, load_labels(active(), workspace.root))
     colours = {"overdue": "red", "today": "green"}
@@ -635,17 +629,19 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
 
 
 def _our_person(roster: Any, who: str, separator: str) -> Any:
-    """The member of `roster` that `--owner WHO` means (a name, former name or id); a usage error if none."""
-    from kadossier.utils.messages import did_you_mean
-
+    """The member of `roster` that `--owner WHO` means (a name, former name or id); a usage error if none, with
+    the names meant (a homophone typed with the IME, a near spelling), or else the list of our people."""
     member = roster.find(who)
     if member is not None:
         return member
-    known = {m.id for m in roster.members} | {n for m in roster.members for n in (m.name, *m.former_names)}
-    hint = did_you_mean(who, known)
+    meant = roster.meant(who)
     message = (
-        tr("nobody of ours is called '{name}'{hint}", name=who, hint=hint)
-        if hint
+        tr(
+            "nobody of ours is called '{name}'; did you mean {names}?",
+            name=who,
+            names=separator.join(f"'{n}'" for n in meant),
+        )
+        if meant
         else tr(
             "nobody of ours is called '{name}'; our people are {names}",
             name=who,

@@ -93,10 +93,10 @@ def test_days_boundary(workspace: Path) -> None:
 def test_unknown_owner_is_an_error_with_did_you_mean(workspace: Path) -> None:
     code, out, err = agenda(workspace, "--owner", "陈皓")  # an IME slip: the homophone of 陈浩
     assert code == 2
-    assert "nobody called '陈皓' is named in the dossiers or the roster; did you mean '陈浩'?" in err
+    assert "nobody of ours is called '陈皓'; did you mean '陈浩'?" in err
     assert out == ""
     code, _, err = agenda(workspace, "--owner", "Nobody At All")
-    assert code == 2 and "nobody called 'Nobody At All'" in err and "did you mean" not in err
+    assert code == 2 and "nobody of ours is called 'Nobody At All'; our people are " in err
 
 
 def test_invalid_dossier_is_reported_and_the_rest_shown(workspace: Path) -> None:

@@ -152,8 +152,10 @@ def test_uids_stay_when_commitments_are_reordered(workspace: Path) -> None:
 def test_an_unknown_person_is_a_clear_error(workspace: Path) -> None:
     code, _, output = run(workspace, "export", "--format", "ics", "--owner", "zhoumin")
     assert code != 0 and "nobody of ours is called 'zhoumin'; did you mean 'zhou-min'?" in output
-    code, _, output = run(workspace, "export", "--format", "ics", "--owner", "周民")
-    assert code != 0 and "nobody of ours is called '周民'; our people are " in output and "周敏" in output
+    code, _, output = run(workspace, "export", "--format", "ics", "--owner", "周民")  # the IME's homophone
+    assert code != 0 and "nobody of ours is called '周民'; did you mean '周敏'?" in output
+    code, _, output = run(workspace, "export", "--format", "ics", "--owner", "Nobody At All")
+    assert code != 0 and "nobody of ours is called 'Nobody At All'; our people are " in output and "周敏" in output
     code, _, output = run(workspace, "export", "--format", "csv", "--owner", "周敏")
     assert code != 0 and "--format ics" in output
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.model import Dossier
-from kadossier.dossier.roster import Member, Roster, RosterEntry, name_id, names_in
+from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.vocab import VisitStatus
 from kadossier.errors import Problem
 from kadossier.utils.parallel import parallel_map
@@ -241,17 +241,6 @@ def workspace_roster(declared: Sequence[RosterEntry], parts: Sequence[AccountAge
     return Roster(declared, (n for p in parts for n in p.names))
 
 
-def suggestions(roster: Roster, who: str) -> list[str]:
-    """The names someone who typed `who` may have meant: the people whose id `who` makes (an IME slip types a
-    homophone: 陈皓 for 陈浩), then the names and ids that are spelt alike."""
-    from difflib import get_close_matches
-
-    same = [m.name for m in roster.members if m.id == name_id(who) or m.id.startswith(name_id(who) + "-")]
-    known = {n for m in roster.members for n in (m.name, m.id, *m.former_names)}
-    close = get_close_matches(who, sorted(known), n=3)
-    return list(dict.fromkeys([*same, *close]))
-
-
 __all__ = [
     "AccountAgenda",
     "Agenda",
@@ -259,6 +248,5 @@ __all__ = [
     "entries",
     "make_agenda",
     "read_agenda",
-    "suggestions",
     "workspace_roster",
 ]

@@ -193,6 +193,16 @@ class Roster:
         """The person with this name (or former name), if the roster or the dossiers know them."""
         return self._by_name.get(name.strip())
 
+    def meant(self, who: str) -> list[str]:
+        """The names someone who typed `who` may have meant: the people whose id `who` makes (an IME slip types
+        a homophone: 陈皓 for 陈浩), then the names and ids spelt alike."""
+        from difflib import get_close_matches
+
+        base = name_id(who)
+        same = [m.name for m in self.members if m.id == base or m.id.startswith(base + "-")]
+        known = {n for m in self.members for n in (m.name, m.id, *m.former_names)}
+        return list(dict.fromkeys([*same, *get_close_matches(who, sorted(known), n=3)]))
+
     def by_id(self, ident: str) -> Member | None:
         """The person with this id."""
         return next((m for m in self.members if m.id == ident), None)
