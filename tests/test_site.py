@@ -171,8 +171,8 @@ def test_org_chart_and_matrix_are_inline_svg_without_script(site: Path) -> None:
 
 def test_overviews_aggregate_across_accounts(site: Path) -> None:
     dashboard = page(site, "").visible
-    assert "Accounts 3" in dashboard and "Open projects 4" in dashboard
-    assert "CN¥22.2M · €2.4M" in dashboard  # newsprint 21M + looms 1.2M; scf 1.8M + cash pool 0.6M
+    assert "Accounts 4" in dashboard and "Open projects 5" in dashboard and "Overdue actions 1" in dashboard
+    assert "CN¥27M · €2.4M" in dashboard  # newsprint 21M + looms 1.2M + weld line 4.8M; scf 1.8M + cash pool 0.6M
     pipeline = page(site, "pipeline").visible
     assert "Compare 30% 1" in pipeline and "2027 年度新闻纸框架采购" in pipeline
     visits = page(site, "visits").visible
@@ -231,6 +231,7 @@ def test_labels_cover_every_vocabulary_value_in_both_languages() -> None:
         vocab.ProjectStatus: "project_status",
         vocab.VisitKind: "visit_kind",
         vocab.VisitStatus: "visit_status",
+        vocab.ActionStatus: "action_status",
         vocab.Channel: "channel",
     }
     for language in ("en", "zh"):
@@ -238,7 +239,7 @@ def test_labels_cover_every_vocabulary_value_in_both_languages() -> None:
         for enum, name in names.items():
             assert set(labels["vocab"][name]) == {m.value for m in enum}, (language, name)
         assert set(labels["vocab"]["red_flag"]) == set(RED_FLAGS)
-        fields = {f for model in models() for f in model.model_fields} - {"schema_version", "id"}
+        fields = {info.alias or f for m in models() for f, info in m.model_fields.items()} - {"schema_version", "id"}
         assert fields <= set(labels["fields"]), (language, fields - set(labels["fields"]))
         assert set(load_labels("en")["ui"]) == set(labels["ui"])
 
@@ -363,7 +364,7 @@ def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
     )
     site = build(workspace)
     assert "Key account board" in page(site, "").visible
-    assert "Our own flag page 3 accounts" in page(site, "red-flags").visible
+    assert "Our own flag page 4 accounts" in page(site, "red-flags").visible
 
 
 def test_account_pages_come_from_the_cache_until_their_dossier_changes(workspace: Path) -> None:

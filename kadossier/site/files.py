@@ -25,6 +25,10 @@ CALENDAR = "visits.ics"
 """The calendar feed of every visit, at the top of the site."""
 
 
+_NOTHING_HERE = b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex"><title></title>\n'
+"""The page a server shows for the feeds' folder instead of a listing of the secret folders."""
+
+
 def add_files(
     files: Files,
     config: Any,
@@ -51,7 +55,7 @@ def add_files(
     for uri, content in feeds.items():
         files.append(File.generated(config, uri, content=content))
     if feeds:  # a web server that lists folders must not list the feeds' secret folders
-        files.append(File.generated(config, f"{FEEDS_DIR}/index.html", content=b""))
+        files.append(File.generated(config, f"{FEEDS_DIR}/index.html", content=_NOTHING_HERE))
     assets = default_templates_dir() / "site" / "assets"
     for asset in ASSETS:
         own = workspace_root / "templates" / "site" / "assets" / asset

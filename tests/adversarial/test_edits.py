@@ -56,9 +56,16 @@ def uncomment_record(text: str) -> str:
     lines[at] = lines[at].split("#")[0].rstrip()
     i = at + 1
     while i < len(lines) and lines[i].lstrip().startswith("# "):
-        key = lines[i].lstrip()[2:].split(":")[0]
-        value = {"outcome": "went well", "follow_up": "2026-12-01"}.get(key, "[done]")
-        lines[i] = lines[i].replace("# ", "", 1).split(":")[0] + f": {value}"
+        body = lines[i].lstrip()[2:]
+        if body.lstrip().startswith("- "):  # a commitment: ours is filled in; theirs names nobody here, so goes
+            if "person:" in body:
+                del lines[i]
+                continue
+            lines[i] = lines[i].replace("# ", "", 1).replace("YYYY-MM-DD", "2026-12-01")
+        else:
+            key = body.split(":")[0]
+            value = {"outcome": "went well", "follow_up": "2026-12-01", "commitments": ""}.get(key, "[done]")
+            lines[i] = (lines[i].replace("# ", "", 1).split(":")[0] + f": {value}").rstrip()
         i += 1
     return "\n".join(lines)
 
