@@ -137,6 +137,12 @@ def test_the_feed_link_is_on_the_persons_page_only(built: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert "calendars/" not in json.dumps(index, ensure_ascii=False)
     assert any("Personal calendar feed" in doc["text"] for doc in index["docs"])  # the label, not the address
+    words = {d["location"]: (d["title"] + d["text"]).replace("\u200b", "") for d in index["docs"]}  # jieba's cuts
+    person = " ".join(text for where, text in words.items() if where.startswith("people/wang-lei/"))
+    assert "王磊" in person and "恒锐零部件" in person  # found by the name and the accounts ...
+    assert "一周内提供故障对比数据" not in person  # ... not by the items again (the account page has them)
+    account = " ".join(text for where, text in words.items() if where.startswith("accounts/hengrui-parts/"))
+    assert "一周内提供故障对比数据" in account
     assert "calendars/" not in _html(site, "people/zhou-min").replace(feed_path(feed_secret(built), "zhou-min"), "")
 
 

@@ -50,6 +50,8 @@ _HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
 _ID = re.compile(r'\sid="([^"]*)"')
 _TAG = re.compile(r"<[^>]*>")
 _NOT_HEADING_TAG = re.compile(r"<(?!/?h[1-6][\s>])[^>]*>")
+_NOT_SEARCHED = re.compile(r"<(table|ul)\s[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.DOTALL)
+"""A table or list a template marks `data-search-exclude` (Material's mark; none holds another of its kind)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,8 @@ class Site:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
         html, headings = _with_heading_ids(str(module))
         title, hide = str(getattr(module, "title", "")), list(getattr(module, "hide", []))
-        return GeneratedPage(title, hide, html, headings, _NOT_HEADING_TAG.sub(" ", html))
+        searched = _NOT_HEADING_TAG.sub(" ", _NOT_SEARCHED.sub(" ", html))  # the text-only body the index gets
+        return GeneratedPage(title, hide, html, headings, searched)
 
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)
