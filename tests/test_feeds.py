@@ -169,7 +169,8 @@ def test_the_build_publishes_each_feed_at_its_secret_address_and_never_the_secre
     for name, ident in (("周敏", "zhou-min"), ("陈浩", "chen-hao"), ("王磊", "wang-lei")):
         published = site / feed_path(secret, ident)
         assert published.read_bytes() == feed(workspace, name)  # the export makes the very same feed
-    assert (site / "calendars" / "index.html").read_bytes() == b""  # no folder listing of the secret folders
+    listing = (site / "calendars" / "index.html").read_text(encoding="utf-8")  # what a server shows for the folder
+    assert "<a" not in listing and ".ics" not in listing and "noindex" in listing  # no listing of the secret ones
     assert not list(site.rglob(SECRET_FILE))
     assert not any(secret in path.read_bytes() for path in site.rglob("*") if path.is_file())
 

@@ -101,9 +101,19 @@ def english_words(text: str, users: frozenset[str]) -> set[str]:
 
 
 def user_words(workspace: Path) -> frozenset[str]:
-    """Every ASCII word the user wrote in the dossiers (names, URLs, addresses, ids, vocabulary values)."""
-    text = " ".join(p.read_text(encoding="utf-8") for p in (workspace / "dossiers").glob("*.yaml"))
-    return frozenset(_WORD.findall(text))
+    """Every ASCII word the user wrote in the dossiers (names, URLs, addresses, ids, vocabulary values), and the
+    ids made from the names of our people in them (林强 is `lin-qiang` in their page's address and header)."""
+    from kadossier.dossier.load import load_bytes
+    from kadossier.dossier.roster import name_id
+
+    paths = sorted((workspace / "dossiers").glob("*.yaml"))
+    text = " ".join(p.read_text(encoding="utf-8") for p in paths)
+    ours = []
+    for path in paths:
+        data = load_bytes(path.read_bytes()).data
+        ours += [str(data.get("owner", "")), *map(str, data.get("team") or [])]
+        ours += [str(n) for visit in data.get("visits") or [] for n in visit.get("ours") or []]
+    return frozenset(_WORD.findall(text + " " + " ".join(name_id(n) for n in ours if n)))
 
 
 def _invoke(*args: str) -> str:
