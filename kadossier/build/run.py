@@ -102,6 +102,7 @@ def _build(workspace: Workspace, config: Any, options: BuildOptions, *, force: b
         sources.append(Path(config.theme.custom_dir))
     if not options.redact:  # the feeds' secret is an input too: made now, a first build is up to date the next time
         staging.check_site_dir(target, workspace.root, Path(config.docs_dir), workspace.dossiers_dir)  # not if refused
+        staging.check_replaceable(target)  # (the build checks both again when it starts: `mkdocs build` too)
         feed_secret(workspace.root)
     inputs = uptodate.inputs(workspace.root, target, read, sources)  # before building: later edits count next time
     stamp = None if force else uptodate.read(workspace.root)
