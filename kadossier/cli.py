@@ -274,7 +274,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     path = _account_path(obj, account)
     document = workspace.settings.language  # the PDF's language, and so that of its red flags
     with speaking(document):
-        checked = check_file(path, obj.today)
+        checked = check_file(path, obj.today, roster=obj.roster_names)
     if checked.dossier is None:
         for problem in checked.errors:
             _echo_problem(problem)
