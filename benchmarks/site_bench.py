@@ -64,6 +64,8 @@ def workspaces(folder: Path, accounts: int) -> dict[str, tuple[list[str], Path]]
     presenter = Presenter("en", "CNY", dt.date.fromisoformat(TODAY), load_labels("en"))
     pages = generate_pages(sorted((ours / "dossiers").glob("*.yaml")), presenter.today, Site(presenter, ours)).pages
     for uri, page in pages.items():
+        for target in (same, floor):  # accounts/ and people/
+            (target / "docs" / uri).parent.mkdir(parents=True, exist_ok=True)
         (same / "docs" / uri).write_text(f"# {page.title}\n\n{page.html}\n", encoding="utf-8")
         (floor / "docs" / uri).write_text(f"# {page.title}\n\nOne line of text.\n", encoding="utf-8")
     return {
