@@ -131,6 +131,7 @@ def plain_mkdocs(folder: Path, ours: Path) -> Path:
     presenter = Presenter("en", "CNY", dt.date.fromisoformat(TODAY), load_labels("en"))
     pages = generate_pages(sorted((ours / "dossiers").glob("*.yaml")), presenter.today, Site(presenter, ours)).pages
     for uri, page in pages.items():
+        (plain / "docs" / uri).parent.mkdir(parents=True, exist_ok=True)  # accounts/ and people/
         (plain / "docs" / uri).write_text(f"# {page.title}\n\n{page.html}\n", encoding="utf-8")
     return plain
 
