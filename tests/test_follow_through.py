@@ -399,3 +399,45 @@ def test_a_follow_up_before_its_visit_is_an_error(tmp_path: Path) -> None:
     assert [p.message for p in check(tmp_path, extra).errors] == [
         "follow_up 2026-11-02 is before the visit itself (2026-11-10): a follow-up comes after the visit"
     ]
+
+
+def test_who_sees_to_what_is_one_rule_for_the_pages_the_agenda_and_the_feeds(tmp_path: Path) -> None:
+    """A visit (and its follow-up, and their promises made at it) is its attendees' on our side, else the
+    account's owner's; an action nobody owns is the owner's too. Team pages and the agenda read the same rule."""
+    from kadossier.dossier.agenda import entries
+    from kadossier.dossier.followup import owed_by, seen_to_by
+    from kadossier.dossier.portfolio import Account
+    from kadossier.dossier.team import views
+
+    extra = """\
+    actions:
+      - {id: nobodys, what: Call back, due: 2026-12-01}
+    visits:
+      - id: alone
+        date: 2026-11-30
+        objective: meet
+      - id: together
+        date: 2026-11-10
+        status: done
+        ours: [Wang Fang]
+        record:
+          follow_up: 2026-11-20
+          commitments:
+            - {what: Drawings, person: zhang, due: 2026-11-25}
+    """
+    checked = check(tmp_path, extra)
+    d = checked.dossier
+    assert d is not None
+    alone, together = d.visit("alone"), d.visit("together")
+    assert alone is not None and together is not None
+    assert seen_to_by(d, alone) == ["Li Ming"] and seen_to_by(d, together) == ["Wang Fang"]
+    assert [owed_by(d, o) for o in owed(d)] == [["Li Ming"], ["Wang Fang"]]  # the action; their promise
+    roster = Roster((), ["Li Ming", "Wang Fang"])
+    team = views([Account("acme", d, checked.warnings, checked.path)], roster, DAY)
+    li, wang = team["li-ming"], team["wang-fang"]
+    assert [x.visit.id for x in li.visits] == ["alone"] and [x.item.key for x in li.owed] == ["nobodys"]
+    assert [x.follow_up.visit.id for x in wang.follow_ups] == ["together"] and len(wang.theirs) == 1
+    assert li.follow_ups == [] and li.theirs == []
+    agenda = {(e.kind, e.key): e.who for e in entries(d, "acme")}
+    assert set(agenda.values()) == {("Li Ming",), ("Wang Fang",)}
+    assert [who for (kind, key), who in agenda.items() if key in ("alone", "nobodys")] == [("Li Ming",)] * 2

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kadossier.dossier.followup import follow_ups, owed
+from kadossier.dossier.followup import follow_ups, owed, owed_by, seen_to_by
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.vocab import VisitStatus
@@ -110,39 +110,29 @@ def entries(dossier: Dossier, account: str) -> list[Entry]:
         if visit.status is VisitStatus.PLANNED:
             time = visit.date.time() if isinstance(visit.date, dt.datetime) else None
             what = visit.objective if isinstance(visit.objective, str) else "; ".join(visit.objective or [])
-            who = tuple(visit.ours) or (dossier.owner,)
+            who = tuple(seen_to_by(dossier, visit))
             kind = visit.kind.value
             found.append(Entry(VISIT, account, name, visit.day, time, what, visit.id, who, visit.location, kind))
-    visits = {v.id: v for v in dossier.visits}
     for item in owed(dossier):
         if not item.is_open:
             continue
+        who = tuple(owed_by(dossier, item))
         if item.kind == "action":
-            found.append(
-                Entry(ACTION, account, name, item.due, None, item.what, item.key, (item.owner or dossier.owner,))
-            )
+            found.append(Entry(ACTION, account, name, item.due, None, item.what, item.key, who))
         elif item.ours:
-            found.append(Entry(OURS, account, name, item.due, None, item.what, item.key, (item.owner or "",)))
+            found.append(Entry(OURS, account, name, item.due, None, item.what, item.key, who))
         else:
-            at = visits[item.visit].ours if item.visit in visits else []
             person = dossier.person(item.person) if item.person else None
             shown = person.name if person is not None else item.person
-            found.append(
-                Entry(THEIRS, account, name, item.due, None, item.what, item.key, _chasers(dossier, at), shown)
-            )
+            found.append(Entry(THEIRS, account, name, item.due, None, item.what, item.key, who, shown))
     for follow in follow_ups(dossier):
         if not follow.done:
             objective = follow.visit.objective
             about = objective if isinstance(objective, str) else "; ".join(objective or [])
-            who = _chasers(dossier, follow.visit.ours)
+            who = tuple(seen_to_by(dossier, follow.visit))
             day = follow.visit.day.isoformat()
             found.append(Entry(FOLLOW_UP, account, name, follow.due, None, about, follow.visit.id, who, day))
     return found
-
-
-def _chasers(dossier: Dossier, attendees: Sequence[str]) -> tuple[str, ...]:
-    """The account's owner and our people at a visit, once each."""
-    return tuple(dict.fromkeys([dossier.owner, *attendees]))
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from kadossier.dossier.model import Dossier, Visit
 from kadossier.dossier.vocab import ActionStatus, VisitStatus
@@ -119,6 +120,21 @@ def owed(dossier: Dossier) -> list[Owed]:
     return items
 
 
+def seen_to_by(dossier: Dossier, visit: Visit) -> list[str]:
+    """Who on our side sees to a visit, its follow-up and the promises the customer made at it: our people at
+    it, else the account's owner (a visit that names nobody of ours is still somebody's)."""
+    return list(dict.fromkeys(visit.ours)) or [dossier.owner]
+
+
+def owed_by(dossier: Dossier, item: Owed) -> list[str]:
+    """Who on our side an item is for: its owner (an action nobody owns: the account's owner), or for the
+    customer's promise, whoever sees to the visit it was made at."""
+    if item.ours:
+        return [item.owner or dossier.owner]
+    visit = dossier.visit(item.visit) if item.visit else None
+    return seen_to_by(dossier, visit) if visit is not None else [dossier.owner]
+
+
 def open_owed(dossier: Dossier, today: dt.date) -> list[Owed]:
     """The items still owed, overdue first, then by due date."""
     return sorted((o for o in owed(dossier) if o.is_open), key=lambda o: o.sort_key(today))
@@ -155,4 +171,62 @@ def involving(items: list[Owed], visit: Visit) -> list[Owed]:
     ]
 
 
-__all__ = ["FollowUp", "Owed", "follow_ups", "involving", "open_owed", "owed"]
+@dataclass(frozen=True)
+class FollowThrough:
+    """The follow-through of one dossier as of one day, as an account page, a pack and a brief list it: each
+    selection made once (the rules are the functions above)."""
+
+    dossier: Dossier
+    today: dt.date
+
+    @cached_property
+    def items(self) -> list[Owed]:
+        """Every action and structured commitment, in file order."""
+        return owed(self.dossier)
+
+    @cached_property
+    def open(self) -> list[Owed]:
+        """What is still owed, overdue first."""
+        return open_owed(self.dossier, self.today)
+
+    @cached_property
+    def actions(self) -> list[Owed]:
+        """Every action: the open ones first (overdue first, then by due date), then the done and dropped."""
+        listed = [o for o in self.items if o.kind == "action"]
+        return sorted(listed, key=lambda o: (not o.is_open, *o.sort_key(self.today)))
+
+    @cached_property
+    def open_commitments(self) -> list[Owed]:
+        """The open commitments made at visits, ours and theirs, overdue first."""
+        return [o for o in self.open if o.kind == "commitment"]
+
+    @cached_property
+    def overdue(self) -> list[Owed]:
+        """The open items past their due date."""
+        return [o for o in self.open if o.overdue(self.today)]
+
+    @cached_property
+    def by_key(self) -> dict[tuple[str | None, str], Owed]:
+        """Every commitment by its visit and key (a visit record's table looks its own up)."""
+        return {(o.visit, o.key): o for o in self.items if o.kind == "commitment"}
+
+    def made_at(self, visit: Visit) -> list[Owed]:
+        """The structured commitments of a visit's record, in the record's order."""
+        return [o for o in self.items if o.kind == "commitment" and o.visit == visit.id]
+
+    def promises(self, visit: Visit) -> list[Owed]:
+        """What a visit's brief recalls: the open items that involve its attendees or its project, overdue first."""
+        return involving(self.open, visit)
+
+
+__all__ = [
+    "FollowThrough",
+    "FollowUp",
+    "Owed",
+    "follow_ups",
+    "involving",
+    "open_owed",
+    "owed",
+    "owed_by",
+    "seen_to_by",
+]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kadossier.dossier.followup import Owed, open_owed, owed
+from kadossier.dossier.followup import owed
 from kadossier.dossier.model import Competitor, Dossier, Project, Visit
 from kadossier.dossier.privacy import redact as redact_dossier
 from kadossier.dossier.vocab import Grade, Stage, Tier, VisitStatus
@@ -168,19 +168,3 @@ def overdue_count(account: Account, today: dt.date) -> int:
 def overdue_by_account(accounts: list[Account], today: dt.date) -> dict[str, int]:
     """How many actions and commitments of ours are overdue, per account id."""
     return {a.id: overdue_count(a, today) for a in accounts}
-
-
-def account_actions(account: Account, today: dt.date) -> list[Owed]:
-    """An account's actions: the open ones first (overdue first, then by due date), then the closed ones."""
-    items = [o for o in owed(account.dossier) if o.kind == "action"]
-    return sorted(items, key=lambda o: (not o.is_open, *o.sort_key(today)))
-
-
-def open_commitments(account: Account, today: dt.date) -> list[Owed]:
-    """The open commitments of the account's visit records, both sides, overdue first."""
-    return [o for o in open_owed(account.dossier, today) if o.kind == "commitment"]
-
-
-def commitments_by_key(account: Account) -> dict[tuple[str | None, str], Owed]:
-    """An account's commitments by visit and key (a visit record's table looks its own up)."""
-    return {(o.visit, o.key): o for o in owed(account.dossier) if o.kind == "commitment"}

@@ -8,9 +8,10 @@ The templates only lay out what these return.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kadossier.dossier.followup import FollowUp, Owed, follow_ups, owed
+from kadossier.dossier.followup import FollowUp, Owed, follow_ups, owed, owed_by, seen_to_by
 from kadossier.dossier.portfolio import UPCOMING_DAYS, Account, Dated
 from kadossier.dossier.roster import Member, Roster
 from kadossier.dossier.vocab import VisitStatus
@@ -43,13 +44,13 @@ class PersonView:
     on_team: list[Account] = field(default_factory=list)
     """The accounts whose team they are in, without owning them."""
     visits: list[Dated] = field(default_factory=list)
-    """Their planned visits (they are among `ours`) in the next UPCOMING_DAYS days, soonest first."""
+    """The planned visits they see to (`followup.seen_to_by`) in the next UPCOMING_DAYS days, soonest first."""
     owed: list[OwedAt] = field(default_factory=list)
     """Their open actions and commitments, overdue first, then by due date."""
     theirs: list[OwedAt] = field(default_factory=list)
-    """The customer's open promises made at the visits they attended (a reason to call), overdue first."""
+    """The customer's open promises made at the visits they see to (a reason to call), overdue first."""
     follow_ups: list[FollowUpAt] = field(default_factory=list)
-    """The follow-up dates of their visits (or of the accounts they own) with no contact since, soonest first."""
+    """The follow-up dates of the visits they see to with no contact since, soonest first."""
     flags: list[tuple[Account, Problem]] = field(default_factory=list)
     """The red flags of the accounts they own."""
 
@@ -83,26 +84,17 @@ def views(accounts: list[Account], roster: Roster, today: dt.date) -> dict[str, 
             # two names of one person (a former name) in one team: once (by identity: comparing dossiers is slow)
             if view is not None and view is not owner and not (view.on_team and view.on_team[-1] is account):
                 view.on_team.append(account)
-        attended: dict[str, set[str]] = {}  # visit id -> the ids of our people at it
         for visit in d.visits:
-            people = {v.member.id for v in map(of, visit.ours) if v is not None}
-            attended[visit.id] = people
             if visit.status is VisitStatus.PLANNED and today <= visit.day <= last:
-                for ident in people:
+                for ident in _ids(of, seen_to_by(d, visit)):
                     found[ident].visits.append(Dated(account, visit))
         for item in owed(d):
-            if not item.is_open:
-                continue
-            if item.ours:
-                view = of(item.owner)
-                if view is not None:
-                    view.owed.append(OwedAt(account, item))
-            else:
-                for ident in _concerned(attended.get(item.visit or "", set()), owner):
-                    found[ident].theirs.append(OwedAt(account, item))
+            if item.is_open:
+                for ident in _ids(of, owed_by(d, item)):
+                    (found[ident].owed if item.ours else found[ident].theirs).append(OwedAt(account, item))
         for follow_up in follow_ups(d):
             if not follow_up.done:
-                for ident in _concerned(attended.get(follow_up.visit.id, set()), owner):
+                for ident in _ids(of, seen_to_by(d, follow_up.visit)):
                     found[ident].follow_ups.append(FollowUpAt(account, follow_up))
     for view in found.values():
         view.visits.sort(key=lambda x: (x.visit.sort_key, x.account.id))
@@ -118,11 +110,9 @@ def _reminder_day(x: FollowUpAt | OwedAt) -> tuple[dt.date, str]:
     return x.item.due or dt.date.max, x.account.id
 
 
-def _concerned(attendees: set[str], owner: PersonView | None) -> set[str]:
-    """Who follows a visit up: our people who were at it, else the account's owner."""
-    if attendees:
-        return attendees
-    return {owner.member.id} if owner is not None else set()
+def _ids(of: Callable[[str | None], PersonView | None], names: list[str]) -> list[str]:
+    """The ids of the people these names are, once each."""
+    return list(dict.fromkeys(view.member.id for view in map(of, names) if view is not None))
 
 
 __all__ = ["FollowUpAt", "OwedAt", "PersonView", "views"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kadossier.dossier.followup import FollowUp, Owed, follow_ups, owed
+from kadossier.dossier.followup import FollowUp, Owed, follow_ups, owed, owed_by, seen_to_by
 from kadossier.dossier.model import Dossier, Visit
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Member, Roster
@@ -196,7 +196,7 @@ def _events(context: _Events, chunk: slice) -> tuple[list[_Event], dict[str, lis
         d = account.dossier
         checked = {f.visit.id: f for f in follow_ups(d)} if roster is not None else {}
         for visit in sorted(d.visits, key=lambda v: (v.sort_key, v.id)):
-            who = ids(visit.ours or [d.owner])  # a visit that names nobody of ours is its owner's to see to
+            who = ids(seen_to_by(d, visit))
             if context.team or who:
                 event = _visit_event(context, account, visit)
                 every += [event] if context.team else []
@@ -208,8 +208,8 @@ def _events(context: _Events, chunk: slice) -> tuple[list[_Event], dict[str, lis
                 for ident in who:
                     personal[ident].append(event)
         for item in owed(d) if roster is not None else []:
-            if item.ours and item.owner and item.status is not ActionStatus.DROPPED and item.due is not None:
-                for ident in ids([item.owner]):
+            if item.ours and item.status is not ActionStatus.DROPPED and item.due is not None:
+                for ident in ids(owed_by(d, item)):
                     personal[ident].append(_due_event(context, account, item))
     return every, personal
 

@@ -29,6 +29,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
+from kadossier.dossier.followup import FollowThrough
 from kadossier.dossier.portfolio import Account
 from kadossier.errors import KadossierError, PdfError, Problem, Severity
 from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
@@ -36,7 +37,6 @@ from kadossier.history.git import History
 from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
 from kadossier.pdf.fetch import LocalFetcher
-from kadossier.pdf.followthrough import FollowThrough
 from kadossier.render.links import pdf_uri
 from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem

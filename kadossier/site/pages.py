@@ -24,6 +24,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from kadossier.dossier import portfolio
+from kadossier.dossier.followup import FollowThrough
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.team import PersonView
@@ -154,7 +155,9 @@ class Site:
 
     def account_page(self, account: portfolio.Account) -> GeneratedPage:
         """Render one account's page (with the ids of the person pages it links)."""
-        page = self._render("site/account.html", account_uri(account.id), {"account": account, "d": account.dossier})
+        d = account.dossier
+        context = {"account": account, "d": d, "follow": FollowThrough(d, self.presenter.today)}
+        page = self._render("site/account.html", account_uri(account.id), context)
         return replace(page, links=self.links(account.dossier))
 
     def links(self, dossier: Dossier) -> dict[str, str]:
