@@ -4,11 +4,10 @@ An agenda is a list of `Entry`s: planned visits, open actions, open commitments 
 follow-up dates of visit records (kadossier.dossier.followup), each with the day it falls on and the names of
 our people it is for. Entries run from anything overdue (a planned visit whose day has passed without a
 record counts) through `today + days` inclusive, as the dashboard's upcoming visits do; open items without a
-date are listed too, last. Who an entry is for:
-
-- a visit: its attendees on our side (`ours`), else the account's owner;
-- an action or our commitment: its owner (an action nobody owns: the account's owner, who has to give it one);
-- their commitment and a follow-up: the account's owner and our people at the visit (they chase it).
+date are listed too, last. Who an entry is for is the rule the Team pages and the feeds read too
+(kadossier.dossier.followup `seen_to_by`, `owed_by`): a visit, its follow-up and the customer's promises made
+at it are our attendees', else the account owner's; an action or our commitment is its owner's (an action
+nobody owns: the account owner's, who has to give it one).
 
 `read_agenda` checks every dossier file in worker processes (as `validate` does) and computes each file's
 entries there, so that only the entries, the problems and the names cross back; the files unchanged since the
