@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,6 +28,9 @@ from kadossier.utils import clock
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
 from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.root import config_above, language_of
+
+if TYPE_CHECKING:
+    from kadossier.dossier.method import Method
 
 # click writes its own words (usage errors, help headings) through the standard library's gettext, which
 # follows LANG: point its domain at no catalog, so they are English wherever the command runs.
@@ -71,6 +74,27 @@ class Context:
             return self.workspace.settings.roster_names
         except KadossierError:
             return frozenset()
+
+    @property
+    def method(self) -> Method:
+        """The workspace's method thresholds (the defaults outside a workspace)."""
+        from kadossier.dossier.method import Method
+
+        try:
+            return self.workspace.settings.method
+        except KadossierError:
+            return Method()
+
+    @property
+    def warned(self) -> frozenset[str]:
+        """The red-flag codes that are warnings (`--strict` fails on them): the workspace's `warn`, else the
+        default set."""
+        from kadossier.dossier.checks import DEFAULT_WARN
+
+        try:
+            return self.workspace.settings.warned
+        except KadossierError:
+            return DEFAULT_WARN
 
     def options(self, *, redact: bool = False, pdf: bool = True, strict: bool = False) -> BuildOptions:
         """The options of this command's outputs: the workspace's settings with the command line's choices."""
@@ -188,7 +212,7 @@ def validate(
         for path in files:
             for fixed in fix_commas(path):
                 click.echo(str(fixed))
-    results = check_files(files, obj.today, jobs=jobs, models=False, roster=obj.roster_names)
+    results = check_files(files, obj.today, jobs=jobs, models=False, roster=obj.roster_names, method=obj.method)
     problems = [p for r in results for p in r.problems]
     for problem in problems:
         _echo_problem(problem)
@@ -201,7 +225,8 @@ def validate(
         errors=ntr("{n} error", "{n} errors", errors),
         warnings=ntr("{n} warning", "{n} warnings", warnings),
     )
-    failed = errors > 0 or (strict and warnings > 0)
+    failing = [p for p in problems if not p.is_error and (not p.code or p.code in obj.warned)]
+    failed = errors > 0 or (strict and bool(failing))
     if not paths:
         _note_outdated_schema(obj.workspace)
     click.secho(summary, fg="red" if failed else ("yellow" if warnings else "green"))
@@ -274,7 +299,7 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     path = _account_path(obj, account)
     document = workspace.settings.language  # the PDF's language, and so that of its red flags
     with speaking(document):
-        checked = check_file(path, obj.today, roster=obj.roster_names)
+        checked = check_file(path, obj.today, roster=obj.roster_names, method=obj.method)
     if checked.dossier is None:
         for problem in checked.errors:
             _echo_problem(problem)
@@ -590,7 +615,12 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     options = obj.options(redact=redact)
     with speaking(workspace.settings.language):  # the export is a document in the workspace's language
-        results = check_files(workspace.dossier_files(), obj.today, roster=workspace.settings.roster_names)
+        results = check_files(
+            workspace.dossier_files(),
+            obj.today,
+            roster=workspace.settings.roster_names,
+            method=workspace.settings.method,
+        )
     errors = [p for r in results for p in r.errors]
     if errors:
         for problem in errors:

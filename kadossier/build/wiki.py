@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Roster
 from kadossier.edit.scaffold import refresh_schema
@@ -106,6 +105,7 @@ class WikiBuild:
             history=history,
             redact=self.options.redact,
             people=self.options.settings.people,
+            method=self.options.settings.method,
             secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
         )
         self._generate(self._site)
@@ -128,8 +128,7 @@ class WikiBuild:
         errors = [str(p) for p in problems if p.severity is Severity.ERROR]
         if errors:
             raise KadossierError(tr("invalid dossiers (run 'kadossier validate'):") + "\n" + "\n".join(errors))
-        warned = self.options.settings.warn
-        warn = set(warned if warned is not None else RED_FLAGS)
+        warn = self.options.settings.warned
         for problem in problems:
             (log.warning if problem.code in warn else log.info)(str(problem))
         for clash in generated.roster.clashes:  # the fix is in mkdocs.yml: the roster (plugin option `people`)

@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from kadossier.dossier.followup import follow_ups, owed
+from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus, label
 from kadossier.i18n import ntr, tr
 from kadossier.utils.messages import did_you_mean
 
 Loc = tuple[str | int, ...]
-
-REVIEW_DAYS = 90
-"""A dossier not reviewed for longer than this is stale."""
 
 RED_FLAGS = {
     "no-decision-maker": "an open project with no decision maker",
@@ -34,7 +32,8 @@ RED_FLAGS = {
     "visit-no-objective": "a planned visit without an objective",
     "visit-overdue": "a planned visit dated in the past",
     "visit-no-record": "a done visit without a record",
-    "stale-review": f"'reviewed' missing or older than {REVIEW_DAYS} days",
+    "stale-review": "'reviewed' missing or older than the grade's limit (method option 'stale_days': A 30, B 60, "
+    "C and ungraded 90 days)",
     "no-budget": "a project at 'compare' or later without a budget",
     "action-overdue": "an open action, or an open commitment of ours, past its due date",
     "follow-up-missed": "a follow-up date passed with no visit or contact since, or their open commitment overdue",
@@ -42,9 +41,43 @@ RED_FLAGS = {
     "action-no-due": "an open action without a due date",
     "owner-not-on-team": "an action or commitment owned by someone neither the account's owner nor on its team "
     "nor in the roster",
+    "incomplete": "the completeness score is below the grade's bar (method option 'complete': A 80%, B 60%, "
+    "C and ungraded 40%)",
+    "problem-unknown": "an open project at 'design' or later with no 'problem'",
+    "no-competitors": "an open project at 'compare' or later with no competitor listed",
+    "no-next-visit": "an open project at 'compare' or 'commit' with no planned visit for it",
+    "coach-weak": "a coach below 'recognized', or whose attitude is below 'supporter'",
+    "decision-maker-cold": "a decision maker of an open project with no contact (their 'last_contact' or a done visit "
+    "they attended) for more than 'cold_days' (45) days, or never",
+    "visit-unconfirmed": "a planned visit in the next 'confirm_days' (3) days, today included, whose appointment is "
+    "not 'confirmed'",
+    "credit-risk": "payment days over 'payment_days' (90), a current ratio below 'current_ratio' (1), or a value "
+    "risk of 'risk' (4) or more",
+    "below-target": "a decision maker or coach below their 'target' relationship with no 'approach'",
 }
 """Every red-flag code and what it means: documentation (the README's table, `kadossier schema --markdown`),
 in English; the flags themselves say it in the active language."""
+
+DEFAULT_WARN = frozenset(
+    [
+        "no-decision-maker",
+        "no-coach",
+        "weak-decision-maker",
+        "visit-no-objective",
+        "visit-overdue",
+        "visit-no-record",
+        "stale-review",
+        "no-budget",
+        "action-overdue",
+        "follow-up-missed",
+        "action-no-owner",
+        "action-no-due",
+        "owner-not-on-team",
+    ]
+)
+"""The red flags that are warnings when the workspace's `warn` does not say: those of kadossier 0.3, so that an
+upgrade does not turn a team's green `--strict` red. Newer flags are shown everywhere, and warn once listed (or
+with `warn: all`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +103,22 @@ def errors(dossier: Dossier) -> Iterator[Finding]:
     yield from _follow_up_dates(dossier)
 
 
-def red_flags(dossier: Dossier, today: date, roster: Collection[str] = ()) -> Iterator[Finding]:
+def red_flags(
+    dossier: Dossier, today: date, roster: Collection[str] = (), method: Method | None = None
+) -> Iterator[Finding]:
     """Yield the warnings an account manager should act on, as of `today`; `roster` names our people (and
-    their former names) beyond the account's owner and team."""
+    their former names) beyond the account's owner and team, `method` sets the thresholds (the defaults when
+    None)."""
+    method = method or Method()
     yield from _project_flags(dossier)
     yield from _people_flags(dossier)
     yield from _visit_flags(dossier, today)
     yield from _follow_through_flags(dossier, today, roster)
-    age = dossier.days_since_review(today)
+    age, limit = dossier.days_since_review(today), method.review_limit(dossier.grade)
     if age is None:
         yield Finding(("name",), tr("the dossier has never been reviewed (no 'reviewed' date)"), "stale-review")
-    elif age > REVIEW_DAYS:
-        message = tr("last reviewed {age} days ago (more than {limit})", age=age, limit=REVIEW_DAYS)
+    elif age > limit:
+        message = tr("last reviewed {age} days ago (more than {limit})", age=age, limit=limit)
         yield Finding(("reviewed",), message, "stale-review")
 
 

@@ -202,6 +202,10 @@ class Person(Part):
     """Relationship stage with us: none, acquainted, met, recognized, trusted, allied."""
     last_contact: IsoDate | None = None
     """Date of our last contact with this person."""
+    target: Relationship | None = None
+    """The relationship stage we aim for with this person (认识 -> 约会 -> 认同 -> 信赖 -> 同盟)."""
+    approach: Text | None = None
+    """How we get to the target: the next step up, what this person gains (private: not in redacted outputs)."""
     contact: Contact | None = None
     """Phone numbers, email, WeChat."""
     profile: Profile | None = None
@@ -213,6 +217,12 @@ class Person(Part):
     def won_over(self) -> bool:
         """Whether our relationship is at 'recognized' or better (the bar the weak-decision-maker flag sets)."""
         return self.relationship is not None and self.relationship.rank >= Relationship.RECOGNIZED.rank
+
+    @property
+    def below_target(self) -> bool:
+        """Whether a `target` is set and our relationship has not reached it yet."""
+        stage = self.relationship or Relationship.NONE
+        return self.target is not None and stage.rank < self.target.rank
 
 
 class Milestone(Part):
@@ -458,6 +468,10 @@ class Visit(Part):
     """Unique id, e.g. 2026-11-28-workshop."""
     date: When
     """Date, optionally with a time: 2026-11-28 or 2026-11-28 10:00."""
+    duration: int | None = Field(None, ge=1, le=24 * 60)
+    """How long it takes, in minutes (the calendar's end time)."""
+    confirmed: bool | None = None
+    """Whether the appointment is agreed with them (电话预约); absent: not known to be confirmed."""
     kind: VisitKind = VisitKind.VISIT
     """visit, call, meeting, event, other."""
     status: VisitStatus = VisitStatus.PLANNED

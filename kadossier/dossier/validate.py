@@ -22,6 +22,7 @@ from kadossier.dossier import checks, folder
 from kadossier.dossier.fields import closest_value, show_value
 from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
+from kadossier.dossier.method import Method
 from kadossier.dossier.model import SCHEMA_VERSION, Dossier
 from kadossier.dossier.parts import COMMITMENT_LIST, COMMITMENT_TEXT
 from kadossier.errors import Problem, Severity
@@ -50,15 +51,22 @@ class Checked:
         return [p for p in self.problems if not p.is_error]
 
 
-def check_file(path: Path, today: date, *, name: str | None = None, roster: frozenset[str] = frozenset()) -> Checked:
+def check_file(
+    path: Path,
+    today: date,
+    *,
+    name: str | None = None,
+    roster: frozenset[str] = frozenset(),
+    method: Method | None = None,
+) -> Checked:
     """Read and check one dossier file; `name` is how messages show its path, `roster` the names of our people
-    the workspace declares (see kadossier.dossier.roster)."""
-    result = _check(path, today, name, roster)
+    the workspace declares (see kadossier.dossier.roster), `method` the thresholds of its red flags."""
+    result = _check(path, today, name, roster, method)
     result.problems.sort(key=lambda p: (p.line, p.col))
     return result
 
 
-def _check(path: Path, today: date, name: str | None, roster: frozenset[str]) -> Checked:
+def _check(path: Path, today: date, name: str | None, roster: frozenset[str], method: Method | None) -> Checked:
     shown = name if name is not None else display_path(path)
     result = Checked(path, path.stem, None)
 
@@ -119,7 +127,7 @@ def _check(path: Path, today: date, name: str | None, roster: frozenset[str]) ->
         report(*where.find(finding.loc, key=finding.key), finding.message)
     if not result.errors:
         result.dossier = dossier
-        for finding in checks.red_flags(dossier, today, roster):
+        for finding in checks.red_flags(dossier, today, roster, method):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
     return result
 
@@ -131,18 +139,19 @@ def check_files(
     jobs: int | None = None,
     models: bool = True,
     roster: frozenset[str] = frozenset(),
+    method: Method | None = None,
 ) -> list[Checked]:
     """Check many files, in worker processes when there are enough of them to pay off.
 
     With `models=False` only the problems come back (`dossier` is None): sending models between
     processes costs more than building them.
     """
-    return parallel_map(_check_one, paths, context=(today, models, roster), jobs=jobs)
+    return parallel_map(_check_one, paths, context=(today, models, roster, method), jobs=jobs)
 
 
-def _check_one(context: tuple[date, bool, frozenset[str]], path: Path) -> Checked:
-    today, models, roster = context
-    result = check_file(path, today, roster=roster)
+def _check_one(context: tuple[date, bool, frozenset[str], Method | None], path: Path) -> Checked:
+    today, models, roster, method = context
+    result = check_file(path, today, roster=roster, method=method)
     if not models:
         result.dossier = None
     return result

@@ -89,6 +89,11 @@ class Attitude(StrEnum):
     SKEPTIC = "skeptic"
     OPPONENT = "opponent"
 
+    @property
+    def rank(self) -> int:
+        """Position from worst to best: 0 for opponent, 4 for champion."""
+        return len(Attitude) - 1 - list(Attitude).index(self)
+
 
 class Relationship(StrEnum):
     """Relationship stage with us: 认识 -> 约会 -> 认同 -> 信赖 -> 同盟."""

@@ -39,7 +39,7 @@ from kadossier.render.present import Presenter, items
 from kadossier.utils.parallel import PARALLEL_FROM, parallel_map
 
 VISIT_MINUTES = 60
-"""How long a visit with a start time is assumed to last (the dossier has no end time)."""
+"""How long a visit with a start time but no `duration` is assumed to last."""
 
 
 def uid(account_id: str, visit_id: str) -> str:
@@ -228,14 +228,14 @@ def _visit_event(context: _Events, account: Account, visit: Visit) -> _Event:
         start = visit.date.replace(tzinfo=zone) if zone else visit.date
         zoned = zone is not None
         event.add("dtstart", start)
-        event.add("dtend", start + dt.timedelta(minutes=VISIT_MINUTES))
+        event.add("dtend", start + dt.timedelta(minutes=visit.duration or VISIT_MINUTES))
     else:
         event.add("dtstart", visit.date)
         event.add("dtend", visit.date + dt.timedelta(days=1))
     if visit.location:
         event.add("location", visit.location)
     event.add("description", _description(d, visit, presenter))
-    event.add("status", "CANCELLED" if visit.status is VisitStatus.CANCELLED else "CONFIRMED")
+    event.add("status", _status(visit))
     event.add("categories", [presenter.label("visit_kind", visit.kind)])
     event.add("transp", "OPAQUE")
     if context.page_url is not None:
@@ -311,6 +311,16 @@ def _all_day(
 def _first_line(value: str) -> str:
     """The first line of a text (a summary line holds one)."""
     return (value.strip().splitlines() or [""])[0]
+
+
+def _status(visit: Visit) -> str:
+    """A cancelled visit is CANCELLED; a planned one whose appointment is not known to be agreed is TENTATIVE (the
+    calendar shows it as such until `confirmed: true`)."""
+    if visit.status is VisitStatus.CANCELLED:
+        return "CANCELLED"
+    if visit.status is VisitStatus.PLANNED and not visit.confirmed:
+        return "TENTATIVE"
+    return "CONFIRMED"
 
 
 def _objective(visit: Visit, presenter: Presenter) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -23,8 +23,8 @@ from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
 from kadossier.dossier import portfolio
-from kadossier.dossier.checks import REVIEW_DAYS
 from kadossier.dossier.fields import Money
+from kadossier.dossier.method import Method
 from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import TemplateProblem
 from kadossier.i18n import tr
@@ -120,12 +120,15 @@ class Presenter:
     currency: str
     today: dt.date
     labels: dict[str, Any]
+    method: Method = field(default_factory=Method)
+    """The method's thresholds: how old a review may be per grade, the completeness bars."""
 
     @classmethod
     def of(cls, options: BuildOptions, workspace_root: Path | None) -> Presenter:
         """The presenter of a build: its workspace's language and currency (and own labels), as of its day."""
         language = options.settings.language
-        return cls(language, options.settings.currency, options.today, load_labels(language, workspace_root))
+        labels = load_labels(language, workspace_root)
+        return cls(language, options.settings.currency, options.today, labels, options.settings.method)
 
     @cached_property
     def locale(self) -> str:
@@ -227,7 +230,7 @@ class Presenter:
             currency=self.currency,
             filled=filled,
             show_field=self.show_field,
-            stale_days=REVIEW_DAYS,
+            stale_limit=self.method.review_limit,
             upcoming_days=portfolio.UPCOMING_DAYS,
         )
         return env

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -18,7 +19,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def did_you_mean(word: str, known: set[str] | list[str]) -> str:
+def did_you_mean(word: str, known: Iterable[str]) -> str:
     """Return "; did you mean 'x'?" for the closest known word, or an empty string.
 
     The hint ends a message (`tr("unknown field '{field}'{hint}", ..., hint=did_you_mean(...))`), so it starts

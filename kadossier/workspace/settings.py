@@ -9,7 +9,7 @@ in mkdocs.yml. The library gets them as a frozen `Settings`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,9 @@ import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from kadossier.dossier.checks import RED_FLAGS
+from kadossier.dossier.checks import DEFAULT_WARN, RED_FLAGS
+from kadossier.dossier.completeness import ITEMS
+from kadossier.dossier.method import Method, read_method
 from kadossier.dossier.roster import RosterEntry, read_entries
 from kadossier.errors import Problem, Severity, WorkspaceError
 from kadossier.i18n import tr
@@ -65,6 +67,33 @@ class _Roster(base.BaseConfigOption[tuple[RosterEntry, ...]]):
         return entries
 
 
+class _Method(base.BaseConfigOption[Method]):
+    """The method's thresholds and completeness bars (read by kadossier.dossier.method)."""
+
+    def run_validation(self, value: object) -> Method:
+        method, problems = read_method(value, ITEMS)
+        if problems:
+            raise base.ValidationError("; ".join(problems))
+        return method
+
+
+class _Warn(base.BaseConfigOption[tuple[str, ...] | None]):
+    """`all`, or a list of red-flag codes."""
+
+    def run_validation(self, value: object) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        if value == "all":
+            return tuple(RED_FLAGS)
+        if not isinstance(value, list):
+            raise base.ValidationError(tr("expected 'all' or a list of red-flag codes"))
+        for code in value:
+            if code not in RED_FLAGS:
+                hint = did_you_mean(str(code), RED_FLAGS)
+                raise base.ValidationError(tr("'{code}' is not a red-flag code{hint}", code=code, hint=hint))
+        return tuple(value)
+
+
 class KadossierConfig(base.Config):
     """The kadossier plugin's options in mkdocs.yml: the workspace settings."""
 
@@ -74,9 +103,10 @@ class KadossierConfig(base.Config):
     """Language of labels, dates and money in the site and PDFs: en or zh."""
     currency = _CurrencyCode(str, default="CNY")
     """Currency of amounts written without one (ISO 4217)."""
-    warn = c.Optional(c.ListOfItems(c.Choice(tuple(RED_FLAGS))))
-    """Red flags that are MkDocs warnings (so --strict fails on them); default: all. The others are logged
-    as information; every red flag is shown on the site either way."""
+    warn = _Warn()
+    """Red flags that are warnings (so --strict fails on them): a list of codes, or `all`; default: the flags
+    kadossier 0.3 had (a newer flag fails a team's --strict only once listed). The others are logged as
+    information; every red flag is shown on the site, in the PDFs and by `validate` either way."""
     timezone = c.Optional(_TimeZone(str))
     """IANA time zone of the visits' times (Asia/Shanghai, Europe/Berlin) for the calendar feed; default none:
     times are floating, shown at the same clock time wherever the calendar is."""
@@ -92,6 +122,9 @@ class KadossierConfig(base.Config):
     """MiB one PDF's render may allocate; over it, that PDF fails alone."""
     pdf_marking = c.Optional(c.Type(str))
     """Confidentiality marking on every PDF page; default: 'Confidential · internal use only'."""
+    method = _Method()
+    """The sales method's numbers: review age and completeness bar per grade, days before a decision maker is
+    cold or a visit must be confirmed, credit-risk limits, checklist weights (see kadossier.dossier.method)."""
     people = _Roster()
     """Our people (the roster): name, id (for their page's URL and calendar feed), email, former_names. Optional:
     without it, ids come from the names in the dossiers (pinyin for Chinese)."""
@@ -153,6 +186,12 @@ class Settings:
     pdf_memory: int
     pdf_marking: str | None
     people: tuple[RosterEntry, ...] = ()
+    method: Method = field(default_factory=Method)
+
+    @property
+    def warned(self) -> frozenset[str]:
+        """The red-flag codes that are warnings: `warn`, or the default set."""
+        return frozenset(self.warn) if self.warn is not None else DEFAULT_WARN
 
     @property
     def roster_names(self) -> frozenset[str]:
