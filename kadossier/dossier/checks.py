@@ -19,7 +19,7 @@ from datetime import date
 from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
-from kadossier.dossier.vocab import Relationship, Role, Stage, VisitStatus, label
+from kadossier.dossier.vocab import Attitude, Relationship, Role, Stage, VisitStatus, label
 from kadossier.i18n import ntr, tr
 from kadossier.utils.messages import did_you_mean
 
@@ -114,6 +114,7 @@ def red_flags(
     yield from _people_flags(dossier)
     yield from _visit_flags(dossier, today)
     yield from _follow_through_flags(dossier, today, roster)
+    yield from _method_flags(dossier, today, method)
     age, limit = dossier.days_since_review(today), method.review_limit(dossier.grade)
     if age is None:
         yield Finding(("name",), tr("the dossier has never been reviewed (no 'reviewed' date)"), "stale-review")
@@ -359,3 +360,188 @@ def _stranger(dossier: Dossier, owner: str, ours: set[str]) -> str:
     return tr(
         "{owner} is neither the account's owner nor on its team (nor in the roster){hint}", owner=owner, hint=hint
     )
+
+
+def _method_flags(dossier: Dossier, today: date, method: Method) -> Iterator[Finding]:
+    """The checks a sales coach would make (issue 18's flags): what we still do not know, whether each open
+    project and each relationship is being worked, whether the account can pay."""
+    yield from _incomplete(dossier, method)
+    yield from _open_project_gaps(dossier, today)
+    yield from _coach_and_targets(dossier)
+    yield from _cold_decision_makers(dossier, today, method)
+    yield from _unconfirmed_visits(dossier, today, method)
+    yield from _credit_risk(dossier, method)
+
+
+_MISSING_SHOWN = 5
+"""How many missing items the `incomplete` flag names (the account page lists them all)."""
+
+
+def _incomplete(dossier: Dossier, method: Method) -> Iterator[Finding]:
+    from kadossier.dossier.completeness import completeness
+
+    found = completeness(dossier, method)
+    if not found.below_bar:
+        return
+    named = [
+        tr("{item} ({name})", item=g.label, name=g.name) if g.name else g.label for g in found.gaps[:_MISSING_SHOWN]
+    ]
+    rest = len(found.gaps) - len(named)
+    missing = tr("; ").join(named) + (ntr(" and {n} more", " and {n} more", rest) if rest else "")
+    message = tr(
+        "the dossier is {score}% complete, below the bar of {bar}% for grade {grade}; missing: {missing}",
+        score=found.score,
+        bar=found.bar,
+        grade=dossier.grade.value if dossier.grade else "C",
+        missing=missing,
+    )
+    yield Finding(("grade",) if dossier.grade else ("name",), message, "incomplete")
+
+
+def _open_project_gaps(dossier: Dossier, today: date) -> Iterator[Finding]:
+    planned = {v.project for v in dossier.visits if v.status is VisitStatus.PLANNED and v.project and v.day >= today}
+    for i, project in enumerate(dossier.projects):
+        if not project.is_open:
+            continue
+        rank = project.stage.rank
+        values = {
+            "project": project.id,
+            "name": project.name,
+            "stage": project.stage,
+            "stage_label": label(project.stage),
+        }
+        if rank >= Stage.DESIGN.rank and not project.problem:
+            message = tr(
+                "project '{project}' is at '{stage}' but nobody has written down the problem it must solve: "
+                "ask, do not assume the customer's need",
+                **values,
+            )
+            yield Finding(("projects", i, "stage"), message, "problem-unknown")
+        if rank >= Stage.COMPARE.rank and not project.competitors:
+            message = tr("project '{project}' is at '{stage}' but lists no competitor: who else is in it?", **values)
+            yield Finding(("projects", i, "stage"), message, "no-competitors")
+        if project.stage in (Stage.COMPARE, Stage.COMMIT) and project.id not in planned:
+            message = tr(
+                "project '{project}' is at '{stage}' and no visit is planned for it: make the next appointment",
+                **values,
+            )
+            yield Finding(("projects", i, "stage"), message, "no-next-visit")
+
+
+def _coach_and_targets(dossier: Dossier) -> Iterator[Finding]:
+    deciders = {p.id for p in dossier.decision_makers}
+    for i, person in enumerate(dossier.people):
+        coach = Role.COACH in person.roles
+        stage = person.relationship or Relationship.NONE
+        if coach and stage.rank < Relationship.RECOGNIZED.rank:
+            message = tr(
+                "coach {name} ('{id}') is only at relationship '{stage}': a coach needs 'recognized' or better "
+                "to guide us",
+                name=person.name,
+                id=person.id,
+                stage=stage,
+                stage_label=label(stage),
+                goal_label=label(Relationship.RECOGNIZED),
+            )
+            loc: Loc = ("people", i, "relationship") if person.relationship else ("people", i, "roles")
+            yield Finding(loc, message, "coach-weak")
+        if coach and person.attitude is not None and person.attitude.rank < Attitude.SUPPORTER.rank:
+            message = tr(
+                "coach {name} ('{id}') is '{attitude}' toward us: a coach must want us to win "
+                "(make our winning their winning)",
+                name=person.name,
+                id=person.id,
+                attitude=person.attitude,
+                attitude_label=label(person.attitude),
+            )
+            yield Finding(("people", i, "attitude"), message, "coach-weak")
+        if (coach or person.id in deciders) and person.below_target and not person.approach:
+            assert person.target is not None
+            message = tr(
+                "{name} ('{id}') is at '{stage}', below the target '{target}', and has no 'approach': "
+                "write the next step up and what they gain",
+                name=person.name,
+                id=person.id,
+                stage=stage,
+                stage_label=label(stage),
+                target=person.target,
+                target_label=label(person.target),
+            )
+            yield Finding(("people", i, "target"), message, "below-target")
+
+
+def _cold_decision_makers(dossier: Dossier, today: date, method: Method) -> Iterator[Finding]:
+    deciders = {ref for p in dossier.open_projects for ref in p.decision_makers}
+    for i, person in enumerate(dossier.people):
+        if person.id not in deciders:
+            continue
+        seen = [v.day for v in dossier.visits if v.status is VisitStatus.DONE and person.id in v.theirs]
+        last = max([d for d in [person.last_contact, *seen] if d is not None and d <= today], default=None)
+        if last is None:
+            message = tr(
+                "decision maker {name} ('{id}') has never been contacted (no 'last_contact', no visit)",
+                name=person.name,
+                id=person.id,
+            )
+            yield Finding(("people", i, "id"), message, "decision-maker-cold")
+        elif (today - last).days > method.cold_days:
+            message = tr(
+                "decision maker {name} ('{id}') was last contacted {date}, {days} days ago (more than {limit})",
+                name=person.name,
+                id=person.id,
+                date=last.isoformat(),
+                days=(today - last).days,
+                limit=method.cold_days,
+            )
+            loc: Loc = ("people", i, "last_contact") if person.last_contact == last else ("people", i, "id")
+            yield Finding(loc, message, "decision-maker-cold")
+
+
+def _unconfirmed_visits(dossier: Dossier, today: date, method: Method) -> Iterator[Finding]:
+    for i, visit in enumerate(dossier.visits):
+        ahead = (visit.day - today).days
+        if visit.status is VisitStatus.PLANNED and 0 <= ahead < method.confirm_days and visit.confirmed is not True:
+            message = (
+                ntr(
+                    "visit '{visit}' on {date} is in {n} day and its appointment is not confirmed: call to confirm "
+                    "('confirmed: true')",
+                    "visit '{visit}' on {date} is in {n} days and its appointment is not confirmed: call to confirm "
+                    "('confirmed: true')",
+                    ahead,
+                    visit=visit.id,
+                    date=visit.day.isoformat(),
+                )
+                if ahead
+                else tr(
+                    "visit '{visit}' is today and its appointment is not confirmed: call to confirm "
+                    "('confirmed: true')",
+                    visit=visit.id,
+                )
+            )
+            loc: Loc = ("visits", i, "confirmed") if visit.confirmed is not None else ("visits", i, "date")
+            yield Finding(loc, message, "visit-unconfirmed")
+
+
+def _credit_risk(dossier: Dossier, method: Method) -> Iterator[Finding]:
+    money = dossier.background.financials if dossier.background else None
+    if money is not None and money.payment_days is not None and money.payment_days > method.payment_days:
+        message = tr(
+            "the account takes {days} days to pay (more than {limit}): a credit risk",
+            days=money.payment_days,
+            limit=method.payment_days,
+        )
+        yield Finding(("background", "financials", "payment_days"), message, "credit-risk")
+    if money is not None and money.current_ratio is not None and money.current_ratio < method.current_ratio:
+        message = tr(
+            "the account's current ratio is {ratio} (below {limit}): it may not pay its bills",
+            ratio=f"{money.current_ratio:g}",
+            limit=f"{method.current_ratio:g}",
+        )
+        yield Finding(("background", "financials", "current_ratio"), message, "credit-risk")
+    if dossier.value is not None and dossier.value.risk is not None and dossier.value.risk >= method.risk:
+        message = tr(
+            "the value assessment rates the risk {risk} of 5 ({limit} or more is a credit risk)",
+            risk=dossier.value.risk,
+            limit=method.risk,
+        )
+        yield Finding(("value", "risk"), message, "credit-risk")
