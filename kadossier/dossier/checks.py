@@ -404,26 +404,33 @@ def _open_project_gaps(dossier: Dossier, today: date) -> Iterator[Finding]:
         if not project.is_open:
             continue
         rank = project.stage.rank
-        values = {
-            "project": project.id,
-            "name": project.name,
-            "stage": project.stage,
-            "stage_label": label(project.stage),
-        }
+        stage, stage_label = project.stage, label(project.stage)
         if rank >= Stage.DESIGN.rank and not project.problem:
             message = tr(
                 "project '{project}' is at '{stage}' but nobody has written down the problem it must solve: "
                 "ask, do not assume the customer's need",
-                **values,
+                project=project.id,
+                name=project.name,
+                stage=stage,
+                stage_label=stage_label,
             )
             yield Finding(("projects", i, "stage"), message, "problem-unknown")
         if rank >= Stage.COMPARE.rank and not project.competitors:
-            message = tr("project '{project}' is at '{stage}' but lists no competitor: who else is in it?", **values)
+            message = tr(
+                "project '{project}' is at '{stage}' but lists no competitor: who else is in it?",
+                project=project.id,
+                name=project.name,
+                stage=stage,
+                stage_label=stage_label,
+            )
             yield Finding(("projects", i, "stage"), message, "no-competitors")
         if project.stage in (Stage.COMPARE, Stage.COMMIT) and project.id not in planned:
             message = tr(
                 "project '{project}' is at '{stage}' and no visit is planned for it: make the next appointment",
-                **values,
+                project=project.id,
+                name=project.name,
+                stage=stage,
+                stage_label=stage_label,
             )
             yield Finding(("projects", i, "stage"), message, "no-next-visit")
 

@@ -105,7 +105,7 @@ class Completeness:
     bar: int
     gaps: tuple[Gap, ...]
     projects: dict[str, int]
-    """Each open project's own score in percent (its project rows alone), by project id."""
+    """Each open project's own score in percent: the weighted share of the project rows it has, by project id."""
 
     @property
     def below_bar(self) -> bool:
@@ -129,7 +129,7 @@ def completeness(dossier: Dossier, method: Method | None = None) -> Completeness
     method = method or Method()
     earned = total = 0.0
     gaps: list[Gap] = []
-    by_project: dict[str, list[int]] = {p.id: [0, 0] for p in dossier.open_projects}
+    by_project: dict[str, list[float]] = {p.id: [0.0, 0.0] for p in dossier.open_projects}
     for item in CHECKLIST:
         checks = list(_JUDGES[item.key](dossier))
         if not checks:
@@ -139,14 +139,14 @@ def completeness(dossier: Dossier, method: Method | None = None) -> Completeness
         earned += weight * have / len(checks)
         total += weight
         for check in checks:
-            if check.project is not None:
-                counts = by_project[check.project]
-                counts[0] += check.present
-                counts[1] += 1
+            if check.project is not None:  # a project row checks one thing per project: its whole weight
+                sums = by_project[check.project]
+                sums[0] += weight * check.present
+                sums[1] += weight
             if not check.present:
                 gaps.append(Gap(item, check.loc, check.project, check.person, check.competitor, check.name))
     score = round(100 * earned / total) if total else 100
-    projects = {pid: round(100 * have / n) if n else 100 for pid, (have, n) in by_project.items()}
+    projects = {pid: round(100 * have / most) if most else 100 for pid, (have, most) in by_project.items()}
     return Completeness(score, method.bar(dossier.grade), tuple(gaps), projects)
 
 

@@ -124,12 +124,9 @@ def _by_grade(key: str, given: object, low: int, high: int, problems: list[str])
     defaults = STALE_DAYS if key == "stale_days" else COMPLETE
     result = dict(defaults)
     if not isinstance(given, dict):
+        a, b, c = defaults.values()
         problems.append(
-            tr(
-                "'{key}' takes a number per grade, like '{{A: {a}, B: {b}, C: {c}}}'",
-                key=key,
-                **{k.lower(): v for k, v in defaults.items()},
-            )
+            tr("'{key}' takes a number per grade, like '{{A: {a}, B: {b}, C: {c}}}'", key=key, a=a, b=b, c=c)
         )
         return result
     for grade, number in given.items():
