@@ -31,13 +31,17 @@ def test_validate_the_workspace_reports_red_flags_and_passes(workspace: Path) ->
         "dossiers/shenyang-daily.yaml:78:19: warning: decision maker 万国利 ('wan-guoli') is only at "
         "relationship 'met'; aim for 'recognized' or better [weak-decision-maker]"
     ) in result.output
-    assert result.output.splitlines()[-1] == "checked 4 dossiers: 0 errors, 8 warnings"
+    assert result.output.splitlines()[-1] == "checked 5 dossiers: 0 errors, 21 warnings"
 
 
-def test_strict_fails_on_warnings(workspace: Path) -> None:
+def test_strict_fails_on_the_warnings_the_workspace_warns_on(workspace: Path) -> None:
+    assert run("validate", "--strict", cwd=workspace).exit_code == 0  # its warn list: data-entry flags only
+    config = workspace / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("warn: [no-decision-maker,", "warn: [weak-decision-maker,"), encoding="utf-8")
     result = run("validate", "--strict", cwd=workspace)
     assert result.exit_code == 1
-    assert "8 warnings" in result.output
+    assert "21 warnings" in result.output
 
 
 def test_validate_finds_the_workspace_from_a_subfolder(workspace: Path) -> None:
@@ -65,7 +69,8 @@ def test_each_bad_fixture_alone(name: str) -> None:
 
 def test_paths_are_shown_as_given(workspace: Path) -> None:
     result = run("validate", "dossiers/kestrel-robotics.yaml", cwd=workspace)
-    assert result.exit_code == 0 and result.output == "checked 1 dossier: 0 errors, 0 warnings\n"
+    assert result.exit_code == 0 and result.output.startswith("dossiers/kestrel-robotics.yaml:52:19: warning: ")
+    assert result.output.endswith("checked 1 dossier: 0 errors, 1 warning\n")
 
 
 def test_no_workspace_is_a_usage_error(tmp_path: Path) -> None:
@@ -117,7 +122,8 @@ def test_new_writes_a_valid_commented_dossier(workspace: Path) -> None:
     assert text.startswith("# yaml-language-server: $schema=dossier.schema.json\n")
     assert 'name: "沈阳晨光日报社"' in text and "# grade: B" in text
     checked = check_file(path, TODAY)
-    assert checked.problems == [] and checked.dossier is not None and checked.dossier.owner == "林强"
+    assert checked.dossier is not None and checked.dossier.owner == "林强"
+    assert [p.code for p in checked.problems] == ["incomplete"]  # what to find out first: a nudge, not an error
     assert json.loads((workspace / "dossiers" / "dossier.schema.json").read_text(encoding="utf-8"))["$id"]
 
 
@@ -155,7 +161,8 @@ def test_init_creates_a_workspace_that_validates(tmp_path: Path) -> None:
     assert {p.name for p in team.iterdir()} == {"mkdocs.yml", ".gitignore", "dossiers"}
     assert "language: zh" in (team / "mkdocs.yml").read_text(encoding="utf-8")
     validated = run("validate", cwd=team)  # a zh workspace speaks Chinese
-    assert validated.exit_code == 0 and "检查了 1 份档案：0 个错误，0 个警告" in validated.output
+    assert validated.exit_code == 0 and "检查了 1 份档案：0 个错误，1 个警告" in validated.output
+    assert "[incomplete]" in validated.output and "缺少：组织形式" in validated.output
     built = run("build", "--strict", cwd=team)
     assert built.exit_code == 0, built.output
     assert (team / "site" / "accounts" / "example-account" / "index.html").is_file()
@@ -188,4 +195,4 @@ def test_python_dash_m_and_the_console_script(workspace: Path) -> None:
             [*argv, "--today", "2026-11-23", "validate"], cwd=workspace, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stderr
-        assert done.stdout.endswith("checked 4 dossiers: 0 errors, 8 warnings\n")
+        assert done.stdout.endswith("checked 5 dossiers: 0 errors, 21 warnings\n")

@@ -56,7 +56,13 @@ def test_calendar_has_every_visit_with_stable_uids_and_zoned_times(workspace: Pa
     expected_lines += ["- 化验对比报告讲解", "2027 年度新闻纸框架采购"]
     for expected in expected_lines:
         assert expected in description, expected
-    assert str(workshop["status"]) == "CONFIRMED"
+    assert str(workshop["status"]) == "TENTATIVE"  # planned, and its appointment not known to be confirmed
+    tour = found["binhai-hospital.2026-12-02-lab-tour@kadossier"]  # duration: 90, confirmed: true
+    assert tour.decoded("dtend") - tour.decoded("dtstart") == dt.timedelta(minutes=90)
+    assert str(tour["status"]) == "CONFIRMED"
+    equipment = found["binhai-hospital.2026-12-03-equipment@kadossier"]  # duration: 45, confirmed: false
+    assert equipment.decoded("dtend") - equipment.decoded("dtstart") == dt.timedelta(minutes=45)
+    assert str(equipment["status"]) == "TENTATIVE"
     fair = found["shenyang-daily.2026-12-08-order-fair@kadossier"]  # no time: an all-day event
     assert fair.decoded("dtstart") == dt.date(2026, 12, 8) and fair.decoded("dtend") == dt.date(2026, 12, 9)
     assert icalendar.Calendar.from_ical(data).walk("VTIMEZONE")[0]["tzid"] == "Asia/Shanghai"
@@ -146,7 +152,11 @@ def test_json_has_the_normalised_dossiers_and_derived_values(workspace: Path) ->
     assert shenyang["derived"]["pipeline"] == {"CNY": {"value": 21000000.0, "weighted": 6300000.0}}
     assert shenyang["derived"]["next_visit"] == "2026-11-28-workshop"
     assert shenyang["derived"]["last_visit"] == "2026-11-10-first-call"
-    assert {f["code"] for f in shenyang["derived"]["red_flags"]} == {"weak-decision-maker", "follow-up-missed"}
+    assert {f["code"] for f in shenyang["derived"]["red_flags"]} == {
+        "weak-decision-maker",
+        "follow-up-missed",
+        "decision-maker-cold",
+    }
 
 
 def test_exports_respect_redaction_and_write_files(workspace: Path) -> None:

@@ -54,6 +54,8 @@ people:
     name: 万国利
     roles: [decision_maker]
     relationship: met
+    target: trusted
+value: {risk: 4}
 projects:
   - id: newsprint
     name: 新闻纸采购
@@ -65,6 +67,9 @@ projects:
 visits:
   - id: workshop
     date: 2026-12-01
+  - id: call
+    date: 2026-11-29
+    objective: 约参观
   - id: overdue
     date: 2026-11-20 10:00
     objective: 确认预算
@@ -73,7 +78,8 @@ visits:
     status: done
     objective: 介绍方案
 """
-"""Every red flag but the never-reviewed one, in a Chinese dossier."""
+"""Every red flag but the never-reviewed one, the follow-through ones and coach-weak (it needs a coach; this
+dossier has none), in a Chinese dossier."""
 
 RED_FLAGS_ZH = {
     "stale-review": "上次审阅是在 180 天前（超过了 90 天）",
@@ -88,6 +94,22 @@ RED_FLAGS_ZH = {
         "拜访 'overdue' 仍是计划中（'planned'），但日期 2026-11-20 已过；请改为已完成（'done'）或已取消（'cancelled'）"
     ),
     "visit-no-record": "拜访 'unrecorded' 已完成，但没有拜访记录",
+    "incomplete": (
+        "档案完整度 17%，低于 C 级客户的要求 40%；缺少：组织形式；规模（员工数或营业额）；年采购量；"
+        "消费模式和消费周期；联系方式（地址、电话、网站或邮箱）；另有 19 项"
+    ),
+    "decision-maker-cold": "决策者 万国利（'wan-guoli'）从未接触过（没有 'last_contact'，也没有拜访）",
+    "problem-unknown": (
+        "项目 新闻纸采购（'newsprint'）已到 承诺（'commit'）阶段，却没有写明它要解决什么问题：去问，不要臆想客户需求"
+    ),
+    "no-competitors": "项目 新闻纸采购（'newsprint'）已到 承诺（'commit'）阶段，却没有列出竞争对手：还有谁在参与？",
+    "no-next-visit": "项目 新闻纸采购（'newsprint'）已到 承诺（'commit'）阶段，却没有计划中的拜访：预约下一次拜访",
+    "visit-unconfirmed": "拜访 'call'（2026-11-29）还有 1 天，预约尚未确认：请电话预约确认（'confirmed: true'）",
+    "credit-risk": "价值评估中的风险为 4（满分 5；4 及以上即有信用风险）",
+    "below-target": (
+        "万国利（'wan-guoli'）的关系阶段是 约会（'met'），低于目标 信赖（'trusted'），却没有 'approach'："
+        "写下往上走的下一步，以及对方能得到什么"
+    ),
 }
 
 

@@ -105,7 +105,6 @@ class WikiBuild:
             history=history,
             redact=self.options.redact,
             people=self.options.settings.people,
-            method=self.options.settings.method,
             secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
         )
         self._generate(self._site)

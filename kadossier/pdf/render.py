@@ -220,6 +220,7 @@ class Renderer:
             "today": p.today.isoformat(),
             "language": p.language,
             "currency": p.currency,
+            "method": p.method.fingerprint(),  # the thresholds of red flags and completeness
             "redact": self.redact,
             "font": self.font_family,
             "marking": self.marking,

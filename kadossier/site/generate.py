@@ -94,7 +94,7 @@ def generate(
 
 def _check(work: Work, path: Path) -> Checked:
     """Check a file; in a redacted build the personal data never leaves the worker."""
-    checked = check_file(path, work.today, roster=work.site.roster_names, method=work.site.method)
+    checked = check_file(path, work.today, roster=work.site.roster_names, method=work.site.presenter.method)
     if work.site.redact and checked.dossier is not None:
         checked.dossier = Account.of(checked, redact=True).dossier
     return checked

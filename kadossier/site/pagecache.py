@@ -64,7 +64,7 @@ class PageCache:
             "currency": p.currency,
             "redact": site.redact,
             "roster": [asdict(entry) for entry in site.people],  # the check of owners knows the declared names
-            "method": site.method.fingerprint(),  # thresholds of red flags and completeness
+            "method": p.method.fingerprint(),  # the thresholds of red flags and completeness
             "pdf": site.pdf,
             "use_directory_urls": site.use_directory_urls,
             "cwd": str(Path.cwd()),  # the checks' messages name files relative to it

@@ -25,7 +25,6 @@ from mkdocs.utils import get_relative_url
 
 from kadossier.dossier import portfolio
 from kadossier.dossier.followup import FollowThrough
-from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.team import PersonView
@@ -122,8 +121,6 @@ class Site:
     """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
     people: tuple[RosterEntry, ...] = ()
     """The declared roster of our people (the plugin option `people`)."""
-    method: Method = field(default_factory=Method)
-    """The method's thresholds (the plugin option `method`): red flags and completeness bars."""
     secret: bytes | None = None
     """The workspace's feed secret (kadossier.workspace.secret): each person page links its personal calendar
     feed. None: no feed links (the redacted edition)."""

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from kadossier.build import uptodate
+from kadossier.dossier.method import Method
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import RosterEntry
 from kadossier.dossier.validate import check_file
@@ -69,7 +70,8 @@ class Setup:
 
     def presenter(self) -> Presenter:
         o = self.options
-        return Presenter(o["language"], o["currency"], o["today"], load_labels(o["language"], self.root))
+        labels = load_labels(o["language"], self.root)
+        return Presenter(o["language"], o["currency"], o["today"], labels, o.get("method", Method()))
 
     def site(self) -> Site:
         o = self.options
@@ -211,6 +213,7 @@ PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "language": _option("language", "zh"),
     "currency": _option("currency", "EUR"),
     "redact": _option("redact", True),
+    "method": _option("method", Method(cold_days=10)),
     "roster": _option("people", (RosterEntry("周敏", "min", former_names=("周民",)),)),
     "pdf": _option("pdf", True),
     "use_directory_urls": _option("use_directory_urls", False),
@@ -230,6 +233,7 @@ PDF_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "today": _option("today", TODAY + dt.timedelta(days=1)),
     "language": _option("language", "zh"),
     "currency": _option("currency", "EUR"),
+    "method": _option("method", Method(complete={"A": 1, "B": 1, "C": 1})),
     "redact": _option("redact", True),
     "font": _option("font", "DejaVu Sans"),
     "marking": _option("marking", "Internal"),
