@@ -42,7 +42,9 @@ def test_hengrui_grouped_by_day_overdue_first(workspace: Path) -> None:
     assert "Wed, 25 Nov 2026 · 3 days overdue" in overdue and "failure-stats" in overdue
     demo_day = section(out, "Sat, 5 Dec 2026")
     assert re.search(
-        r"09:30 Visit +恒锐零部件 +演示焊接单元，争取进入技术评估短名单 · at 苏州展厅  \(陈浩, 王磊\)", demo_day
+        r"09:30 Visit +恒锐零部件 +演示焊接单元，争取进入技术评估短名单 · at 苏州展厅 · not confirmed: call ahead"
+        r"  \(陈浩, 王磊\)",
+        demo_day,
     )
     assert demo_day.index("2026-12-05-demo") < demo_day.index("demo-cell")  # visits first on their day
     # what is done or dropped is not on the agenda
@@ -162,3 +164,13 @@ def test_invalid_files_are_reported_every_time(workspace: Path) -> None:
     for _ in range(2):
         code, out, err = agenda(workspace)
         assert code == 1 and "unknown field 'ownr'" in err and "Northwind" not in out
+
+
+def test_a_visit_not_known_to_be_confirmed_says_call_ahead(workspace: Path) -> None:
+    code, out, _ = agenda(workspace)
+    assert code == 0
+    tour = next(line for line in out.splitlines() if "2026-12-02-lab-tour" in line)  # confirmed: true
+    equipment = next(line for line in out.splitlines() if "2026-12-03-equipment" in line)  # confirmed: false
+    assert "not confirmed" not in tour and "· not confirmed: call ahead" in equipment
+    zh = CliRunner().invoke(main, ["-C", str(workspace), "--lang", "zh", "--today", DAY, "agenda"]).stdout
+    assert "未确认：请电话预约" in next(line for line in zh.splitlines() if "2026-12-03-equipment" in line)

@@ -55,6 +55,8 @@ class Entry:
     """A visit's location; the name of their person who promised a commitment; a follow-up's visit's day."""
     visit_kind: str | None = None
     """A visit's kind (visit, call, meeting, ...)."""
+    unconfirmed: bool = False
+    """A visit whose appointment is not known to be agreed (电话预约: call ahead)."""
 
     def to_json(self) -> list[object]:
         """The entry as JSON values (for the agenda's cache)."""
@@ -71,12 +73,13 @@ class Entry:
             list(self.who),
             self.detail,
             self.visit_kind,
+            self.unconfirmed,
         ]
 
     @classmethod
     def from_json(cls, values: list[Any]) -> Entry:
         """The entry `to_json` wrote."""
-        kind, account, name, day, time, what, key, who, detail, visit_kind = values
+        kind, account, name, day, time, what, key, who, detail, visit_kind, unconfirmed = values
         return cls(
             kind,
             account,
@@ -88,6 +91,7 @@ class Entry:
             tuple(who),
             detail,
             visit_kind,
+            bool(unconfirmed),
         )
 
     def overdue(self, today: dt.date) -> bool:
@@ -111,7 +115,8 @@ def entries(dossier: Dossier, account: str) -> list[Entry]:
             what = visit.objective if isinstance(visit.objective, str) else "; ".join(visit.objective or [])
             who = tuple(seen_to_by(dossier, visit))
             kind = visit.kind.value
-            found.append(Entry(VISIT, account, name, visit.day, time, what, visit.id, who, visit.location, kind))
+            place, unconfirmed = visit.location, visit.confirmed is not True
+            found.append(Entry(VISIT, account, name, visit.day, time, what, visit.id, who, place, kind, unconfirmed))
     for item in owed(dossier):
         if not item.is_open:
             continue

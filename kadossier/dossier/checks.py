@@ -388,12 +388,22 @@ def _incomplete(dossier: Dossier, method: Method) -> Iterator[Finding]:
     ]
     rest = len(found.gaps) - len(named)
     missing = tr("; ").join(named) + (ntr(" and {n} more", " and {n} more", rest) if rest else "")
-    message = tr(
-        "the dossier is {score}% complete, below the bar of {bar}% for grade {grade}; missing: {missing}",
-        score=found.score,
-        bar=found.bar,
-        grade=dossier.grade.value if dossier.grade else "C",
-        missing=missing,
+    message = (
+        tr(
+            "the dossier is {score}% complete, below the bar of {bar}% for grade {grade}; missing: {missing}",
+            score=found.score,
+            bar=found.bar,
+            grade=dossier.grade.value,
+            missing=missing,
+        )
+        if dossier.grade
+        else tr(
+            "the dossier is {score}% complete, below the bar of {bar}% for an ungraded account (grade C's); "
+            "missing: {missing}",
+            score=found.score,
+            bar=found.bar,
+            missing=missing,
+        )
     )
     yield Finding(("grade",) if dossier.grade else ("name",), message, "incomplete")
 

@@ -130,11 +130,13 @@ def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
             )
         with speaking(_language(path)):
             objective, theirs = tr("what we want from this visit (拜访目的)"), tr("their people, by id")
+            confirm = tr("true once the appointment is agreed: call ahead (电话预约)")
         fields = [
             f"id: {visit_id}",
             f"date: {day.isoformat()}",
             "kind: visit",
             "status: planned",
+            f"confirmed: false  # {confirm}",
             f"objective:  # {objective}",
             "location:",
             f"ours: [{yaml_string(dossier.owner)}]",

@@ -137,6 +137,8 @@ class _Row:
                 day=self.presenter.date(dt.date.fromisoformat(entry.detail)),
                 what=what,
             )
+        if entry.kind == VISIT and entry.unconfirmed:
+            what = tr("{what} · not confirmed: call ahead", what=what)
         who = self.separator.join(n for n in entry.who if n)
         text = f"    {pad(kind, self.kind_width)}{pad(entry.account_name, self.account_width)}  {what}"
         return Line(text + ("  " + tr("({names})", names=who) if who else ""), None, f"{entry.account} {entry.key}")
