@@ -433,7 +433,7 @@ def test_who_sees_to_what_is_one_rule_for_the_pages_the_agenda_and_the_feeds(tmp
     assert seen_to_by(d, alone) == ["Li Ming"] and seen_to_by(d, together) == ["Wang Fang"]
     assert [owed_by(d, o) for o in owed(d)] == [["Li Ming"], ["Wang Fang"]]  # the action; their promise
     roster = Roster((), ["Li Ming", "Wang Fang"])
-    team = views([Account("acme", d, checked.warnings, checked.path)], roster, DAY)
+    team = views([Account.of(checked)], roster, DAY)
     li, wang = team["li-ming"], team["wang-fang"]
     assert [x.visit.id for x in li.visits] == ["alone"] and [x.item.key for x in li.owed] == ["nobodys"]
     assert [x.follow_up.visit.id for x in wang.follow_ups] == ["together"] and len(wang.theirs) == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
@@ -111,6 +112,38 @@ class Completeness:
     def below_bar(self) -> bool:
         """Whether the score is under the bar set for the account's grade."""
         return self.score < self.bar
+
+    def grouped(self) -> list[tuple[str, str | None, list[Gap]]]:
+        """The gaps by what they are about, in checklist order: (kind, name, gaps), kind being account, project,
+        person or competitor (the account's own first)."""
+        groups: dict[tuple[str, str | None], list[Gap]] = {}
+        for gap in self.gaps:
+            kind = (
+                "project" if gap.project else "person" if gap.person else "competitor" if gap.competitor else "account"
+            )
+            groups.setdefault((kind, gap.project or gap.person or gap.competitor), []).append(gap)
+        order = {"account": 0, "project": 1, "person": 2, "competitor": 3}
+        ranked = sorted(groups.items(), key=lambda group: order[group[0][0]])  # stable: checklist order within
+        return [(kind, gaps[0].name, gaps) for (kind, _), gaps in ranked]
+
+    def of_project(self, project_id: str) -> list[Gap]:
+        """The gaps of one project."""
+        return [g for g in self.gaps if g.project == project_id]
+
+    def to_json(self) -> dict[str, Any]:
+        """The completeness as JSON values (for the page cache)."""
+        gaps = [[g.item.key, list(g.loc), g.project, g.person, g.competitor, g.name] for g in self.gaps]
+        return {"score": self.score, "bar": self.bar, "gaps": gaps, "projects": self.projects}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Completeness:
+        """The completeness `to_json` wrote (KeyError, TypeError or ValueError if it is not one)."""
+        gaps = tuple(
+            Gap(ITEMS[key], tuple(loc), project, person, competitor, name)
+            for key, loc, project, person, competitor, name in data["gaps"]
+        )
+        projects = {str(k): int(v) for k, v in dict(data["projects"]).items()}
+        return cls(int(data["score"]), int(data["bar"]), gaps, projects)
 
     def concerning(self, project: str | None, people: Sequence[str]) -> list[Gap]:
         """The gaps a visit about `project` with `people` can close: that project's, those people's, the competitors'

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kadossier.dossier.completeness import Completeness
 from kadossier.dossier.followup import owed
 from kadossier.dossier.model import Competitor, Dossier, Project, Visit
 from kadossier.dossier.privacy import redact as redact_dossier
@@ -29,19 +30,20 @@ RECENT_RECORDS = 30
 
 @dataclass(frozen=True, slots=True)
 class Account:
-    """A valid dossier with its id, its red flags and its file."""
+    """A valid dossier with its id, its red flags, its file and how complete it is."""
 
     id: str
     dossier: Dossier
     flags: list[Problem]
     path: Path
+    completeness: Completeness
 
     @classmethod
     def of(cls, checked: Checked, *, redact: bool = False) -> Account:
         """The account of a valid checked file; with `redact`, without personal data (kadossier.dossier.privacy)."""
-        assert checked.dossier is not None
+        assert checked.dossier is not None and checked.completeness is not None
         dossier = redact_dossier(checked.dossier) if redact else checked.dossier
-        return cls(checked.account, dossier, checked.warnings, checked.path)
+        return cls(checked.account, dossier, checked.warnings, checked.path, checked.completeness)
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kadossier.dossier import checks, folder
+from kadossier.dossier.completeness import Completeness, completeness
 from kadossier.dossier.fields import closest_value, show_value
 from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
@@ -39,6 +40,8 @@ class Checked:
     account: str
     dossier: Dossier | None
     problems: list[Problem] = field(default_factory=list)
+    completeness: Completeness | None = None
+    """How complete a valid dossier is (scored before any redaction: the shareable edition shows the same)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -127,6 +130,7 @@ def _check(path: Path, today: date, name: str | None, roster: frozenset[str], me
         report(*where.find(finding.loc, key=finding.key), finding.message)
     if not result.errors:
         result.dossier = dossier
+        result.completeness = completeness(dossier, method)
         for finding in checks.red_flags(dossier, today, roster, method):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
     return result

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kadossier.dossier.completeness import Completeness
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.validate import Checked
 from kadossier.errors import Problem, Severity
@@ -129,7 +130,10 @@ def encode(checked: Checked, page: GeneratedPage) -> bytes:
     assert checked.dossier is not None
     dossier = checked.dossier.model_dump(mode="python", by_alias=True)
     problems = [[p.path, p.line, p.col, p.severity.value, p.message, p.code] for p in checked.problems]
+    assert checked.completeness is not None
+    complete = checked.completeness.to_json()
     entry = {"account": checked.account, "problems": problems, "dossier": dossier, "page": asdict(page)}
+    entry["completeness"] = complete
     return json.dumps(entry, ensure_ascii=False, default=_plain).encode()
 
 
@@ -151,7 +155,8 @@ def decode(data: bytes, path: Path) -> Entry | None:
             {str(name): str(ident) for name, ident in dict(page["links"]).items()},
         )
         dossier = Dossier.model_validate(entry["dossier"])
-        return Checked(path, str(entry["account"]), dossier, problems), generated
+        complete = Completeness.from_json(entry["completeness"])
+        return Checked(path, str(entry["account"]), dossier, problems, complete), generated
     except (ValueError, TypeError, KeyError, ValidationError) as exc:  # a damaged entry is made again
         log.debug(f"page cache: entry of {path} not read ({exc})")
         return None
