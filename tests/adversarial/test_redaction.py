@@ -20,6 +20,8 @@ def canaries() -> dict[str, str]:
     values["contact.wechat"] = "CANARY-wechat-9q"
     values["contact.personal_email"] = "canary-personal-9q@example.org"
     values["contact.mobile"] = MOBILE
+    values["approach"] = "CANARY-approach-9q"  # the plan for a relationship is theirs to not read about us
+    values["approach.item"] = "CANARY-approach-item-9q"
     return values
 
 
@@ -36,7 +38,8 @@ people:
     title: 采购部长
     roles: [decision_maker, coach]
     relationship: trusted
-    contact:
+    target: allied
+{"    approach: [" + values["approach"] + ", " + values["approach.item"] + "]" + chr(10) if with_profile else ""}    contact:
       office: "024-23860008"
       mobile: "{MOBILE}"
       wechat: "{values["contact.wechat"]}"
@@ -90,7 +93,7 @@ def test_a_redacted_build_contains_no_personal_data(tmp_path: Path) -> None:
     assert leaks(folder / "site") == {}
     assert (folder / "site" / "pdf" / "privacy" / "next.pdf").is_file()
     page = (folder / "site" / "accounts" / "privacy" / "index.html").read_text(encoding="utf-8")
-    assert "Redacted edition: personal profiles and private contact details" in page
+    assert "Redacted edition: personal profiles, relationship approaches and private contact details" in page
     assert "024-23860008" in page and "wang@company.example.cn" in page  # work contacts stay
     assert "Changed since the last visit" in page  # the diff is there, without the personal fields
     assert "Redacted edition" in pdf_text(folder / "site" / "pdf" / "privacy.pdf")
@@ -105,6 +108,7 @@ def test_without_redaction_every_canary_is_found(tmp_path: Path) -> None:
     assert set(found) == set(canaries()), set(canaries()) - set(found)
     assert any(p.endswith(".pdf") for p in found["profile.interests"])
     assert any("search_index.json" in p for p in found["contact.wechat"])
+    assert any(p.endswith(".pdf") for p in found["approach"]) and any(p.endswith(".html") for p in found["approach"])
 
 
 def test_a_redacted_single_pdf(tmp_path: Path) -> None:
