@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from kadossier.dossier.checks import RED_FLAGS
+from kadossier.dossier.completeness import CHECKLIST
 from kadossier.dossier.fields import Currency, Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
 from kadossier.dossier.folder import SCHEMA_FILE as SCHEMA_FILE
 from kadossier.dossier.model import Dossier
@@ -80,12 +81,24 @@ def markdown_reference() -> str:
     out += [
         "### Red flags",
         "",
-        "Warnings that `kadossier validate` prints with their code; `--strict` fails on them.",
+        "Warnings that `kadossier validate` prints with their code; `--strict` fails on those the workspace's `warn`"
+        " lists (default: the first thirteen below; `warn: all`: every one).",
         "",
         "| code | when |",
         "| --- | --- |",
     ]
     out += [f"| `{code}` | {meaning} |" for code, meaning in RED_FLAGS.items()]
+    out += [
+        "",
+        "### Completeness checklist",
+        "",
+        "The score is the weighted share of the rows that apply (see *The method*); the `method` option's `weights`"
+        " change a row's weight by its key.",
+        "",
+        "| key | section | present when | weight |",
+        "| --- | --- | --- | --- |",
+    ]
+    out += [f"| `{i.key}` | {i.section} | {i.present} | {i.weight:g} |" for i in CHECKLIST]
     out.append("")
     return "\n".join(out)
 
