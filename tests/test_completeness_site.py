@@ -66,7 +66,7 @@ def test_targets_approaches_and_appointments_on_the_page(sites: dict[str, Path])
     html = page(sites["en"])
     assert 'class="kad-chip kad-target kad-below-target"' in html
     tour = text[text.index("2 Dec 2026 09:00 · Visit Planned") :]
-    assert tour.startswith("2 Dec 2026 09:00 · Visit Planned Confirmed 90 min")
+    assert tour.startswith("2 Dec 2026 09:00 · Visit Planned confirmed 90 min")
     assert "3 Dec 2026 14:00 · Visit Planned to confirm 45 min" in text
 
 
@@ -74,7 +74,7 @@ def test_the_chinese_page_says_it_in_chinese(sites: dict[str, Path]) -> None:
     text = shown(page(sites["zh"]))
     assert "档案完整度 47% A 级客户要求 80%" in text
     assert "检验科自动化流水线：采购计划、项目要解决的问题、采购预算" in text
-    assert "关系目标：信赖" in text and "推进计划：" in text and "待确认" in text and "90 分钟" in text
+    assert "目标关系：信赖" in text and "推进方法：" in text and "待确认" in text and "90 分钟" in text
     assert "还需了解的信息" in text
 
 

@@ -36,6 +36,7 @@ from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_ve
 from kadossier.history.git import History
 from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
+from kadossier.pdf.brief import LIMITS, Preparation, more, plans_for
 from kadossier.pdf.fetch import LocalFetcher
 from kadossier.render.links import pdf_uri
 from kadossier.render.present import Presenter, items
@@ -161,6 +162,9 @@ class Renderer:
             pdf_font=self.font_family,
             marking=self.marking,
             items=items,
+            limits=LIMITS,
+            more=more,
+            plans_for=plans_for,
         )
         return env
 
@@ -202,6 +206,7 @@ class Renderer:
             "since": self.since_last_visit(job.account),
             "redacted": self.redact,
             "follow": FollowThrough(dossier, self.presenter.today),
+            "prep": Preparation(dossier, visit, job.account.completeness) if visit is not None else None,
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
 
