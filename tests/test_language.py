@@ -17,11 +17,12 @@ from babel.messages.mofile import write_mo
 
 from kadossier.dossier.validate import check_file
 from kadossier.i18n import speaking
+from kadossier.utils import clock
 from tests.conftest import ROOT, TODAY, example_workspace
 from tests.test_site import Page
 
-ZH_SUMMARY = "检查了 1 份档案：0 个错误，0 个警告"
-EN_SUMMARY = "checked 1 dossier: 0 errors, 0 warnings"
+ZH_SUMMARY = "检查了 1 份档案：0 个错误，1 个警告"  # a new dossier is incomplete: what to find out first
+EN_SUMMARY = "checked 1 dossier: 0 errors, 1 warning"
 
 
 def kadossier(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -121,7 +122,7 @@ def zh_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workspace = example_workspace(tmp_path_factory.mktemp("zh-example"))
     config = workspace / "mkdocs.yml"
     text = config.read_text(encoding="utf-8").replace("language: en", "language: zh")
-    config.write_text(re.sub(r"(?m)^ *warn: .*\n", "", text), encoding="utf-8")  # every red flag a warning
+    config.write_text(re.sub(r"(?m)^( *warn:) .*\n", r"\1 all\n", text), encoding="utf-8")  # every flag warns
     return workspace
 
 
@@ -137,7 +138,9 @@ def test_plain_mkdocs_build_of_a_zh_workspace_has_chinese_red_flags(zh_example: 
     )
     assert done.returncode == 0, done.stderr
     text = _page_text(zh_example / "plain-site", "shenyang-daily")
-    flags = _chinese_flags(zh_example, "shenyang-daily", date.today())  # `mkdocs build` judges as of today
+    day = clock.today("Asia/Shanghai")  # `mkdocs build` judges as of today in the workspace's time zone
+    assert "timezone: Asia/Shanghai" in (zh_example / "mkdocs.yml").read_text(encoding="utf-8")
+    flags = _chinese_flags(zh_example, "shenyang-daily", day)
     for flag in flags:
         assert " ".join(flag.split()) in text, flag
     assert any(" ".join(flag.split()) in done.stderr for flag in flags)  # the log says the same
