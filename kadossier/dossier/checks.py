@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from kadossier.dossier.completeness import Completeness, completeness
 from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
@@ -104,17 +105,21 @@ def errors(dossier: Dossier) -> Iterator[Finding]:
 
 
 def red_flags(
-    dossier: Dossier, today: date, roster: Collection[str] = (), method: Method | None = None
+    dossier: Dossier,
+    today: date,
+    roster: Collection[str] = (),
+    method: Method | None = None,
+    complete: Completeness | None = None,
 ) -> Iterator[Finding]:
     """Yield the warnings an account manager should act on, as of `today`; `roster` names our people (and
     their former names) beyond the account's owner and team, `method` sets the thresholds (the defaults when
-    None)."""
+    None), `complete` the dossier's completeness if the caller has scored it already."""
     method = method or Method()
     yield from _project_flags(dossier)
     yield from _people_flags(dossier)
     yield from _visit_flags(dossier, today)
     yield from _follow_through_flags(dossier, today, roster)
-    yield from _method_flags(dossier, today, method)
+    yield from _method_flags(dossier, today, method, complete or completeness(dossier, method))
     age, limit = dossier.days_since_review(today), method.review_limit(dossier.grade)
     if age is None:
         yield Finding(("name",), tr("the dossier has never been reviewed (no 'reviewed' date)"), "stale-review")
@@ -362,10 +367,10 @@ def _stranger(dossier: Dossier, owner: str, ours: set[str]) -> str:
     )
 
 
-def _method_flags(dossier: Dossier, today: date, method: Method) -> Iterator[Finding]:
+def _method_flags(dossier: Dossier, today: date, method: Method, complete: Completeness) -> Iterator[Finding]:
     """The checks a sales coach would make (issue 18's flags): what we still do not know, whether each open
     project and each relationship is being worked, whether the account can pay."""
-    yield from _incomplete(dossier, method)
+    yield from _incomplete(dossier, complete)
     yield from _open_project_gaps(dossier, today)
     yield from _coach_and_targets(dossier)
     yield from _cold_decision_makers(dossier, today, method)
@@ -377,10 +382,7 @@ _MISSING_SHOWN = 5
 """How many missing items the `incomplete` flag names (the account page lists them all)."""
 
 
-def _incomplete(dossier: Dossier, method: Method) -> Iterator[Finding]:
-    from kadossier.dossier.completeness import completeness
-
-    found = completeness(dossier, method)
+def _incomplete(dossier: Dossier, found: Completeness) -> Iterator[Finding]:
     if not found.below_bar:
         return
     named = [

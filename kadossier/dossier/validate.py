@@ -131,7 +131,7 @@ def _check(path: Path, today: date, name: str | None, roster: frozenset[str], me
     if not result.errors:
         result.dossier = dossier
         result.completeness = completeness(dossier, method)
-        for finding in checks.red_flags(dossier, today, roster, method):
+        for finding in checks.red_flags(dossier, today, roster, method, result.completeness):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
     return result
 
