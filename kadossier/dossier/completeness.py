@@ -218,7 +218,9 @@ def _per_project(
 def _per_competitor(present: Callable[[Competitor], bool], field: str) -> Callable[[Dossier], Iterator[_Check]]:
     def judge(dossier: Dossier) -> Iterator[_Check]:
         for i, competitor in enumerate(dossier.competitors):
-            yield _Check(present(competitor), ("competitors", i, field), competitor=competitor.id, name=competitor.name)
+            yield _Check(
+                present(competitor), ("competitors", i, field), competitor=competitor.id, name=competitor.title
+            )
 
     return judge
 

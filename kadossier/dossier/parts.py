@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from kadossier.dossier.fields import Id, IsoDate, MoneyField, Name, Phone, Since, Text, Url, When
@@ -273,6 +273,10 @@ class Project(Part):
     """Ids of the people who influence the decision."""
     competitors: list[Id] = []
     """Ids of the competitors in this project."""
+    won_against: list[Id] = []
+    """Ids of the competitors we beat to it (a won project)."""
+    lost_to: Id | None = None
+    """Id of the competitor that won it (a lost project)."""
     next_steps: Text | None = None
     """What we do next."""
     notes: Text | None = None
@@ -310,8 +314,10 @@ class Competitor(Part):
 
     id: Id
     """Unique id, referred to by projects."""
-    name: Name
-    """The competitor's name; the same name across accounts groups it on the site."""
+    ref: Id | None = None
+    """Id of the company's profile in the workspace's competitors.yaml; the profile shows beside this entry."""
+    name: Name | None = None
+    """The competitor's name (may be left out with `ref`: the profile's name is used)."""
     products: Text | None = None
     """What the account uses from them (产品使用情况)."""
     satisfaction: Rating | None = None
@@ -324,6 +330,54 @@ class Competitor(Part):
     """Their strengths (优势)."""
     weaknesses: Text | None = None
     """Their weaknesses (劣势)."""
+    notes: Text | None = None
+    """Anything else."""
+
+    _company: CompanyProfile | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _named(self) -> Competitor:
+        if self.name is None and self.ref is None:
+            raise PydanticCustomError(
+                "competitor_name",
+                tr("which competitor is it? Add 'name: NAME', or 'ref: ID' for a profile in competitors.yaml"),
+            )
+        return self
+
+    @property
+    def company(self) -> CompanyProfile | None:
+        """The workspace's profile of the company `ref` names (None: no `ref`, or not looked up yet)."""
+        return self._company
+
+    @property
+    def title(self) -> str:
+        """How the competitor reads: its own name here, else its profile's name, else its `ref`."""
+        if self.name:
+            return self.name
+        if self._company is not None:
+            return self._company.name
+        return self.ref or self.id
+
+
+class CompanyProfile(Part):
+    """A competitor as a company (竞争对手的经营情况), in the workspace's competitors.yaml, shared by every dossier."""
+
+    id: Id
+    """Unique id; a dossier's competitor refers to it with `ref`."""
+    name: Name
+    """The company's name."""
+    aliases: list[Name] = []
+    """Other names it goes by (a dossier's competitor with one of these names is offered the `ref`)."""
+    website: Url | None = None
+    """Its website."""
+    products: Text | None = None
+    """What it sells."""
+    market: Text | None = None
+    """Its market and position (经营情况、竞争地位)."""
+    strengths: Text | None = None
+    """Its strengths as a company."""
+    weaknesses: Text | None = None
+    """Its weaknesses as a company."""
     notes: Text | None = None
     """Anything else."""
 
@@ -453,6 +507,8 @@ class VisitRecord(Part):
     """What happens next."""
     follow_up: IsoDate | None = None
     """Date of the follow-up."""
+    objections: list[Objection] = []
+    """The objections they actually raised, with the answer we gave (异议处理)."""
 
     @property
     def promises(self) -> list[Commitment]:

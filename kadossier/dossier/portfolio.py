@@ -145,8 +145,9 @@ def competitors(accounts: list[Account]) -> list[tuple[str, list[Presence]]]:
     names: dict[str, str] = {}
     for account in accounts:
         for competitor in account.dossier.competitors:
-            key = " ".join(competitor.name.casefold().split())
-            names.setdefault(key, competitor.name)
+            # a profile's `ref` links; otherwise the same name does (an equal id never does)
+            key = f"ref\0{competitor.ref}" if competitor.ref else " ".join(competitor.title.casefold().split())
+            names.setdefault(key, competitor.title)
             projects = [p for p in account.dossier.projects if competitor.id in p.competitors]
             groups[key].append(Presence(account, competitor, projects))
     return sorted(((names[k], v) for k, v in groups.items()), key=lambda item: (-len(item[1]), item[0]))

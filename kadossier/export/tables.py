@@ -149,7 +149,7 @@ def _projects(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
                    pr.value.amount if pr.value else None, code, weighted, budget,
                    pr.close_date.isoformat() if pr.close_date else None,
                    "; ".join(_name(d, i) for i in pr.decision_makers),
-                   "; ".join(c.name for i in pr.competitors if (c := d.competitor(i)))]  # fmt: skip
+                   "; ".join(c.title for i in pr.competitors if (c := d.competitor(i)))]  # fmt: skip
 
 
 def _people(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
@@ -183,7 +183,7 @@ def _competitors(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     yield [p.ui["account"], f("id"), f("name"), f("products"), f("satisfaction"), f("strengths"), f("weaknesses")]
     for a in accounts:
         for c in a.dossier.competitors:
-            yield [a.id, c.id, c.name, text(c.products), c.satisfaction, text(c.strengths), text(c.weaknesses)]
+            yield [a.id, c.id, c.title, text(c.products), c.satisfaction, text(c.strengths), text(c.weaknesses)]
 
 
 def _actions(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:

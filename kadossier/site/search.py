@@ -95,7 +95,7 @@ def _names_of(dossier: Dossier) -> Iterator[tuple[str, bool]]:
         yield from ((department.name, False) for department in background.departments)
         yield from ((product.vendor, False) for product in background.installed_base if product.vendor)
     for competitor in dossier.competitors:
-        yield competitor.name, False
+        yield competitor.title, False
         if competitor.rep is not None and competitor.rep.name:
             yield competitor.rep.name, True
 
