@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kadossier.errors import KadossierError, Problem, WorkspaceError
+from kadossier.errors import KadossierError, Problem, Severity, WorkspaceError
 from kadossier.i18n import LANGUAGES, ntr, speaking, tr
 from kadossier.utils import clock
 from kadossier.workspace.locate import DOSSIER_SUFFIXES, Workspace, find
@@ -30,6 +30,7 @@ from kadossier.workspace.options import BuildOptions
 from kadossier.workspace.root import config_above, language_of
 
 if TYPE_CHECKING:
+    from kadossier.dossier.companies import Companies
     from kadossier.dossier.method import Method
 
 # click writes its own words (usage errors, help headings) through the standard library's gettext, which
@@ -47,6 +48,8 @@ class Context:
     lang: str | None = None
     """The language `--lang` asked for, if any."""
     _workspace: Workspace | None = None
+    companies_errors: int = 0
+    """How many errors `companies()` found in the competitor profiles."""
 
     @property
     def today(self) -> date:
@@ -84,6 +87,19 @@ class Context:
             return self.workspace.settings.method
         except KadossierError:
             return Method()
+
+    def companies(self) -> Companies | None:
+        """The workspace's competitor profiles; their file's problems are printed, and then (as outside a
+        workspace) None: refs are not checked, rather than each reported as unknown."""
+        try:
+            workspace = self.workspace
+        except KadossierError:
+            return None
+        companies, problems = workspace.companies()
+        for problem in problems:
+            _echo_problem(problem)
+        self.companies_errors = len(problems)
+        return None if problems else companies
 
     @property
     def warned(self) -> frozenset[str]:
@@ -212,12 +228,15 @@ def validate(
         for path in files:
             for fixed in fix_commas(path):
                 click.echo(str(fixed))
-    results = check_files(files, obj.today, jobs=jobs, models=False, roster=obj.roster_names, method=obj.method)
+    companies = obj.companies()
+    results = check_files(
+        files, obj.today, jobs=jobs, models=False, roster=obj.roster_names, method=obj.method, companies=companies
+    )
     problems = [p for r in results for p in r.problems]
     for problem in problems:
         _echo_problem(problem)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
+    errors = sum(p.is_error for p in problems) + obj.companies_errors
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
     summary = ntr(
         "checked {n} dossier: {errors}, {warnings}",
         "checked {n} dossiers: {errors}, {warnings}",
@@ -225,7 +244,7 @@ def validate(
         errors=ntr("{n} error", "{n} errors", errors),
         warnings=ntr("{n} warning", "{n} warnings", warnings),
     )
-    failing = [p for p in problems if not p.is_error and (not p.code or p.code in obj.warned)]
+    failing = [p for p in problems if p.severity is Severity.WARNING and (not p.code or p.code in obj.warned)]
     failed = errors > 0 or (strict and bool(failing))
     if not paths:
         _note_outdated_schema(obj.workspace)
@@ -299,7 +318,10 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
     path = _account_path(obj, account)
     document = workspace.settings.language  # the PDF's language, and so that of its red flags
     with speaking(document):
-        checked = check_file(path, obj.today, roster=obj.roster_names, method=obj.method)
+        companies = obj.companies()
+        if obj.companies_errors:
+            sys.exit(1)
+        checked = check_file(path, obj.today, roster=obj.roster_names, method=obj.method, companies=companies)
     if checked.dossier is None:
         for problem in checked.errors:
             _echo_problem(problem)
@@ -615,13 +637,17 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     options = obj.options(redact=redact)
     with speaking(workspace.settings.language):  # the export is a document in the workspace's language
+        companies = obj.companies()
         results = check_files(
             workspace.dossier_files(),
             obj.today,
             roster=workspace.settings.roster_names,
             method=workspace.settings.method,
+            companies=companies,
         )
     errors = [p for r in results for p in r.errors]
+    if obj.companies_errors:
+        sys.exit(1)
     if errors:
         for problem in errors:
             _echo_problem(problem)
@@ -636,7 +662,7 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
         )
         sys.exit(1)
     accounts = [Account.of(r, redact=options.redact) for r in results if r.dossier is not None]
-    presenter = Presenter.of(options, workspace.root)
+    presenter = Presenter.of(options, workspace.root, companies)
     with speaking(workspace.settings.language):
         if fmt == "ics" and owner is not None:
             roster = Roster(options.settings.people, [n for a in accounts for n in names_in(a.dossier)])
@@ -715,21 +741,34 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
     show_default=True,
     help="JSON Schema (draft 2020-12) or the Markdown field reference.",
 )
+@click.option(
+    "--of",
+    "of",
+    type=click.Choice(["dossier", "competitors"]),
+    default="dossier",
+    show_default=True,
+    help="The JSON Schema of a dossier, or of the workspace's competitor profiles (competitors.yaml).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def schema(fmt: str, output: Path | None) -> None:
+def schema(fmt: str, of: str, output: Path | None) -> None:
     """Print the dossier format's JSON Schema or field reference, generated from the models."""
-    from kadossier.dossier.schema import SCHEMA_FILE, json_schema_text, markdown_reference
+    from kadossier.dossier.schema import COMPANIES_SCHEMA_FILE, SCHEMA_FILE, json_schema_text, markdown_reference
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
     from kadossier.workspace.locate import enclosing
 
-    text = json_schema_text() if fmt == "json" else markdown_reference()
+    text = json_schema_text(of) if fmt == "json" else markdown_reference()
     if output is None:
         click.echo(text, nl=False)
         return
     workspace = enclosing(output)
     # inside a workspace: never over its configuration, a dossier or .git (its own schema file may be refreshed)
-    if workspace is not None and output.resolve() != (workspace.dossiers_dir / SCHEMA_FILE).resolve():
+    own = (
+        {(workspace.dossiers_dir / name).resolve() for name in (SCHEMA_FILE, COMPANIES_SCHEMA_FILE)}
+        if workspace
+        else set()
+    )
+    if workspace is not None and output.resolve() not in own:
         check_output(output, workspace.root, workspace.config_file, workspace.dossiers_dir)
     write(output, text.encode("utf-8"))
 
@@ -795,7 +834,7 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def _echo_problem(problem: Problem, *, err: bool = False) -> None:
-    color = "red" if problem.is_error else "yellow"
+    color = "red" if problem.is_error else ("cyan" if problem.is_note else "yellow")
     text = str(problem)
     head = f"{problem.where}: "
     click.echo(head + click.style(text[len(head) :], fg=color), err=err)

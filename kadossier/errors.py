@@ -14,10 +14,11 @@ from kadossier.i18n import tr
 
 
 class Severity(StrEnum):
-    """How bad a problem is: errors fail validation, warnings are red flags."""
+    """How bad a problem is: errors fail validation, warnings are red flags, notes are suggestions (never fail)."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,8 @@ class Problem:
         # The location and the [code] are for tools (editors' problem matchers, grep): never translated.
         if self.is_error:
             text = tr("{where}: error: {message}", where=self.where, message=self.message)
+        elif self.is_note:
+            text = tr("{where}: note: {message}", where=self.where, message=self.message)
         else:
             text = tr("{where}: warning: {message}", where=self.where, message=self.message)
         return f"{text} [{self.code}]" if self.code else text
@@ -49,6 +52,11 @@ class Problem:
     def is_error(self) -> bool:
         """Whether this problem makes the dossier invalid."""
         return self.severity is Severity.ERROR
+
+    @property
+    def is_note(self) -> bool:
+        """Whether this is a suggestion: neither an error nor a red flag."""
+        return self.severity is Severity.NOTE
 
 
 class KadossierError(Exception):

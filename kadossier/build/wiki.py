@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +94,12 @@ class WikiBuild:
             staging.check_replaceable(folders.site_dir)
         if (schema := refresh_schema(self.workspace.dossiers_dir)) is not None:
             log.info(tr("{path}: rewrote the JSON Schema to this kadossier's format", path=display_path(schema)))
+        companies, problems = self.workspace.companies()
+        if problems:
+            raise KadossierError(
+                tr("invalid competitor profiles (run 'kadossier validate'):") + "\n" + "\n".join(map(str, problems))
+            )
+        self.presenter = replace(self.presenter, companies=companies)
         history = read_history(self.workspace.dossiers_dir)
         if not history.available:
             log.info(tr("no dossier history on the site: {note}", note=history.note))

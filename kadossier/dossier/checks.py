@@ -20,7 +20,7 @@ from kadossier.dossier.completeness import Completeness, completeness
 from kadossier.dossier.followup import follow_ups, owed
 from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
-from kadossier.dossier.vocab import Attitude, Relationship, Role, Stage, VisitStatus, label
+from kadossier.dossier.vocab import Attitude, ProjectStatus, Relationship, Role, Stage, VisitStatus, label
 from kadossier.i18n import ntr, tr
 from kadossier.utils.messages import did_you_mean
 
@@ -102,6 +102,7 @@ def errors(dossier: Dossier) -> Iterator[Finding]:
     yield from _references(dossier)
     yield from _reporting_cycles(dossier)
     yield from _follow_up_dates(dossier)
+    yield from _outcomes(dossier)
 
 
 def red_flags(
@@ -195,6 +196,9 @@ def _references(dossier: Dossier) -> Iterator[Finding]:
         ):
             for j, ref in enumerate(getattr(project, field)):
                 yield from check(("projects", i, field, j), ref, known, missing)
+        for j, ref in enumerate(project.won_against):
+            yield from check(("projects", i, "won_against", j), ref, competitors, _no_competitor)
+        yield from check(("projects", i, "lost_to"), project.lost_to, competitors, _no_competitor)
     for i, visit in enumerate(dossier.visits):
         yield from check(("visits", i, "project"), visit.project, projects, _no_project)
         for j, ref in enumerate(visit.theirs):
@@ -206,6 +210,30 @@ def _references(dossier: Dossier) -> Iterator[Finding]:
         yield from check(("actions", i, "project"), action.project, projects, _no_project)
         for j, ref in enumerate(action.with_):
             yield from check(("actions", i, "with", j), ref, people, _no_person)
+
+
+def _outcomes(dossier: Dossier) -> Iterator[Finding]:
+    """`won_against` belongs to a won project and `lost_to` to a lost one."""
+    for i, project in enumerate(dossier.projects):
+        status = project.status.value
+        if project.won_against and project.status is not ProjectStatus.WON:
+            message = tr(
+                "'won_against' is for a won project, but project '{project}' is '{status}': "
+                "set 'status: won', or remove 'won_against'",
+                project=project.id,
+                status=status,
+                status_label=label(project.status),
+            )
+            yield Finding(("projects", i, "won_against"), message, key=True)
+        if project.lost_to is not None and project.status is not ProjectStatus.LOST:
+            message = tr(
+                "'lost_to' is for a lost project, but project '{project}' is '{status}': "
+                "set 'status: lost', or remove 'lost_to'",
+                project=project.id,
+                status=status,
+                status_label=label(project.status),
+            )
+            yield Finding(("projects", i, "lost_to"), message, key=True)
 
 
 def _no_person(ref: str, hint: str) -> str:

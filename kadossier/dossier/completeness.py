@@ -66,8 +66,8 @@ CHECKLIST: tuple[Item, ...] = (
     Item("reports_to", "decision_chain", 1, "with 2 or more people: reports_to for all but one (the top)"),
     Item("competitor_products", "competitors", 1, "each competitor: products"),
     Item("competitor_rep", "competitors", 1, "each competitor: rep with a name"),
-    Item("competitor_strengths", "competitors", 1, "each competitor: strengths"),
-    Item("competitor_weaknesses", "competitors", 1, "each competitor: weaknesses"),
+    Item("competitor_strengths", "competitors", 1, "each competitor: strengths (its own, or its profile's)"),
+    Item("competitor_weaknesses", "competitors", 1, "each competitor: weaknesses (its own, or its profile's)"),
     Item("decision_maker_profiles", "profiles", 1, "each decision maker: a personal profile"),
     Item("coach_profile", "profiles", 1, "each coach: a personal profile"),
     Item("value", "assessment", 1, "value: a score for at least one criterion"),
@@ -284,8 +284,13 @@ _JUDGES: dict[str, Callable[[Dossier], Iterator[_Check]]] = {
     "reports_to": _reports_to,
     "competitor_products": _per_competitor(lambda c: bool(c.products), "products"),
     "competitor_rep": _per_competitor(lambda c: c.rep is not None and bool(c.rep.name), "rep"),
-    "competitor_strengths": _per_competitor(lambda c: bool(c.strengths), "strengths"),
-    "competitor_weaknesses": _per_competitor(lambda c: bool(c.weaknesses), "weaknesses"),
+    # the company's profile (competitors.yaml) knows its strengths and weaknesses for every account
+    "competitor_strengths": _per_competitor(
+        lambda c: bool(c.strengths or (c.company and c.company.strengths)), "strengths"
+    ),
+    "competitor_weaknesses": _per_competitor(
+        lambda c: bool(c.weaknesses or (c.company and c.company.weaknesses)), "weaknesses"
+    ),
     "decision_maker_profiles": _profiles(lambda d: d.decision_makers),
     "coach_profile": _profiles(_coaches),
     "value": _account(lambda d: d.value_score is not None, ("value",)),

@@ -23,7 +23,9 @@ from kadossier.i18n import tr
 SUFFIXES = (".yaml", ".yml")
 SCHEMA_FILE = "dossier.schema.json"
 """Where `kadossier new` and `init` keep the JSON Schema, beside the dossiers (editors find it there)."""
-OWN_FILES = frozenset([SCHEMA_FILE])
+COMPANIES_SCHEMA_FILE = "competitors.schema.json"
+"""The JSON Schema of the workspace's competitor profiles (competitors.yaml), kept beside the dossiers' one."""
+OWN_FILES = frozenset([SCHEMA_FILE, COMPANIES_SCHEMA_FILE])
 """Files kadossier itself writes into the dossiers folder."""
 ACCOUNT_ID = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 """What a dossier's file name (its account id, used in URLs) may be."""

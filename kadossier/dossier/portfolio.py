@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kadossier.dossier.companies import Companies
 from kadossier.dossier.completeness import Completeness
 from kadossier.dossier.followup import owed
 from kadossier.dossier.model import Competitor, Dossier, Project, Visit
+from kadossier.dossier.parts import CompanyProfile
 from kadossier.dossier.privacy import redact as redact_dossier
+from kadossier.dossier.roster import name_id
 from kadossier.dossier.vocab import Grade, Stage, Tier, VisitStatus
 from kadossier.errors import Problem
 
@@ -139,18 +142,91 @@ def recent_records(accounts: list[Account], today: dt.date, limit: int = RECENT_
     return sorted(visits, key=lambda d: d.visit.sort_key, reverse=True)[:limit]
 
 
-def competitors(accounts: list[Account]) -> list[tuple[str, list[Presence]]]:
-    """Every competitor across accounts, grouped by name (case and spacing ignored), most widespread first."""
-    groups: dict[str, list[Presence]] = defaultdict(list)
-    names: dict[str, str] = {}
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A closed project that one competitor was in at the end: we won it against them, or lost it to them."""
+
+    account: Account
+    project: Project
+    won: bool
+
+
+@dataclass(slots=True)
+class Rival:
+    """One competitor across accounts: a company profile's (every dossier competitor whose `ref` is its id), or
+    one name's (dossier competitors without `ref`, case and spacing ignored)."""
+
+    key: str
+    """What groups it (see `rival_key`)."""
+    slug: str
+    """Its page's name in the site (`competitors/SLUG.md`): the profile's id, else made from the name."""
+    title: str
+    company: CompanyProfile | None = None
+    presences: list[Presence] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def wins(self) -> list[Outcome]:
+        """The projects we won against it."""
+        return [o for o in self.outcomes if o.won]
+
+    @property
+    def losses(self) -> list[Outcome]:
+        """The projects we lost to it."""
+        return [o for o in self.outcomes if not o.won]
+
+    @property
+    def reps(self) -> list[Presence]:
+        """Where its sales representative is known: their name, style and relationship at each account."""
+        return [x for x in self.presences if x.competitor.rep is not None]
+
+    @property
+    def projects(self) -> list[tuple[Account, Project]]:
+        """Every project it is in, open ones first."""
+        found = [(x.account, p) for x in self.presences for p in x.projects]
+        return sorted(found, key=lambda item: (item[1].status.value != "open", item[0].dossier.display_name))
+
+
+def rival_key(competitor: Competitor) -> str:
+    """What groups a dossier's competitor with those of other accounts: its profile's id, else its name (case and
+    spacing ignored)."""
+    return f"ref\0{competitor.ref}" if competitor.ref else " ".join(competitor.title.casefold().split())
+
+
+def rivals(accounts: list[Account], companies: Companies | None = None) -> list[Rival]:
+    """Every competitor across accounts, most widespread first, then every profile present nowhere yet.
+
+    A profile's `ref` links (an equal id or name never does: a competitor without `ref` whose name is a
+    profile's gets a note in validation, not a merge); without `ref`, the same name does."""
+    groups: dict[str, Rival] = {}
     for account in accounts:
         for competitor in account.dossier.competitors:
-            # a profile's `ref` links; otherwise the same name does (an equal id never does)
-            key = f"ref\0{competitor.ref}" if competitor.ref else " ".join(competitor.title.casefold().split())
-            names.setdefault(key, competitor.title)
-            projects = [p for p in account.dossier.projects if competitor.id in p.competitors]
-            groups[key].append(Presence(account, competitor, projects))
-    return sorted(((names[k], v) for k, v in groups.items()), key=lambda item: (-len(item[1]), item[0]))
+            key = rival_key(competitor)
+            rival = groups.setdefault(key, Rival(key, "", competitor.title, competitor.company))
+            involved = [
+                p
+                for p in account.dossier.projects
+                if competitor.id in p.competitors or competitor.id in p.won_against or competitor.id == p.lost_to
+            ]
+            rival.presences.append(Presence(account, competitor, involved))
+            for project in involved:
+                if competitor.id in project.won_against or competitor.id == project.lost_to:
+                    rival.outcomes.append(Outcome(account, project, competitor.id != project.lost_to))
+    for profile in companies.profiles if companies is not None else ():
+        groups.setdefault(f"ref\0{profile.id}", Rival(f"ref\0{profile.id}", "", profile.name, profile))
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1].presences), item[1].title.casefold()))
+    taken: set[str] = {key.removeprefix("ref\0") for key, _ in ordered if key.startswith("ref\0")}
+    for key, rival in ordered:  # a profile keeps its id; a name's slug never takes one
+        if key.startswith("ref\0"):
+            rival.slug = key.removeprefix("ref\0")
+            continue
+        base = name_id(rival.title, fallback="competitor")
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        rival.slug = slug
+    return [rival for _, rival in ordered]
 
 
 def flag_count(accounts: list[Account]) -> int:

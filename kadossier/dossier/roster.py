@@ -121,9 +121,9 @@ def _entry_problems(item: dict[Any, Any]) -> list[str]:
     return found
 
 
-def name_id(name: str) -> str:
-    """The id a name makes: its pinyin (or its letters) as a lowercase slug; 'person' if nothing is left."""
-    return slugify(" ".join(lazy_pinyin(name.strip())), max_length=MAX_ID, word_boundary=True) or "person"
+def name_id(name: str, fallback: str = "person") -> str:
+    """The id a name makes: its pinyin (or its letters) as a lowercase slug; `fallback` if nothing is left."""
+    return slugify(" ".join(lazy_pinyin(name.strip())), max_length=MAX_ID, word_boundary=True) or fallback
 
 
 def names_in(dossier: Dossier) -> list[str]:

@@ -12,12 +12,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from kadossier.dossier.checks import RED_FLAGS
+from kadossier.dossier.companies import CompanyFile
 from kadossier.dossier.completeness import CHECKLIST
 from kadossier.dossier.fields import Currency, Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
+from kadossier.dossier.folder import COMPANIES_SCHEMA_FILE as COMPANIES_SCHEMA_FILE
 from kadossier.dossier.folder import SCHEMA_FILE as SCHEMA_FILE
 from kadossier.dossier.model import Dossier
 
 SCHEMA_ID = "https://kadossier.dev/schema/dossier-1.json"
+COMPANIES_SCHEMA_ID = "https://kadossier.dev/schema/competitors-1.json"
 
 # Named field types, checked before structural ones (they are Annotated aliases of plain types).
 _NAMED: list[tuple[Any, str]] = [
@@ -33,19 +36,22 @@ _NAMED: list[tuple[Any, str]] = [
 ]
 
 
-def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a dossier file."""
-    schema = Dossier.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+def json_schema(of: str = "dossier") -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a dossier file, or (`of="competitors"`) of the workspace's
+    competitor profiles (competitors.yaml)."""
+    model, ident = (CompanyFile, COMPANIES_SCHEMA_ID) if of == "competitors" else (Dossier, SCHEMA_ID)
+    schema = model.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": ident, **schema}
 
 
-def json_schema_text() -> str:
-    """Return the JSON Schema as stable, pretty-printed JSON text."""
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+def json_schema_text(of: str = "dossier") -> str:
+    """Return a JSON Schema as stable, pretty-printed JSON text."""
+    return json.dumps(json_schema(of), ensure_ascii=False, indent=2) + "\n"
 
 
 def models() -> list[type[BaseModel]]:
-    """Every model of the format, the dossier first, in the order a reader meets them."""
+    """Every model of the format, the dossier first, in the order a reader meets them; then the workspace's
+    competitor profiles."""
     seen: list[type[BaseModel]] = []
 
     def visit(model: type[BaseModel]) -> None:
@@ -57,6 +63,7 @@ def models() -> list[type[BaseModel]]:
                 visit(inner)
 
     visit(Dossier)
+    visit(CompanyFile)
     return seen
 
 

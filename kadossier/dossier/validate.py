@@ -7,6 +7,7 @@ Nothing stops at the first file: every file is checked, and every problem report
 
 from __future__ import annotations
 
+import hashlib
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kadossier.dossier import checks, folder
+from kadossier.dossier import companies as profiles
+from kadossier.dossier.companies import Companies, CompanyFile
 from kadossier.dossier.completeness import Completeness, completeness
 from kadossier.dossier.fields import closest_value, show_value
 from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
@@ -51,7 +54,7 @@ class Checked:
     @property
     def warnings(self) -> list[Problem]:
         """The red flags."""
-        return [p for p in self.problems if not p.is_error]
+        return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
 def check_file(
@@ -61,15 +64,24 @@ def check_file(
     name: str | None = None,
     roster: frozenset[str] = frozenset(),
     method: Method | None = None,
+    companies: Companies | None = None,
 ) -> Checked:
     """Read and check one dossier file; `name` is how messages show its path, `roster` the names of our people
-    the workspace declares (see kadossier.dossier.roster), `method` the thresholds of its red flags."""
-    result = _check(path, today, name, roster, method)
+    the workspace declares (see kadossier.dossier.roster), `method` the thresholds of its red flags, `companies`
+    the workspace's competitor profiles (None: not looked up, so `ref` is not checked)."""
+    result = _check(path, today, name, roster, method, companies)
     result.problems.sort(key=lambda p: (p.line, p.col))
     return result
 
 
-def _check(path: Path, today: date, name: str | None, roster: frozenset[str], method: Method | None) -> Checked:
+def _check(
+    path: Path,
+    today: date,
+    name: str | None,
+    roster: frozenset[str],
+    method: Method | None,
+    companies: Companies | None,
+) -> Checked:
     shown = name if name is not None else display_path(path)
     result = Checked(path, path.stem, None)
 
@@ -128,6 +140,12 @@ def _check(path: Path, today: date, name: str | None, roster: frozenset[str], me
         return result
     for finding in checks.errors(dossier):
         report(*where.find(finding.loc, key=finding.key), finding.message)
+    if companies is not None:
+        for finding in profiles.errors(dossier, companies):
+            report(*where.find(finding.loc, key=finding.key), finding.message)
+        for finding in profiles.notes(dossier, companies):
+            report(*where.find(finding.loc, key=finding.key), finding.message, Severity.NOTE, finding.code)
+        profiles.attach(dossier, companies)
     if not result.errors:
         result.dossier = dossier
         result.completeness = completeness(dossier, method)
@@ -144,40 +162,100 @@ def check_files(
     models: bool = True,
     roster: frozenset[str] = frozenset(),
     method: Method | None = None,
+    companies: Companies | None = None,
 ) -> list[Checked]:
     """Check many files, in worker processes when there are enough of them to pay off.
 
     With `models=False` only the problems come back (`dossier` is None): sending models between
     processes costs more than building them.
     """
-    return parallel_map(_check_one, paths, context=(today, models, roster, method), jobs=jobs)
+    return parallel_map(_check_one, paths, context=(today, models, roster, method, companies), jobs=jobs)
 
 
-def _check_one(context: tuple[date, bool, frozenset[str], Method | None], path: Path) -> Checked:
-    today, models, roster, method = context
-    result = check_file(path, today, roster=roster, method=method)
+def _check_one(context: tuple[date, bool, frozenset[str], Method | None, Companies | None], path: Path) -> Checked:
+    today, models, roster, method, companies = context
+    result = check_file(path, today, roster=roster, method=method, companies=companies)
     if not models:
         result.dossier = None
     return result
+
+
+def check_companies(path: Path, *, name: str | None = None) -> tuple[Companies, list[Problem]]:
+    """Read and check the workspace's competitor profiles (competitors.yaml); a file that does not exist is no
+    profiles and no problem. Any error leaves no profiles (and the problems say where)."""
+    shown = name if name is not None else display_path(path)
+    problems: list[Problem] = []
+
+    def report(line: int, col: int, message: str) -> None:
+        problems.append(Problem(shown, line, col, Severity.ERROR, message))
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Companies(), []
+    except OSError as exc:
+        report(0, 0, tr("cannot read file: {error}", error=exc.strerror or exc))
+        return Companies(), problems
+    try:
+        loaded = load_bytes(raw)
+    except LoadError as exc:
+        for line, col, message in exc.errors:
+            report(line, col, message)
+        return Companies(), problems
+    data, where = loaded.data, loaded.positions
+    version = data.get("schema_version")
+    if version is None:
+        report(1, 1, tr("missing 'schema_version: {version}' (the first field of the file)", version=SCHEMA_VERSION))
+        return Companies(), problems
+    if version != str(SCHEMA_VERSION):
+        message = tr(
+            "schema_version {version} is not supported: this kadossier reads version {supported}; "
+            "upgrade kadossier or fix the number",
+            version=version,
+            supported=SCHEMA_VERSION,
+        )
+        report(*where.find(("schema_version",)), message)
+        return Companies(), problems
+    try:
+        parsed = CompanyFile.model_validate({**data, "schema_version": SCHEMA_VERSION})
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc, at_key, message = describe(error, CompanyFile)
+            report(*where.find(loc, key=at_key), message)
+        return Companies(), sorted(problems, key=lambda p: (p.line, p.col))
+    seen: dict[str, int] = {}
+    for i, profile in enumerate(parsed.competitors):
+        if profile.id in seen:
+            message = tr(
+                "duplicate competitor profile id '{id}' (also competitors[{first}])",
+                id=profile.id,
+                first=seen[profile.id],
+            )
+            report(*where.find(("competitors", i, "id")), message)
+        seen.setdefault(profile.id, i)
+    if problems:
+        return Companies(), problems
+    return Companies(tuple(parsed.competitors), hashlib.sha256(raw).hexdigest()), []
 
 
 _UNION_TAGS = frozenset([COMMITMENT_LIST, COMMITMENT_TEXT])
 """The branch names pydantic adds to a location inside a tagged union: not keys of the file."""
 
 
-def describe(error: Any) -> tuple[tuple[str | int, ...], bool, str]:
-    """Turn one pydantic error into (location, whether it points at the key, message)."""
+def describe(error: Any, root: type[BaseModel] = Dossier) -> tuple[tuple[str | int, ...], bool, str]:
+    """Turn one pydantic error of a `root` model (a dossier, or the competitor profiles) into (location, whether
+    it points at the key, message)."""
     loc: tuple[str | int, ...] = tuple(part for part in error["loc"] if part not in _UNION_TAGS)
     kind, value = error["type"], error.get("input")
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     if kind == "extra_forbidden":
-        hint = did_you_mean(str(loc[-1]), _fields_of(_type_at(loc[:-1])))
+        hint = did_you_mean(str(loc[-1]), _fields_of(_type_at(loc[:-1], root)))
         return loc, True, tr("unknown field '{field}'{hint}", field=loc[-1], hint=hint)
     if kind == "missing":
         return loc[:-1], False, tr("missing required field '{field}'", field=loc[-1])
     if kind == "enum":
-        allowed = [m.value for m in _type_at(loc)] if _is_enum(_type_at(loc)) else []
-        close = closest_value(str(value), _type_at(loc)) if isinstance(value, str) and allowed else None
+        allowed = [m.value for m in _type_at(loc, root)] if _is_enum(_type_at(loc, root)) else []
+        close = closest_value(str(value), _type_at(loc, root)) if isinstance(value, str) and allowed else None
         hint = did_you_mean(close, [close]) if close else ""  # a Chinese word (中层) means a value too
         shown = show_value(value)
         return (
@@ -234,9 +312,9 @@ def _number(value: Any) -> Any:
     return f"{number:,}" if isinstance(number, int) and abs(number) >= 10**6 else number
 
 
-def _type_at(loc: Iterable[str | int]) -> Any:
-    """Return the type the model expects at `loc` (skipping the parts pydantic adds)."""
-    tp: Any = Dossier
+def _type_at(loc: Iterable[str | int], root: type[BaseModel] = Dossier) -> Any:
+    """Return the type the `root` model expects at `loc` (skipping the parts pydantic adds)."""
+    tp: Any = root
     for part in loc:
         tp = _unwrap(tp)
         if isinstance(part, int):
@@ -268,4 +346,4 @@ def _fields_of(tp: Any) -> list[str]:
     return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
 
 
-__all__ = ["Checked", "Located", "check_file", "check_files", "describe"]
+__all__ = ["Checked", "Located", "check_companies", "check_file", "check_files", "describe"]

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
-from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES, SCHEMA_FILE, SUFFIXES
+from kadossier.dossier.folder import ACCOUNT_ID, COMPANIES_SCHEMA_FILE, RESERVED_NAMES, SCHEMA_FILE, SUFFIXES
 from kadossier.dossier.load import LoadError, parse
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.schema import json_schema_text
@@ -91,19 +91,23 @@ def new_dossier(
 
 
 def schema_outdated(dossiers_dir: Path) -> Path | None:
-    """The workspace's schema file if it is there but does not describe this kadossier's format (an editor
-    would then not complete the new fields); None if it is current or absent (removed on purpose)."""
-    path = dossiers_dir / SCHEMA_FILE
-    if not path.is_file():  # absent, or something else by that name: not kadossier's to touch
+    """The workspace's first schema file that is there but does not describe this kadossier's format (an editor
+    would then not complete the new fields); None if they are current or the workspace keeps none (the
+    dossiers' schema removed on purpose). The competitor profiles' schema goes with the dossiers' one."""
+    if not (dossiers_dir / SCHEMA_FILE).is_file():  # absent, or something else by that name: not ours to touch
         return None
-    try:  # compared as JSON: an editor's reformatting is not a change of format
-        return None if json.loads(path.read_text(encoding="utf-8")) == json.loads(json_schema_text()) else path
-    except (OSError, UnicodeDecodeError, ValueError):
-        return path
+    for name, of in _SCHEMAS:
+        path = dossiers_dir / name
+        try:  # compared as JSON: an editor's reformatting is not a change of format
+            if json.loads(path.read_text(encoding="utf-8")) != json.loads(json_schema_text(of)):
+                return path
+        except (OSError, UnicodeDecodeError, ValueError):
+            return path
+    return None
 
 
 def refresh_schema(dossiers_dir: Path) -> Path | None:
-    """Rewrite the schema file if it is out of date; the path if it was rewritten."""
+    """Rewrite the schema files if one is out of date; the path of the first one that was."""
     path = schema_outdated(dossiers_dir)
     if path is not None:
         write_schema(dossiers_dir)
@@ -111,12 +115,18 @@ def refresh_schema(dossiers_dir: Path) -> Path | None:
 
 
 def write_schema(dossiers_dir: Path) -> Path:
-    """Write or refresh the JSON Schema beside the dossiers, where editors find it."""
-    path = dossiers_dir / SCHEMA_FILE
-    text = json_schema_text()
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        files.write(path, text.encode("utf-8"))  # whole or not at all: editors read it while it changes
-    return path
+    """Write or refresh the JSON Schemas beside the dossiers, where editors find them (the dossiers', and the
+    competitor profiles'); return the dossiers' one."""
+    for name, of in _SCHEMAS:
+        path = dossiers_dir / name
+        text = json_schema_text(of)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            files.write(path, text.encode("utf-8"))  # whole or not at all: editors read it while it changes
+    return dossiers_dir / SCHEMA_FILE
+
+
+_SCHEMAS = ((SCHEMA_FILE, "dossier"), (COMPANIES_SCHEMA_FILE, "competitors"))
+"""The schema files kadossier keeps beside the dossiers, and what each describes."""
 
 
 def init_workspace(root: Path, *, language: str, currency: str, site_name: str, owner: str, today: date) -> list[Path]:

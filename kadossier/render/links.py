@@ -27,3 +27,12 @@ TEAM_URI = "team.md"
 def person_uri(person_id: str) -> str:
     """The source path of one of our people's page."""
     return f"{PEOPLE_DIR}/{person_id}.md"
+
+
+COMPETITOR_DIR = "competitor"
+"""Where the page of each competitor goes (singular: `competitors.md`, the overview, keeps its own URL)."""
+
+
+def competitor_uri(slug: str) -> str:
+    """The source path of one competitor's page (`slug`: see kadossier.dossier.portfolio.Rival)."""
+    return f"{COMPETITOR_DIR}/{slug}.md"

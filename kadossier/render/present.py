@@ -23,6 +23,7 @@ from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
 from kadossier.dossier import portfolio
+from kadossier.dossier.companies import Companies
 from kadossier.dossier.fields import Money
 from kadossier.dossier.method import Method
 from kadossier.dossier.vocab import VOCABS
@@ -122,13 +123,16 @@ class Presenter:
     labels: dict[str, Any]
     method: Method = field(default_factory=Method)
     """The method's thresholds: how old a review may be per grade, the completeness bars."""
+    companies: Companies = field(default_factory=Companies)
+    """The workspace's competitor profiles (competitors.yaml)."""
 
     @classmethod
-    def of(cls, options: BuildOptions, workspace_root: Path | None) -> Presenter:
+    def of(cls, options: BuildOptions, workspace_root: Path | None, companies: Companies | None = None) -> Presenter:
         """The presenter of a build: its workspace's language and currency (and own labels), as of its day."""
         language = options.settings.language
         labels = load_labels(language, workspace_root)
-        return cls(language, options.settings.currency, options.today, labels, options.settings.method)
+        settings = options.settings
+        return cls(language, settings.currency, options.today, labels, settings.method, companies or Companies())
 
     @cached_property
     def locale(self) -> str:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from kadossier.dossier import team
+from kadossier.dossier import portfolio, team
+from kadossier.dossier.companies import attach
 from kadossier.dossier.folder import refusal
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Roster, names_in
@@ -69,7 +70,13 @@ def generate(
     fresh = dict(zip(todo, parallel_map(_check, todo, context=work, jobs=jobs), strict=True))
     checked = [cached[path][0] if path in cached else fresh[path] for path in paths]
     valid = [c for c in checked if c.dossier is not None]
+    for path in cached:  # a cached dossier is read back without its competitors' profiles (not part of the file)
+        if (dossier := cached[path][0].dossier) is not None:
+            attach(dossier, site.presenter.companies)
     site.roster = Roster(site.people, (name for c in valid for name in names_in(c.dossier)))  # type: ignore[arg-type]
+    site.rivals = portfolio.rivals(
+        [Account.of(c) for c in valid], site.presenter.companies
+    )  # before `kept`: pages link them
     kept = {
         path: page
         for path, (c, page) in cached.items()
@@ -94,7 +101,8 @@ def generate(
 
 def _check(work: Work, path: Path) -> Checked:
     """Check a file; in a redacted build the personal data never leaves the worker."""
-    checked = check_file(path, work.today, roster=work.site.roster_names, method=work.site.presenter.method)
+    p = work.site.presenter
+    checked = check_file(path, work.today, roster=work.site.roster_names, method=p.method, companies=p.companies)
     if work.site.redact and checked.dossier is not None:
         checked.dossier = Account.of(checked, redact=True).dossier
     return checked

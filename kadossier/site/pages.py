@@ -25,12 +25,20 @@ from mkdocs.utils import get_relative_url
 
 from kadossier.dossier import portfolio
 from kadossier.dossier.followup import FollowThrough
-from kadossier.dossier.model import Dossier
+from kadossier.dossier.model import Competitor, Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.team import PersonView
 from kadossier.history.diff import Since, changed_since_last_visit
 from kadossier.history.git import Commit, History
-from kadossier.render.links import PEOPLE_DIR, TEAM_URI, account_uri, pdf_uri, person_uri
+from kadossier.render.links import (
+    COMPETITOR_DIR,
+    PEOPLE_DIR,
+    TEAM_URI,
+    account_uri,
+    competitor_uri,
+    pdf_uri,
+    person_uri,
+)
 from kadossier.render.present import Presenter
 from kadossier.workspace.secret import feed_path
 
@@ -43,6 +51,8 @@ OVERVIEW = {
     TEAM_URI: ("team_page", "site/team.html"),
 }
 """Overview pages: file, interface label (its title in the navigation), template."""
+COMPETITOR_TEMPLATE = "site/competitor.html"
+"""The template of each competitor's page (`competitor/SLUG.md`)."""
 PERSON_TEMPLATE = "site/person.html"
 """The template of each of our people's page (`people/ID.md`)."""
 
@@ -128,6 +138,8 @@ class Site:
     """Our people, once every dossier is checked (kadossier.site.generate sets it)."""
     team: dict[str, PersonView] = field(default_factory=dict)
     """Each person's view by id, once the accounts are known (kadossier.site.generate sets it)."""
+    rivals: list[portfolio.Rival] = field(default_factory=list)
+    """Every competitor across accounts and profiles, once the accounts are known (kadossier.site.generate sets it)."""
 
     @property
     def roster_names(self) -> frozenset[str]:
@@ -136,19 +148,23 @@ class Site:
 
     def overview_uris(self) -> list[str]:
         """The overview pages' source paths: the overviews, then one page per person."""
-        return [*OVERVIEW, *(person_uri(ident) for ident in self.team)]
+        return [*OVERVIEW, *(person_uri(ident) for ident in self.team), *(competitor_uri(r.slug) for r in self.rivals)]
 
     def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
         """Render one page across accounts (a person's page among them)."""
         if uri in OVERVIEW:
-            return self._render(OVERVIEW[uri][1], uri, {"accounts": accounts, "team": self.team})
+            context = {"accounts": accounts, "team": self.team, "rivals": self.rivals}
+            return self._render(OVERVIEW[uri][1], uri, context)
+        if uri.startswith(f"{COMPETITOR_DIR}/"):
+            rival = next(r for r in self.rivals if competitor_uri(r.slug) == uri)
+            return self._render(COMPETITOR_TEMPLATE, uri, {"accounts": accounts, "rival": rival})
         view = self.team[uri.removeprefix(f"{PEOPLE_DIR}/").removesuffix(".md")]
         feed = feed_path(self.secret, view.member.id) if self.secret is not None and not self.redact else None
         return self._render(PERSON_TEMPLATE, uri, {"accounts": accounts, "view": view, "feed": feed})
 
     def prepare(self) -> None:
         """Load and compile every template, and Babel's locale data, now (worker processes then share them)."""
-        for template in ["site/account.html", PERSON_TEMPLATE, *(t for _, t in OVERVIEW.values())]:
+        for template in ["site/account.html", PERSON_TEMPLATE, COMPETITOR_TEMPLATE, *(t for _, t in OVERVIEW.values())]:
             self.env.get_template(template)
         self.presenter.date(self.presenter.today)
         self.presenter.amount(1, self.presenter.currency)
@@ -161,13 +177,23 @@ class Site:
         return replace(page, links=self.links(account.dossier))
 
     def links(self, dossier: Dossier) -> dict[str, str]:
-        """The id of the person page each name of our side in a dossier leads to."""
+        """The pages a dossier's page links that depend on the other accounts: the id of the person page each
+        name of our side leads to, and the page of each of its competitors (keyed `\0competitor\0ID`)."""
         found = {}
         for name in names_in(dossier):
             member = self.roster.member(name)
             if member is not None:
                 found[name] = member.id
+        slugs = {r.key: r.slug for r in self.rivals}
+        for competitor in dossier.competitors:
+            if (slug := slugs.get(portfolio.rival_key(competitor))) is not None:
+                found[f"\0competitor\0{competitor.id}"] = slug
         return found
+
+    def rival_uri(self, competitor: Competitor) -> str | None:
+        """The page of a dossier's competitor across accounts (None: not known yet)."""
+        slug = next((r.slug for r in self.rivals if r.key == portfolio.rival_key(competitor)), None)
+        return competitor_uri(slug) if slug is not None else None
 
     def member(self, name: str | None) -> Member | None:
         """The person of one of our names (None: no one, or a name the roster does not know)."""
@@ -187,6 +213,8 @@ class Site:
             redacted=self.redact,
             member=self.member,
             person_uri=person_uri,
+            competitor_uri=competitor_uri,
+            rival_uri=self.rival_uri,
             team_uri=TEAM_URI,
         )
         return env

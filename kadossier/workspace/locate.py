@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kadossier.dossier import folder
-from kadossier.errors import KadossierError, WorkspaceError
+from kadossier.dossier.companies import Companies
+from kadossier.errors import KadossierError, Problem, WorkspaceError
 from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean, display_path
 from kadossier.workspace.root import config_above
@@ -34,6 +35,17 @@ class Workspace:
     def dossiers_dir(self) -> Path:
         """The folder that holds one YAML file per account."""
         return self.root / str(self.settings.dossiers_dir)
+
+    @property
+    def companies_file(self) -> Path:
+        """The competitor profiles' file (it need not exist)."""
+        return self.root / str(self.settings.competitors)
+
+    def companies(self) -> tuple[Companies, list[Problem]]:
+        """The workspace's competitor profiles, and the problems of their file (no file: none, no problem)."""
+        from kadossier.dossier.validate import check_companies
+
+        return check_companies(self.companies_file)
 
     def dossier_files(self) -> list[Path]:
         """Every entry of the dossiers folder to check, sorted by account id: the dossiers, and every other

@@ -99,6 +99,8 @@ class KadossierConfig(base.Config):
 
     dossiers_dir = c.Type(str, default="dossiers")
     """Folder, relative to mkdocs.yml, with one YAML file per account."""
+    competitors = c.Type(str, default="competitors.yaml")
+    """File, relative to mkdocs.yml, with the competitor profiles every dossier's `ref` refers to (optional)."""
     language = c.Choice(("en", "zh"), default="en")
     """Language of labels, dates and money in the site and PDFs: en or zh."""
     currency = _CurrencyCode(str, default="CNY")
@@ -187,6 +189,7 @@ class Settings:
     pdf_marking: str | None
     people: tuple[RosterEntry, ...] = ()
     method: Method = field(default_factory=Method)
+    competitors: str = "competitors.yaml"
 
     @property
     def warned(self) -> frozenset[str]:
