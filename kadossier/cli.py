@@ -215,7 +215,9 @@ def validate(
 
     PATHS are dossier files or folders of them; without any, every dossier of the workspace.
     """
-    from kadossier.dossier.validate import check_files
+    from kadossier.dossier.companies import is_companies_file
+    from kadossier.dossier.validate import check_companies, check_files
+    from kadossier.utils.messages import display_path as shown_path
     from kadossier.workspace.locate import dossiers_among
 
     if only_dossiers:
@@ -229,10 +231,15 @@ def validate(
             for fixed in fix_commas(path):
                 click.echo(str(fixed))
     companies = obj.companies()
+    profiles = [f for f in paths if f.is_file() and is_companies_file(f) and not _in_dossiers(obj, f)]
+    files = [f for f in files if f not in profiles]  # competitor profiles named on the command line are no dossier
+    problems = [p for f in profiles for p in check_companies(f)[1]]
+    for path in profiles:
+        click.echo(tr("{path}: checked as the workspace's competitor profiles", path=shown_path(path)))
     results = check_files(
         files, obj.today, jobs=jobs, models=False, roster=obj.roster_names, method=obj.method, companies=companies
     )
-    problems = [p for r in results for p in r.problems]
+    problems += [p for r in results for p in r.problems]
     for problem in problems:
         _echo_problem(problem)
     errors = sum(p.is_error for p in problems) + obj.companies_errors
@@ -831,6 +838,14 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         files += entries(path) if path.is_dir() and not path.is_symlink() else [path]
     return files
+
+
+def _in_dossiers(obj: Context, path: Path) -> bool:
+    """Whether `path` is in the workspace's dossiers folder (where every YAML file is checked as a dossier)."""
+    try:
+        return path.resolve().parent == obj.workspace.dossiers_dir.resolve()
+    except KadossierError:
+        return False
 
 
 def _echo_problem(problem: Problem, *, err: bool = False) -> None:

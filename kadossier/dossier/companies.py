@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from kadossier.dossier.checks import Finding
 from kadossier.dossier.model import SCHEMA_VERSION, Dossier
@@ -31,6 +32,20 @@ class CompanyFile(Part):
     """Format version of the file; always 1 for now."""
     competitors: list[CompanyProfile] = []
     """One profile per competing company."""
+
+
+def is_companies_file(path: Path) -> bool:
+    """Whether a file named on the command line is competitor profiles rather than a dossier: it is called
+    competitors.yaml (or .yml) and is not in a dossiers folder's place, i.e. it has no `name:` of an account."""
+    return path.stem == Path(FILE_NAME).stem and path.suffix in (".yaml", ".yml") and _profiles_inside(path)
+
+
+def _profiles_inside(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return not any(line.startswith("name:") for line in head.splitlines())
 
 
 def _key(name: str) -> str:

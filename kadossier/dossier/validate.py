@@ -117,6 +117,13 @@ def _check(
             report(line, col, message)
         return result
     data, where = loaded.data, loaded.positions
+    if path.stem == Path(profiles.FILE_NAME).stem and "name" not in data and isinstance(data.get("competitors"), list):
+        message = tr(
+            "this is the workspace's competitor profiles, not a dossier: move it beside mkdocs.yml (or where the "
+            "plugin option 'competitors' says); the dossiers folder holds one dossier per account"
+        )
+        report(1, 1, message)
+        return result
     version = data.get("schema_version")
     if version is None:
         report(
