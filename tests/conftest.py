@@ -16,6 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLES = ROOT / "dossiers"
+PROFILES = ROOT / "competitors.yaml"
+"""The example workspace's competitor profiles (its 海滨报业 refers to them)."""
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 TODAY = date(2026, 11, 23)
 """Every date-dependent check in the tests is judged as of this day."""
@@ -41,6 +43,7 @@ def workspace(tmp_path: Path) -> Path:
     (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     for path in EXAMPLES.glob("*.yaml"):
         (tmp_path / "dossiers" / path.name).write_bytes(path.read_bytes())
+    (tmp_path / PROFILES.name).write_bytes(PROFILES.read_bytes())
     return tmp_path
 
 
@@ -71,6 +74,7 @@ def example_workspace(folder: Path) -> Path:
     (folder / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
     for path in EXAMPLES.glob("*.yaml"):
         (folder / "dossiers" / path.name).write_bytes(path.read_bytes())
+    (folder / PROFILES.name).write_bytes(PROFILES.read_bytes())
     return folder
 
 

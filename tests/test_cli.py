@@ -31,7 +31,7 @@ def test_validate_the_workspace_reports_red_flags_and_passes(workspace: Path) ->
         "dossiers/shenyang-daily.yaml:78:19: warning: decision maker 万国利 ('wan-guoli') is only at "
         "relationship 'met'; aim for 'recognized' or better [weak-decision-maker]"
     ) in result.output
-    assert result.output.splitlines()[-1] == "checked 5 dossiers: 0 errors, 21 warnings"
+    assert result.output.splitlines()[-1] == "checked 6 dossiers: 0 errors, 22 warnings"
 
 
 def test_strict_fails_on_the_warnings_the_workspace_warns_on(workspace: Path) -> None:
@@ -41,7 +41,7 @@ def test_strict_fails_on_the_warnings_the_workspace_warns_on(workspace: Path) ->
     config.write_text(text.replace("warn: [no-decision-maker,", "warn: [weak-decision-maker,"), encoding="utf-8")
     result = run("validate", "--strict", cwd=workspace)
     assert result.exit_code == 1
-    assert "21 warnings" in result.output
+    assert "22 warnings" in result.output
 
 
 def test_validate_finds_the_workspace_from_a_subfolder(workspace: Path) -> None:
@@ -195,4 +195,4 @@ def test_python_dash_m_and_the_console_script(workspace: Path) -> None:
             [*argv, "--today", "2026-11-23", "validate"], cwd=workspace, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stderr
-        assert done.stdout.endswith("checked 5 dossiers: 0 errors, 21 warnings\n")
+        assert done.stdout.endswith("checked 6 dossiers: 0 errors, 22 warnings\n")

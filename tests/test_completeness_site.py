@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from tests.conftest import EXAMPLES, ROOT, TODAY, build
+from tests.conftest import EXAMPLES, PROFILES, ROOT, TODAY, build
 from tests.test_zh_documents import pdf_text, visible_text
 
 BINHAI = "binhai-hospital"
@@ -24,6 +24,7 @@ def make(root: Path, language: str) -> Path:
     (root / "mkdocs.yml").write_text(config.replace("language: en", f"language: {language}"), encoding="utf-8")
     for path in EXAMPLES.glob("*.yaml"):
         shutil.copyfile(path, root / "dossiers" / path.name)
+    shutil.copyfile(PROFILES, root / PROFILES.name)
     return root
 
 

@@ -171,14 +171,17 @@ def test_org_chart_and_matrix_are_inline_svg_without_script(site: Path) -> None:
 
 def test_overviews_aggregate_across_accounts(site: Path) -> None:
     dashboard = page(site, "").visible
-    assert "Accounts 5" in dashboard and "Open projects 6" in dashboard and "Overdue actions 1" in dashboard
+    assert "Accounts 6" in dashboard and "Open projects 6" in dashboard and "Overdue actions 1" in dashboard
     assert "CN¥39M · €2.4M" in dashboard  # newsprint 21M + looms 1.2M + weld line 4.8M + lab line 12M; scf 1.8M + 0.6M
     pipeline = page(site, "pipeline").visible
     assert "Compare 30% 2" in pipeline and "2027 年度新闻纸框架采购" in pipeline
     visits = page(site, "visits").visible
     assert visits.index("28 Nov 2026 10:00") < visits.index("3 Dec 2026 14:30") < visits.index("8 Dec 2026")
     competitors = page(site, "competitors").visible
-    assert "Harbor Bank" in competitors and "Peter Lowe" in competitors and "王海" in competitors
+    assert "Harbor Bank" in competitors and "辽东纸业" in competitors and "华北林纸" in competitors
+    assert "Peter Lowe" in page(site, "competitor/harbor-bank").visible  # the rep, on the competitor's page
+    named = page(site, "competitor/liao-dong-zhi-ye").visible  # 晨光日报's 辽东纸业: a name, no ref
+    assert "王海" in named and "ref: liaodong-paper" in named  # its rep there; the profile it could refer to
     flags = page(site, "red-flags").visible
     assert "万国利 ('wan-guoli') is only at relationship 'met'" in flags
 
@@ -364,7 +367,7 @@ def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
     )
     site = build(workspace)
     assert "Key account board" in page(site, "").visible
-    assert "Our own flag page 5 accounts" in page(site, "red-flags").visible
+    assert "Our own flag page 6 accounts" in page(site, "red-flags").visible
 
 
 def test_account_pages_come_from_the_cache_until_their_dossier_changes(workspace: Path) -> None:

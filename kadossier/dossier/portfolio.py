@@ -163,6 +163,8 @@ class Rival:
     title: str
     company: CompanyProfile | None = None
     presences: list[Presence] = field(default_factory=list)
+    alike: CompanyProfile | None = None
+    """For a name's group: the profile with that name or alias, which its dossiers could refer to with `ref`."""
     outcomes: list[Outcome] = field(default_factory=list)
 
     @property
@@ -214,6 +216,9 @@ def rivals(accounts: list[Account], companies: Companies | None = None) -> list[
                     rival.outcomes.append(Outcome(account, project, competitor.id != project.lost_to))
     for profile in companies.profiles if companies is not None else ():
         groups.setdefault(f"ref\0{profile.id}", Rival(f"ref\0{profile.id}", "", profile.name, profile))
+    for key, rival in groups.items():
+        if companies is not None and not key.startswith("ref\0"):
+            rival.alike = companies.named(rival.title)
     ordered = sorted(groups.items(), key=lambda item: (-len(item[1].presences), item[1].title.casefold()))
     taken: set[str] = {key.removeprefix("ref\0") for key, _ in ordered if key.startswith("ref\0")}
     for key, rival in ordered:  # a profile keeps its id; a name's slug never takes one

@@ -226,7 +226,9 @@ class Renderer:
             "language": p.language,
             "currency": p.currency,
             "method": p.method.fingerprint(),  # the thresholds of red flags and completeness
-            "companies": p.companies.source,  # the competitor profiles shown beside the dossier's competitors
+            "companies": p.companies.source
+            if p.companies is not None
+            else None,  # the competitor profiles shown beside the dossier's competitors
             "redact": self.redact,
             "font": self.font_family,
             "marking": self.marking,

@@ -123,8 +123,8 @@ class Presenter:
     labels: dict[str, Any]
     method: Method = field(default_factory=Method)
     """The method's thresholds: how old a review may be per grade, the completeness bars."""
-    companies: Companies = field(default_factory=Companies)
-    """The workspace's competitor profiles (competitors.yaml)."""
+    companies: Companies | None = None
+    """The workspace's competitor profiles (competitors.yaml); None: not looked up (refs are not checked)."""
 
     @classmethod
     def of(cls, options: BuildOptions, workspace_root: Path | None, companies: Companies | None = None) -> Presenter:
@@ -132,7 +132,7 @@ class Presenter:
         language = options.settings.language
         labels = load_labels(language, workspace_root)
         settings = options.settings
-        return cls(language, settings.currency, options.today, labels, settings.method, companies or Companies())
+        return cls(language, settings.currency, options.today, labels, settings.method, companies)
 
     @cached_property
     def locale(self) -> str:

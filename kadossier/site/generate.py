@@ -71,7 +71,7 @@ def generate(
     checked = [cached[path][0] if path in cached else fresh[path] for path in paths]
     valid = [c for c in checked if c.dossier is not None]
     for path in cached:  # a cached dossier is read back without its competitors' profiles (not part of the file)
-        if (dossier := cached[path][0].dossier) is not None:
+        if (dossier := cached[path][0].dossier) is not None and site.presenter.companies is not None:
             attach(dossier, site.presenter.companies)
     site.roster = Roster(site.people, (name for c in valid for name in names_in(c.dossier)))  # type: ignore[arg-type]
     site.rivals = portfolio.rivals(

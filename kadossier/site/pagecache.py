@@ -66,7 +66,9 @@ class PageCache:
             "redact": site.redact,
             "roster": [asdict(entry) for entry in site.people],  # the check of owners knows the declared names
             "method": p.method.fingerprint(),  # the thresholds of red flags and completeness
-            "companies": p.companies.source,  # the competitor profiles shown beside the dossier's competitors
+            "companies": p.companies.source
+            if p.companies is not None
+            else None,  # the competitor profiles shown beside the dossier's competitors
             "pdf": site.pdf,
             "use_directory_urls": site.use_directory_urls,
             "cwd": str(Path.cwd()),  # the checks' messages name files relative to it

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from kadossier.build import uptodate
+from kadossier.dossier.companies import Companies
 from kadossier.dossier.method import Method
+from kadossier.dossier.parts import CompanyProfile
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import RosterEntry
 from kadossier.dossier.validate import check_file
@@ -71,7 +73,9 @@ class Setup:
     def presenter(self) -> Presenter:
         o = self.options
         labels = load_labels(o["language"], self.root)
-        return Presenter(o["language"], o["currency"], o["today"], labels, o.get("method", Method()))
+        return Presenter(
+            o["language"], o["currency"], o["today"], labels, o.get("method", Method()), o.get("companies")
+        )
 
     def site(self) -> Site:
         o = self.options
@@ -214,6 +218,7 @@ PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "currency": _option("currency", "EUR"),
     "redact": _option("redact", True),
     "method": _option("method", Method(cold_days=10)),
+    "companies": _option("companies", Companies((CompanyProfile(id="northwind-rival", name="Rival Co"),), "1")),
     "roster": _option("people", (RosterEntry("周敏", "min", former_names=("周民",)),)),
     "pdf": _option("pdf", True),
     "use_directory_urls": _option("use_directory_urls", False),
@@ -234,6 +239,7 @@ PDF_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "language": _option("language", "zh"),
     "currency": _option("currency", "EUR"),
     "method": _option("method", Method(complete={"A": 1, "B": 1, "C": 1})),
+    "companies": _option("companies", Companies((CompanyProfile(id="northwind-rival", name="Rival Co"),), "1")),
     "redact": _option("redact", True),
     "font": _option("font", "DejaVu Sans"),
     "marking": _option("marking", "Internal"),
