@@ -382,6 +382,50 @@ def history(obj: Context, account: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--since", default="7d", show_default=True, metavar="7d|DATE|REV", help="Days back, a date or a git revision."
+)
+@click.option("--owner", "who", metavar="NAME", help="Only the accounts NAME owns or is on the team of.")
+@click.pass_obj
+def digest(obj: Context, since: str, who: str | None) -> None:
+    """What changed across all accounts in a period, from git, as Markdown: wins, then risks, then the rest."""
+    from kadossier.dossier.roster import Roster, names_in
+    from kadossier.dossier.validate import check_files
+    from kadossier.history.digest import Rules, period_start
+    from kadossier.history.digest import digest as make_digest
+    from kadossier.history.git import read
+    from kadossier.render.digest import markdown
+    from kadossier.render.present import Presenter, load_labels
+
+    workspace = obj.workspace
+    settings = workspace.settings
+    with speaking(settings.language):  # a document in the workspace's language
+        start = period_start(since, obj.today)
+        companies = obj.companies()
+        if obj.companies_errors:
+            sys.exit(1)
+        rules = Rules(settings.roster_names, settings.method, companies)
+        files = workspace.dossier_files()
+        keep = None
+        if who is not None:
+            current = check_files(files, obj.today, roster=settings.roster_names, method=settings.method)
+            roster = Roster(settings.people, (n for c in current if c.dossier for n in names_in(c.dossier)))
+            member = _our_person(roster, who, load_labels(settings.language, workspace.root)["ui"]["list_sep"])
+            keep = lambda d: any(roster.member(n) == member for n in [d.owner, *d.team])  # noqa: E731
+        found = make_digest(
+            read(workspace.dossiers_dir),
+            files,
+            obj.today,
+            start=start,
+            revision="" if start is not None else since,
+            rules=rules,
+            keep=keep,
+        )
+        presenter = Presenter.of(obj.options(), workspace.root, companies)
+        click.echo(markdown(found, presenter), nl=False)
+
+
+@main.command()
 @click.argument("account")
 @click.option("--since", "since_rev", metavar="REV", help="Compare with this git revision (default HEAD).")
 @click.option("--since-last-visit", is_flag=True, help="Compare with the dossier as of the last visit.")

@@ -15,6 +15,7 @@ and in the log are the same text.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from contextlib import ExitStack
@@ -22,11 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kadossier.dossier.companies import Companies
+from kadossier.dossier.folder import refusal
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Roster
 from kadossier.edit.scaffold import refresh_schema
 from kadossier.errors import KadossierError, Severity
 from kadossier.export.calendar import Calendars, calendars
+from kadossier.history.digest import Digest, Rules, digest
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
 from kadossier.i18n import tr
@@ -46,6 +50,8 @@ from kadossier.workspace.secret import feed_path, feed_secret
 if TYPE_CHECKING:
     from kadossier.pdf.batch import Report
 
+DIGEST_DAYS = 7
+"""The *This week* page covers this many days, today included."""
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
 
@@ -113,6 +119,7 @@ class WikiBuild:
             people=self.options.settings.people,
             secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
         )
+        self._site.digest = self._digest(history, companies)
         self._generate(self._site)
         self.search_dictionary = search.write_dictionary(root, self.accounts)
         target = folders.site_dir.resolve()  # a symlinked site_dir: its folder is replaced, the link stays
@@ -120,6 +127,14 @@ class WikiBuild:
             return folders.site_dir
         self._target, self._staging = target, staging.start(target)
         return self._staging
+
+    def _digest(self, history: History, companies: Companies) -> Digest:
+        """What changed across the accounts in the last seven days (the *This week* page)."""
+        settings, today = self.options.settings, self.options.today
+        rules = Rules(settings.roster_names, settings.method, companies)
+        files = [p for p in self.workspace.dossier_files() if refusal(p) is None]
+        start = today - dt.timedelta(days=DIGEST_DAYS - 1)
+        return digest(history, files, today, start=start, rules=rules)
 
     def _generate(self, site: Site) -> None:
         started = time.perf_counter()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -108,14 +108,51 @@ def _check(
         )
         report(1, 1, message)
     try:
-        loaded = load_bytes(folder.read(path))
+        raw = folder.read(path)
     except OSError as exc:
         report(1, 1, tr("cannot read file: {error}", error=exc.strerror or exc))
         return result
+    _check_content(result, raw, report, today, roster, method, companies)
+    return result
+
+
+def check_bytes(
+    raw: bytes,
+    path: Path,
+    today: date,
+    *,
+    roster: frozenset[str] = frozenset(),
+    method: Method | None = None,
+    companies: Companies | None = None,
+) -> Checked:
+    """Check one version of a dossier (from git, say) as of `today`: what `check_file` does once the file is read
+    (`path` names the account and the messages)."""
+    result = Checked(path, path.stem, None)
+
+    def report(line: int, col: int, message: str, severity: Severity = Severity.ERROR, code: str = "") -> None:
+        result.problems.append(Problem(display_path(path), line, col, severity, message, code))
+
+    _check_content(result, raw, report, today, roster, method, companies)
+    return result
+
+
+def _check_content(
+    result: Checked,
+    raw: bytes,
+    report: Callable[..., None],
+    today: date,
+    roster: frozenset[str],
+    method: Method | None,
+    companies: Companies | None,
+) -> None:
+    """The stages after reading: YAML, the model, references, profiles, red flags."""
+    path = result.path
+    try:
+        loaded = load_bytes(raw)
     except LoadError as exc:
         for line, col, message in exc.errors:
             report(line, col, message)
-        return result
+        return
     data, where = loaded.data, loaded.positions
     if path.stem == Path(profiles.FILE_NAME).stem and "name" not in data and isinstance(data.get("competitors"), list):
         message = tr(
@@ -123,7 +160,7 @@ def _check(
             "plugin option 'competitors' says); the dossiers folder holds one dossier per account"
         )
         report(1, 1, message)
-        return result
+        return
     version = data.get("schema_version")
     if version is None:
         report(
@@ -137,14 +174,14 @@ def _check(
             supported=SCHEMA_VERSION,
         )
         report(*where.find(("schema_version",)), message)
-        return result
+        return
     try:
         dossier = Dossier.model_validate({**data, "schema_version": SCHEMA_VERSION})
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc, at_key, message = describe(error)
             report(*where.find(loc, key=at_key), message)
-        return result
+        return
     for finding in checks.errors(dossier):
         report(*where.find(finding.loc, key=finding.key), finding.message)
     if companies is not None:
@@ -158,7 +195,6 @@ def _check(
         result.completeness = completeness(dossier, method)
         for finding in checks.red_flags(dossier, today, roster, method, result.completeness):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
-    return result
 
 
 def check_files(
@@ -353,4 +389,4 @@ def _fields_of(tp: Any) -> list[str]:
     return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
 
 
-__all__ = ["Checked", "Located", "check_companies", "check_file", "check_files", "describe"]
+__all__ = ["Checked", "Located", "check_bytes", "check_companies", "check_file", "check_files", "describe"]

@@ -29,7 +29,11 @@ from kadossier.dossier.model import Competitor, Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.team import PersonView
 from kadossier.history.diff import Since, changed_since_last_visit
+from kadossier.history.digest import Digest
 from kadossier.history.git import Commit, History
+from kadossier.render.digest import line as digest_line
+from kadossier.render.digest import summary as digest_summary
+from kadossier.render.digest import title as digest_title
 from kadossier.render.links import (
     COMPETITOR_DIR,
     PEOPLE_DIR,
@@ -44,6 +48,7 @@ from kadossier.workspace.secret import feed_path
 
 OVERVIEW = {
     "index.md": ("dashboard", "site/dashboard.html"),
+    "this-week.md": ("this_week", "site/digest.html"),
     "pipeline.md": ("pipeline", "site/pipeline.html"),
     "visits.md": ("visits", "site/visits.html"),
     "competitors.md": ("competitors", "site/competitors.html"),
@@ -138,6 +143,8 @@ class Site:
     """Our people, once every dossier is checked (kadossier.site.generate sets it)."""
     team: dict[str, PersonView] = field(default_factory=dict)
     """Each person's view by id, once the accounts are known (kadossier.site.generate sets it)."""
+    digest: Digest | None = None
+    """What changed across the accounts in the last seven days (None: not looked up)."""
     rivals: list[portfolio.Rival] = field(default_factory=list)
     """Every competitor across accounts and profiles, once the accounts are known (kadossier.site.generate sets it)."""
 
@@ -153,7 +160,7 @@ class Site:
     def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
         """Render one page across accounts (a person's page among them)."""
         if uri in OVERVIEW:
-            context = {"accounts": accounts, "team": self.team, "rivals": self.rivals}
+            context = {"accounts": accounts, "team": self.team, "rivals": self.rivals, "digest": self.digest}
             return self._render(OVERVIEW[uri][1], uri, context)
         if uri.startswith(f"{COMPETITOR_DIR}/"):
             rival = next(r for r in self.rivals if competitor_uri(r.slug) == uri)
@@ -215,6 +222,9 @@ class Site:
             person_uri=person_uri,
             competitor_uri=competitor_uri,
             rival_uri=self.rival_uri,
+            digest_line=lambda event, step: digest_line(event, step, self.presenter),
+            digest_title=lambda d: digest_title(d, self.presenter),
+            digest_summary=digest_summary,
             team_uri=TEAM_URI,
         )
         return env
