@@ -29,6 +29,8 @@ from kadossier.errors import KadossierError, Severity
 from kadossier.export.calendar import Calendars, calendars
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
+from kadossier.history.trends import Trends
+from kadossier.history.trends import compute as compute_trends
 from kadossier.i18n import tr
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
@@ -103,6 +105,7 @@ class WikiBuild:
             folders.use_directory_urls,
             pdf=self.options.pdf,
             history=history,
+            trends=self._trends(history),
             redact=self.options.redact,
             people=self.options.settings.people,
             secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
@@ -114,6 +117,14 @@ class WikiBuild:
             return folders.site_dir
         self._target, self._staging = target, staging.start(target)
         return self._staging
+
+    def _trends(self, history: History) -> Trends:
+        """The pipeline over time, from the history (its summaries cached beside the pages)."""
+        started = time.perf_counter()
+        folder = self.workspace.root / CACHE_DIR / "trends"
+        trends = compute_trends(history, self.options.today, self.presenter.currency, folder)
+        log.debug(f"pipeline over time: {trends.parsed} versions parsed in {time.perf_counter() - started:.2f} s")
+        return trends
 
     def _generate(self, site: Site) -> None:
         started = time.perf_counter()

@@ -1,10 +1,11 @@
 """The git history of the dossiers: who changed which account when, and the dossier as it was then.
 
 Everything comes from the git command line, in a fixed number of processes whatever the number of
-accounts: one `git log` over the dossiers folder (with the id of the content each commit gave each file,
-`History.objects`), one `git status`, and one `git cat-file --batch` for every old version a build needs. Renames are followed: that one `git log` detects them (`-M`, renames
-with edits too), and `_Lineage` chains each file's earlier names, newest first, so a dossier moved with
-`git mv` keeps its history; a file deleted and later created again under the same name starts afresh.
+accounts: one `git log` over the dossiers folder (with the id of the content each commit left each file,
+`History.objects`), one `git status`, and one `git cat-file --batch` for every old version a build needs.
+Renames are followed: that one `git log` detects them (`-M`, renames with edits too), and `_Lineage`
+chains each file's earlier names, newest first, so a dossier moved with `git mv` keeps its history; a
+file deleted and later created again under the same name starts afresh.
 A workspace that is not in a git repository (or a repository with no commits yet, or a shallow clone,
 whose history stops early, or a machine without git) has no history: `History.note` says why, and
 nothing fails.

@@ -30,6 +30,8 @@ from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.team import PersonView
 from kadossier.history.diff import Since, changed_since_last_visit
 from kadossier.history.git import Commit, History
+from kadossier.history.trends import Trends
+from kadossier.render.charts import Charts
 from kadossier.render.links import PEOPLE_DIR, TEAM_URI, account_uri, pdf_uri, person_uri
 from kadossier.render.present import Presenter
 from kadossier.workspace.secret import feed_path
@@ -117,6 +119,8 @@ class Site:
     """The dossiers' git history (None: not looked up)."""
     blobs: dict[tuple[str, Path], bytes | None] = field(default_factory=dict)
     """Old versions of dossiers fetched from git for "changed since the last visit"."""
+    trends: Trends | None = None
+    """The pipeline over time, computed once per build (None: not computed)."""
     redact: bool = False
     """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
     people: tuple[RosterEntry, ...] = ()
@@ -182,6 +186,8 @@ class Site:
             pdf=self.pdf,
             pdf_uri=pdf_uri,
             history=self.history,
+            trends=self.trends,
+            charts=Charts(self.presenter),
             last_change=self.last_change,
             since_last_visit=self.since_last_visit,
             redacted=self.redact,

@@ -1,0 +1,220 @@
+"""Charts as static SVG, drawn by matplotlib: readable without JavaScript, in the page and in the PDF.
+
+The drawing functions take plain data (days, series, the words and the number formats to show) and return
+SVG text. Text stays text (`svg.fonttype: none`), so Chinese labels are drawn by the browser or WeasyPrint
+with the page's fonts; every text names the CJK families first (`FONT_FAMILY`). The SVG scales to its
+container (a viewBox, width 100%), and says what it shows to a screen reader (`role="img"`, a label, and a
+`<title>`). Only matplotlib's Agg/SVG machinery is used, with `matplotlib.figure.Figure` directly and
+the settings in a context: no GUI, and nothing of matplotlib's global state changes.
+
+`Charts` binds them to a presenter: the labels of the workspace's language and its money formats, for the
+pipeline over time (kadossier.history.trends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from kadossier.history.trends import Trends
+    from kadossier.render.present import Presenter
+
+FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+"""The fonts every text of a chart asks for (the reader's own, by name): CJK-capable ones first."""
+_LAYOUT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "DejaVu Sans")
+"""The fonts matplotlib may measure text with, the first installed one (the SVG then names FONT_FAMILY)."""
+COLORS = ("#3f51b5", "#26a69a", "#ffa726", "#ef5350", "#8d6e63", "#78909c")
+"""The series' colours: the site's indigo first, then colours told apart also in grey."""
+STAGE_COLORS = ("#c5cae9", "#9fa8da", "#7986cb", "#5c6bc0", "#3949ab", "#1a237e")
+"""The funnel's stages, light (interest) to dark (use)."""
+
+Format = Callable[[float], str]
+
+
+@cache
+def _families() -> list[str]:
+    """The fonts of _LAYOUT_FAMILIES that matplotlib finds on this machine (asking for a missing one logs)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in _LAYOUT_FAMILIES if f in installed] or ["DejaVu Sans"]
+
+
+def _settings() -> Any:
+    return {
+        "svg.fonttype": "none",  # text stays text: the reader's fonts draw it, Chinese included
+        "svg.hashsalt": "kadossier",  # the same chart gives the same SVG (ids are hashes otherwise random)
+        "font.family": _families(),
+        "font.size": 9,
+        "axes.edgecolor": "#9e9e9e",
+        "axes.labelcolor": "#424242",
+        "xtick.color": "#616161",
+        "ytick.color": "#616161",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#e0e0e0",
+        "legend.frameon": False,
+    }
+
+
+def line_chart(
+    days: Sequence[dt.date],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    description: str,
+    day_label: Callable[[dt.date], str],
+    number: Format,
+    size: tuple[float, float] = (8.0, 3.0),
+    legend: bool = True,
+) -> str:
+    """Lines over the days, the first one filled below: (label, values) per series; SVG text."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    with matplotlib.rc_context(_settings()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a glyph the layout font lacks: the reader's font draws it
+        figure = Figure(figsize=size)
+        axes = figure.add_subplot()
+        x = list(range(len(days)))
+        for i, (label, values) in enumerate(series):
+            color = COLORS[i % len(COLORS)]
+            axes.plot(x, values, color=color, linewidth=2 if i == 0 else 1.5, linestyle="-" if i == 0 else "--")
+            axes.lines[-1].set_label(label)
+            if i == 0:
+                axes.fill_between(x, values, color=color, alpha=0.08, linewidth=0)
+            if len(x) == 1:
+                axes.plot(x, values, marker="o", color=color)
+        axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+        _day_ticks(axes, days, day_label)
+        if legend and series:
+            axes.legend(loc="upper left", ncols=len(series), fontsize=8)
+        return _svg(figure, description)
+
+
+def stacked_chart(
+    days: Sequence[dt.date],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    description: str,
+    day_label: Callable[[dt.date], str],
+    colors: Sequence[str] = STAGE_COLORS,
+    size: tuple[float, float] = (8.0, 3.2),
+) -> str:
+    """Stacked areas over the days: (label, counts) per series, the first at the bottom; SVG text."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    with matplotlib.rc_context(_settings()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figure = Figure(figsize=size)
+        axes = figure.add_subplot()
+        x = list(range(len(days)))
+        if series:
+            axes.stackplot(
+                x,
+                *[values for _, values in series],
+                labels=[label for label, _ in series],
+                colors=[colors[i % len(colors)] for i in range(len(series))],
+                linewidth=0,
+            )
+        axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _day_ticks(axes, days, day_label)
+        if series:
+            # the legend reads top to bottom as the stack does, beside the chart
+            handles, labels = axes.get_legend_handles_labels()
+            axes.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        return _svg(figure, description)
+
+
+def _day_ticks(axes: object, days: Sequence[dt.date], day_label: Callable[[dt.date], str]) -> None:
+    """At most 7 ticks on the x axis, on the first week of a month, labelled by `day_label`."""
+    firsts = [i for i, d in enumerate(days) if i == 0 or d.month != days[i - 1].month]
+    step = max(1, -(-len(firsts) // 7))
+    ticks = firsts[::step] if len(days) > 1 else [0]
+    axes.set_xticks(ticks, [day_label(days[i]) for i in ticks])  # type: ignore[attr-defined]
+    axes.set_xlim(0, max(len(days) - 1, 1))  # type: ignore[attr-defined]
+    axes.margins(x=0)  # type: ignore[attr-defined]
+
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="[^"]*"\s+height="[^"]*"')
+_FONT = re.compile(r"font-family: [^;\"]*")
+
+
+def _svg(figure: object, description: str) -> str:
+    """The figure as SVG for inline use: no XML prologue, scaled to its container, described."""
+    out = io.StringIO()
+    figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})  # type: ignore[attr-defined]
+    text = _METADATA.sub("", _PROLOGUE.sub("", out.getvalue(), count=1), count=1)
+    label = str(escape(description))
+    text = _SIZE.sub(rf'<svg\1 width="100%" role="img" aria-label="{label}" class="kad-chart-svg"', text, count=1)
+    text = _FONT.sub(f"font-family: {FONT_FAMILY}", text)
+    return re.sub(r"(<svg\b[^>]*>)", rf"\1<title>{label}</title>", text, count=1)
+
+
+class Charts:
+    """The charts of the pipeline over time, in a presenter's language and money formats."""
+
+    def __init__(self, presenter: Presenter) -> None:
+        self.P = presenter
+
+    def _day(self, day: dt.date) -> str:
+        return self.P.month(day)
+
+    def _money(self, currency: str) -> Format:
+        return lambda v: self.P.amount(v, currency, compact=True) if v else "0"
+
+    def pipeline(self, trends: Trends, currency: str, *, small: bool = False) -> Markup:
+        """The open and the weighted pipeline in `currency`, week by week."""
+        ui = self.P.ui
+        description = ui["trend_pipeline_chart"].format(currency=currency, weeks=len(trends.weeks))
+        series = [(ui["open_pipeline"], trends.value(currency)), (ui["weighted_pipeline"], trends.weighted(currency))]
+        size = (6.0, 2.2) if small else (8.0, 3.0)
+        return Markup(
+            line_chart(
+                trends.days,
+                series,
+                description=description,
+                day_label=self._day,
+                number=self._money(currency),
+                size=size,
+            )
+        )
+
+    def stages(self, trends: Trends) -> Markup:
+        """The number of open projects per stage, week by week, stacked."""
+        series = [(self.P.label("stage", stage), counts) for stage, counts in trends.stage_counts().items()]
+        description = self.P.ui["trend_stages_chart"].format(weeks=len(trends.weeks))
+        return Markup(stacked_chart(trends.days, series, description=description, day_label=self._day))
+
+    def account(self, trends: Trends, account_id: str) -> Markup:
+        """One account's open pipeline per currency, week by week (small, for its PDF pack)."""
+        values = trends.account(account_id)
+        series = [(f"{self.P.ui['open_pipeline']} ({code})", v) for code, v in values.items()]
+        description = self.P.ui["trend_account_chart"].format(weeks=len(trends.weeks))
+        currency = next(iter(values), self.P.currency)
+        return Markup(
+            line_chart(
+                trends.days,
+                series,
+                description=description,
+                day_label=self._day,
+                number=self._money(currency),
+                size=(6.5, 1.9),
+            )
+        )
