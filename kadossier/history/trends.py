@@ -141,12 +141,13 @@ class Trends:
 
     @property
     def currencies(self) -> list[str]:
-        """The currencies the open pipeline held at some week, largest last value first."""
-        seen: dict[str, float] = {}
+        """The currencies the open pipeline held at some week, the largest now first (then the largest ever)."""
+        last = self.weeks[-1].totals.value if self.weeks else {}
+        most: dict[str, float] = {}
         for week in self.weeks:
             for code, value in week.totals.value.items():
-                seen[code] = value
-        return sorted(seen, key=lambda c: (-seen[c], c))
+                most[code] = max(most.get(code, 0.0), value)
+        return sorted(most, key=lambda c: (-last.get(c, 0.0), -most[c], c))
 
     def main_currency(self, preferred: str) -> str | None:
         """`preferred` (the workspace's currency) if the pipeline ever held it, else the largest; None: nothing."""

@@ -33,8 +33,8 @@ _LAYOUT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "W
 """The fonts matplotlib may measure text with, the first installed one (the SVG then names FONT_FAMILY)."""
 COLORS = ("#3f51b5", "#26a69a", "#ffa726", "#ef5350", "#8d6e63", "#78909c")
 """The series' colours: the site's indigo first, then colours told apart also in grey."""
-STAGE_COLORS = ("#c5cae9", "#9fa8da", "#7986cb", "#5c6bc0", "#3949ab", "#1a237e")
-"""The funnel's stages, light (interest) to dark (use)."""
+STAGE_COLORS = ("#cfd8dc", "#90caf9", "#42a5f5", "#3f51b5", "#ffb300", "#43a047")
+"""The funnel's stages, from interest (light) through the blues to commit (amber) and use (green)."""
 
 Format = Callable[[float], str]
 
@@ -84,7 +84,7 @@ def line_chart(
 
     with matplotlib.rc_context(_settings()), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a glyph the layout font lacks: the reader's font draws it
-        figure = Figure(figsize=size)
+        figure = Figure(figsize=size, layout="constrained")
         axes = figure.add_subplot()
         x = list(range(len(days)))
         for i, (label, values) in enumerate(series):
@@ -99,7 +99,8 @@ def line_chart(
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
         _day_ticks(axes, days, day_label)
         if legend and series:
-            axes.legend(loc="upper left", ncols=len(series), fontsize=8)
+            # above the plot, where no line runs
+            axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(series), fontsize=8, borderaxespad=0.2)
         return _svg(figure, description)
 
 
@@ -119,7 +120,7 @@ def stacked_chart(
 
     with matplotlib.rc_context(_settings()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        figure = Figure(figsize=size)
+        figure = Figure(figsize=size, layout="constrained")
         axes = figure.add_subplot()
         x = list(range(len(days)))
         if series:
@@ -128,7 +129,8 @@ def stacked_chart(
                 *[values for _, values in series],
                 labels=[label for label, _ in series],
                 colors=[colors[i % len(colors)] for i in range(len(series))],
-                linewidth=0,
+                edgecolor="white",
+                linewidth=0.4,
             )
         axes.set_ylim(bottom=0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -157,9 +159,10 @@ _FONT = re.compile(r"font-family: [^;\"]*")
 
 
 def _svg(figure: object, description: str) -> str:
-    """The figure as SVG for inline use: no XML prologue, scaled to its container, described."""
+    """The figure as SVG for inline use: no XML prologue, scaled to its container, described (its size is the
+    figure's, laid out by matplotlib's constrained layout: charts of one page are the same height)."""
     out = io.StringIO()
-    figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})  # type: ignore[attr-defined]
+    figure.savefig(out, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     text = _METADATA.sub("", _PROLOGUE.sub("", out.getvalue(), count=1), count=1)
     label = str(escape(description))
     text = _SIZE.sub(rf'<svg\1 width="100%" role="img" aria-label="{label}" class="kad-chart-svg"', text, count=1)
