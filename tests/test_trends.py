@@ -106,7 +106,9 @@ def test_weekly_pipeline_per_currency_computed_by_hand(repo: Path) -> None:
 
 def test_stage_movements_of_the_last_30_and_90_days(repo: Path) -> None:
     trends = trends_of(repo)
-    moves = [(m.day.isoformat(), m.account, m.project, m.kind, m.old.value, m.new.value, m.author) for m in trends.movements]
+    moves = [
+        (m.day.isoformat(), m.account, m.project, m.kind, m.old.value, m.new.value, m.author) for m in trends.movements
+    ]
     assert moves == [
         ("2026-11-10", "alpha", "p2", "backward", "trust", "interest", "Carol"),
         ("2026-11-10", "alpha", "p1", "won", "compare", "compare", "Carol"),
@@ -118,7 +120,8 @@ def test_stage_movements_of_the_last_30_and_90_days(repo: Path) -> None:
     assert trends.counts(30) == {"forward": 1, "backward": 1, "won": 1, "lost": 1}
     assert trends.counts(90) == {"forward": 2, "backward": 1, "won": 1, "lost": 1}
     won = trends.movements[1]
-    assert won.account_name == "甲公司" and won.value is not None and (won.value.amount, won.value.currency) == (1000, "CNY")
+    assert won.account_name == "甲公司" and won.value is not None
+    assert (won.value.amount, won.value.currency) == (1000, "CNY")
     assert len(won.commit) == 8
 
 
@@ -200,7 +203,7 @@ def test_site_pipeline_page_and_dashboard_show_the_charts(workspace: Path) -> No
     site = build(workspace)
     page = (site / "pipeline" / "index.html").read_text(encoding="utf-8")
     assert 'id="pipeline-over-time"' in page
-    assert page.count('<svg') >= 2 and 'role="img"' in page and "Open projects per stage" in page
+    assert page.count("<svg") >= 2 and 'role="img"' in page and "Open projects per stage" in page
     assert "陈静" in page and "Forward" in page and 'class="kad-move-forward"' in page
     assert (workspace / ".kadossier-cache" / "trends").is_dir()
     dashboard = (site / "index.html").read_text(encoding="utf-8")
