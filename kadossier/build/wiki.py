@@ -211,6 +211,7 @@ class WikiBuild:
             self.options,
             history=history,
             blobs=self._site.blobs,
+            trends=self._site.trends,
         )
         try:
             report = batch.build(renderer, batch.build_jobs(self.accounts), site_dir / PDF_DIR)

@@ -76,6 +76,7 @@ def line_chart(
     number: Format,
     size: tuple[float, float] = (8.0, 3.0),
     legend: bool = True,
+    font: str = FONT_FAMILY,
 ) -> str:
     """Lines over the days, the first one filled below: (label, values) per series; SVG text."""
     import matplotlib
@@ -101,7 +102,7 @@ def line_chart(
         if legend and series:
             # above the plot, where no line runs
             axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(series), fontsize=8, borderaxespad=0.2)
-        return _svg(figure, description)
+        return _svg(figure, description, font)
 
 
 def stacked_chart(
@@ -112,6 +113,7 @@ def stacked_chart(
     day_label: Callable[[dt.date], str],
     colors: Sequence[str] = STAGE_COLORS,
     size: tuple[float, float] = (8.0, 3.2),
+    font: str = FONT_FAMILY,
 ) -> str:
     """Stacked areas over the days: (label, counts) per series, the first at the bottom; SVG text."""
     import matplotlib
@@ -139,7 +141,7 @@ def stacked_chart(
             # the legend reads top to bottom as the stack does, beside the chart
             handles, labels = axes.get_legend_handles_labels()
             axes.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-        return _svg(figure, description)
+        return _svg(figure, description, font)
 
 
 def _day_ticks(axes: object, days: Sequence[dt.date], day_label: Callable[[dt.date], str]) -> None:
@@ -154,27 +156,53 @@ def _day_ticks(axes: object, days: Sequence[dt.date], day_label: Callable[[dt.da
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_STYLESHEET = re.compile(r"\s*<defs>\s*<style[^>]*>(.*?)</style>\s*</defs>", re.DOTALL)
 _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="[^"]*"\s+height="[^"]*"')
-_FONT = re.compile(r"font-family: [^;\"]*")
+_STYLE = re.compile(r'style="([^"]*)"')
 
 
-def _svg(figure: object, description: str) -> str:
+def _svg(figure: object, description: str, font: str) -> str:
     """The figure as SVG for inline use: no XML prologue, scaled to its container, described (its size is the
-    figure's, laid out by matplotlib's constrained layout: charts of one page are the same height)."""
+    figure's, laid out by matplotlib's constrained layout: charts of one page are the same height).
+
+    matplotlib styles elements with CSS (`style` attributes, and a `<style>` sheet for `*`); inline in a page,
+    that sheet would apply to the whole page, and WeasyPrint's CSS does not know SVG's properties. So every
+    declaration becomes the presentation attribute of the same name, which browsers and WeasyPrint both read,
+    and the font family is ours (`font`)."""
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     text = _METADATA.sub("", _PROLOGUE.sub("", out.getvalue(), count=1), count=1)
+    sheet = _STYLESHEET.search(text)
+    inherited = _attributes(sheet[1].strip().removeprefix("*").strip("{} \n"), font) if sheet else ""
+    text = _STYLESHEET.sub("", text, count=1)
+    text = _STYLE.sub(lambda m: _attributes(m[1], font).strip(), text)
     label = str(escape(description))
-    text = _SIZE.sub(rf'<svg\1 width="100%" role="img" aria-label="{label}" class="kad-chart-svg"', text, count=1)
-    text = _FONT.sub(f"font-family: {FONT_FAMILY}", text)
-    return re.sub(r"(<svg\b[^>]*>)", rf"\1<title>{label}</title>", text, count=1)
+    text = _SIZE.sub(
+        lambda m: f'<svg{m[1]} width="100%" role="img" aria-label="{label}" class="kad-chart-svg"{inherited}',
+        text,
+        count=1,
+    )
+    return re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m[1]}<title>{label}</title>", text, count=1)
+
+
+def _attributes(style: str, font: str) -> str:
+    """CSS declarations as SVG presentation attributes (` name="value"` each), the font family replaced."""
+    found = []
+    for rule in style.split(";"):
+        name, _, value = rule.partition(":")
+        if name.strip() and value.strip():
+            value = font if name.strip() == "font-family" else value.strip()
+            found.append(f' {name.strip()}="{escape(value)}"')
+    return "".join(found)
 
 
 class Charts:
-    """The charts of the pipeline over time, in a presenter's language and money formats."""
+    """The charts of the pipeline over time, in a presenter's language and money formats; `font` is the CSS
+    font family list their text asks for (the PDFs name their own font)."""
 
-    def __init__(self, presenter: Presenter) -> None:
+    def __init__(self, presenter: Presenter, font: str = FONT_FAMILY) -> None:
         self.P = presenter
+        self.font = font
 
     def _day(self, day: dt.date) -> str:
         return self.P.month(day)
@@ -196,6 +224,7 @@ class Charts:
                 day_label=self._day,
                 number=self._money(currency),
                 size=size,
+                font=self.font,
             )
         )
 
@@ -203,11 +232,14 @@ class Charts:
         """The number of open projects per stage, week by week, stacked."""
         series = [(self.P.label("stage", stage), counts) for stage, counts in trends.stage_counts().items()]
         description = self.P.ui["trend_stages_chart"].format(weeks=len(trends.weeks))
-        return Markup(stacked_chart(trends.days, series, description=description, day_label=self._day))
+        return Markup(stacked_chart(trends.days, series, description=description, day_label=self._day, font=self.font))
 
-    def account(self, trends: Trends, account_id: str) -> Markup:
-        """One account's open pipeline per currency, week by week (small, for its PDF pack)."""
-        values = trends.account(account_id)
+    def account(self, trends: Trends | None, account_id: str) -> Markup:
+        """One account's open pipeline per currency, week by week (small, for its PDF pack); nothing without two
+        weeks of history or a value in them."""
+        values = trends.account(account_id) if trends is not None else {}
+        if trends is None or len(trends.weeks) < 2 or not any(any(v) for v in values.values()):
+            return Markup("")
         series = [(f"{self.P.ui['open_pipeline']} ({code})", v) for code, v in values.items()]
         description = self.P.ui["trend_account_chart"].format(weeks=len(trends.weeks))
         currency = next(iter(values), self.P.currency)
@@ -218,6 +250,7 @@ class Charts:
                 description=description,
                 day_label=self._day,
                 number=self._money(currency),
-                size=(6.5, 1.9),
+                size=(6.5, 2.0),
+                font=self.font,
             )
         )
