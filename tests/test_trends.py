@@ -20,6 +20,7 @@ from kadossier.render.charts import Charts
 from kadossier.render.present import Presenter, load_labels
 
 from .conftest import TODAY, build
+from .test_pdf import text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -190,17 +191,28 @@ def test_svg_chart_is_valid_xml_with_chinese_labels_as_text(repo: Path) -> None:
     assert ">Interest<" in english and "兴趣" not in english
 
 
+def test_account_chart_needs_two_weeks_with_a_value(repo: Path) -> None:
+    trends = trends_of(repo)
+    charts = Charts(presenter("en"), "'Kadossier Sans', sans-serif")
+    chart = str(charts.account(trends, "alpha"))
+    assert "Open pipeline (CNY)" in chart and "Open pipeline (EUR)" in chart and "&#39;Kadossier Sans&#39;" in chart
+    assert str(charts.account(trends, "nobody")) == ""  # no history
+    one_week = compute(read(repo / "dossiers"), dt.date(2026, 10, 3), "CNY", None)
+    assert len(one_week.weeks) == 1 and str(charts.account(one_week, "alpha")) == ""
+    assert str(charts.account(None, "alpha")) == ""
+
+
 def test_site_pipeline_page_and_dashboard_show_the_charts(workspace: Path) -> None:
     dossiers = workspace / "dossiers"
     git(workspace, "init", "-q", "-b", "main")
     git(workspace, "add", ".")
     git(workspace, "commit", "-qm", "dossiers", day="2026-09-01")
     path = dossiers / "shenyang-daily.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "stage: compare" in text
-    path.write_text(text.replace("stage: compare", "stage: commit", 1), encoding="utf-8")
+    content = path.read_text(encoding="utf-8")
+    assert "stage: compare" in content
+    path.write_text(content.replace("stage: compare", "stage: commit", 1), encoding="utf-8")
     git(workspace, "commit", "-qam", "to commit", author="陈静", day="2026-11-20")
-    site = build(workspace)
+    site = build(workspace, pdf=True)
     page = (site / "pipeline" / "index.html").read_text(encoding="utf-8")
     assert 'id="pipeline-over-time"' in page
     assert page.count("<svg") >= 2 and 'role="img"' in page and "Open projects per stage" in page
@@ -208,6 +220,9 @@ def test_site_pipeline_page_and_dashboard_show_the_charts(workspace: Path) -> No
     assert (workspace / ".kadossier-cache" / "trends").is_dir()
     dashboard = (site / "index.html").read_text(encoding="utf-8")
     assert 'class="kad-chart kad-chart-dashboard"' in dashboard and "pipeline/#pipeline-over-time" in dashboard
+    # the account pack shows the account's own pipeline over time, its text drawn in the PDF's font
+    pack = text(site / "pdf" / "shenyang-daily.pdf")
+    assert "Pipeline over time" in pack and "Open pipeline (CNY)" in pack and "CN¥20M" in pack
 
 
 def test_site_without_history_says_why(workspace: Path) -> None:
