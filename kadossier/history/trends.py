@@ -97,7 +97,7 @@ class Movement:
     """A project that moved: from one stage to another, or won or lost, in one commit."""
 
     kind: str
-    """forward, backward, won or lost."""
+    """forward, backward, won or lost (a project dropped, or reopened, is not a movement of the funnel)."""
     account: str
     """The account's id (its file's name now)."""
     account_name: str
