@@ -200,6 +200,7 @@ def test_account_chart_needs_two_weeks_with_a_value(repo: Path) -> None:
     one_week = compute(read(repo / "dossiers"), dt.date(2026, 10, 3), "CNY", None)
     assert len(one_week.weeks) == 1 and str(charts.account(one_week, "alpha")) == ""
     assert str(charts.account(None, "alpha")) == ""
+    assert "在谈金额（EUR）" in str(Charts(presenter("zh")).account(trends, "alpha"))
 
 
 def test_site_pipeline_page_and_dashboard_show_the_charts(workspace: Path) -> None:

@@ -240,7 +240,7 @@ class Charts:
         values = trends.account(account_id) if trends is not None else {}
         if trends is None or len(trends.weeks) < 2 or not any(any(v) for v in values.values()):
             return Markup("")
-        series = [(f"{self.P.ui['open_pipeline']} ({code})", v) for code, v in values.items()]
+        series = [(self.P.ui["trend_account_series"].format(currency=code), v) for code, v in values.items()]
         description = self.P.ui["trend_account_chart"].format(weeks=len(trends.weeks))
         currency = next(iter(values), self.P.currency)
         return Markup(
