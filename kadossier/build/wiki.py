@@ -33,6 +33,8 @@ from kadossier.export.calendar import Calendars, calendars
 from kadossier.history.digest import Digest, Rules, digest
 from kadossier.history.git import History
 from kadossier.history.git import read as read_history
+from kadossier.history.trends import Trends
+from kadossier.history.trends import compute as compute_trends
 from kadossier.i18n import tr
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
@@ -115,6 +117,7 @@ class WikiBuild:
             folders.use_directory_urls,
             pdf=self.options.pdf,
             history=history,
+            trends=self._trends(history),
             redact=self.options.redact,
             people=self.options.settings.people,
             secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
@@ -135,6 +138,14 @@ class WikiBuild:
         files = [p for p in self.workspace.dossier_files() if refusal(p) is None]
         start = today - dt.timedelta(days=DIGEST_DAYS - 1)
         return digest(history, files, today, start=start, rules=rules)
+
+    def _trends(self, history: History) -> Trends:
+        """The pipeline over time, from the history (its summaries cached beside the pages)."""
+        started = time.perf_counter()
+        folder = self.workspace.root / CACHE_DIR / "trends"
+        trends = compute_trends(history, self.options.today, self.presenter.currency, folder)
+        log.debug(f"pipeline over time: {trends.parsed} versions parsed in {time.perf_counter() - started:.2f} s")
+        return trends
 
     def _generate(self, site: Site) -> None:
         started = time.perf_counter()
@@ -221,6 +232,7 @@ class WikiBuild:
             self.options,
             history=history,
             blobs=self._site.blobs,
+            trends=self._site.trends,
         )
         try:
             report = batch.build(renderer, batch.build_jobs(self.accounts), site_dir / PDF_DIR)

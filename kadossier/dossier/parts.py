@@ -236,6 +236,17 @@ class Milestone(Part):
     """Whether it has happened."""
 
 
+def effective_win_rate(win_rate: int | None, stage: Stage) -> int:
+    """A project's win rate in percent: its own `win_rate` if given, else its stage's default (one definition,
+    for the projects of today and for those of the past, kadossier.history.trends)."""
+    return win_rate if win_rate is not None else stage.win_rate
+
+
+def weighted(amount: float, win_rate: int) -> float:
+    """An amount weighted by a win rate in percent: what the weighted pipeline adds up."""
+    return amount * win_rate / 100
+
+
 class Project(Part):
     """A project or opportunity at the account (项目资料)."""
 
@@ -285,12 +296,12 @@ class Project(Part):
     @property
     def effective_win_rate(self) -> int:
         """The win rate in percent: `win_rate` if given, else the stage's default."""
-        return self.win_rate if self.win_rate is not None else self.stage.win_rate
+        return effective_win_rate(self.win_rate, self.stage)
 
     @property
     def weighted_value(self) -> float | None:
         """Value times win rate, in the value's currency; None without a value."""
-        return None if self.value is None else self.value.amount * self.effective_win_rate / 100
+        return None if self.value is None else weighted(self.value.amount, self.effective_win_rate)
 
     @property
     def is_open(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from kadossier.dossier.companies import Companies
 from kadossier.dossier.completeness import Completeness
 from kadossier.dossier.followup import owed
 from kadossier.dossier.model import Competitor, Dossier, Project, Visit
-from kadossier.dossier.parts import CompanyProfile
+from kadossier.dossier.parts import CompanyProfile, effective_win_rate, weighted
 from kadossier.dossier.privacy import redact as redact_dossier
 from kadossier.dossier.roster import name_id
 from kadossier.dossier.vocab import Grade, Stage, Tier, VisitStatus
@@ -59,11 +60,25 @@ class Totals:
 
     def add(self, project: Project, currency: str) -> None:
         """Count a project and add its value."""
+        value = project.value
+        self.add_value(
+            value.amount if value else None,
+            value.currency if value else None,
+            project.stage,
+            project.win_rate,
+            currency,
+        )
+
+    def add_value(
+        self, amount: float | None, code: str | None, stage: Stage, win_rate: int | None, currency: str
+    ) -> None:
+        """Count a project of `amount` in `code` (None: the workspace's `currency`) at `stage`, with its own
+        `win_rate` if it has one (the projects of the past have no Project: kadossier.history.trends)."""
         self.count += 1
-        if project.value is not None:
-            code = project.value.currency or currency
-            self.value[code] = self.value.get(code, 0.0) + project.value.amount
-            self.weighted[code] = self.weighted.get(code, 0.0) + (project.weighted_value or 0.0)
+        if amount is not None:
+            code = code or currency
+            self.value[code] = self.value.get(code, 0.0) + amount
+            self.weighted[code] = self.weighted.get(code, 0.0) + weighted(amount, effective_win_rate(win_rate, stage))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +105,27 @@ def grade_tier_counts(accounts: list[Account]) -> dict[tuple[Grade | None, Tier 
 
 def pipeline_totals(accounts: list[Account], currency: str) -> Totals:
     """All open projects' value and weighted value."""
+    return totals_of((p for a in accounts for p in a.dossier.open_projects), currency)
+
+
+def totals_of(projects: Iterable[Project], currency: str) -> Totals:
+    """The count, value and weighted value of `projects` (the pipeline of now, or of a week in the past)."""
     totals = Totals()
-    for account in accounts:
-        for project in account.dossier.open_projects:
-            totals.add(project, currency)
+    for project in projects:
+        totals.add(project, currency)
     return totals
 
 
 def by_stage(accounts: list[Account], currency: str) -> list[tuple[Stage, Totals]]:
     """Open projects per sales stage, in the order of the funnel."""
+    return stages_of((p for a in accounts for p in a.dossier.open_projects), currency)
+
+
+def stages_of(projects: Iterable[Project], currency: str) -> list[tuple[Stage, Totals]]:
+    """`projects` per sales stage, in the order of the funnel (every stage, with nothing where none is)."""
     stages = {stage: Totals() for stage in Stage}
-    for account in accounts:
-        for project in account.dossier.open_projects:
-            stages[project.stage].add(project, currency)
+    for project in projects:
+        stages[project.stage].add(project, currency)
     return list(stages.items())
 
 

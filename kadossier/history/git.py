@@ -1,10 +1,11 @@
 """The git history of the dossiers: who changed which account when, and the dossier as it was then.
 
 Everything comes from the git command line, in a fixed number of processes whatever the number of
-accounts: one `git log` over the dossiers folder, one `git status`, and one `git cat-file --batch` for
-every old version a build needs. Renames are followed: that one `git log` detects them (`-M`, renames
-with edits too), and `_Lineage` chains each file's earlier names, newest first, so a dossier moved with
-`git mv` keeps its history; a file deleted and later created again under the same name starts afresh.
+accounts: one `git log` over the dossiers folder (with the id of the content each commit left each file,
+`History.objects`), one `git status`, and one `git cat-file --batch` for every old version a build needs.
+Renames are followed: that one `git log` detects them (`-M`, renames with edits too), and `_Lineage`
+chains each file's earlier names, newest first, so a dossier moved with `git mv` keeps its history; a
+file deleted and later created again under the same name starts afresh.
 A workspace that is not in a git repository (or a repository with no commits yet, or a shallow clone,
 whose history stops early, or a machine without git) has no history: `History.note` says why, and
 nothing fails.
@@ -60,6 +61,8 @@ class History:
     """Dossier files with changes not yet committed."""
     names: dict[tuple[str, Path], str] = field(default_factory=dict)
     """The name (relative to `root`) a dossier file had in a commit, where it differs from its name now."""
+    objects: dict[tuple[str, Path], str | None] = field(default_factory=dict)
+    """The git object id of a dossier file's content as a commit left it (None: the commit deleted it)."""
     note: str = ""
     """Why there is no history ("" when there is)."""
 
@@ -103,20 +106,14 @@ class History:
         if not wanted or self.root is None:
             return {}
         names = [f"{sha}:{self.name_at(sha, path)}" for sha, path in wanted]
-        out = _git(self.root, "cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
-        found: dict[tuple[str, Path], bytes | None] = {}
-        at = 0
-        for key in wanted:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            at = end + 1
-            if len(header) == 2 and header[1] == b"missing":
-                found[key] = None
-                continue
-            size = int(header[2])
-            found[key] = out[at : at + size]
-            at += size + 1
-        return found
+        return dict(zip(wanted, _cat(self.root, names), strict=True))
+
+    def contents(self, ids: Iterable[str]) -> dict[str, bytes | None]:
+        """The content of each git object id (see `objects`) in one `git cat-file --batch`; None if missing."""
+        ids = list(dict.fromkeys(ids))
+        if not ids or self.root is None:
+            return {}
+        return dict(zip(ids, _cat(self.root, ids), strict=True))
 
     def name_at(self, sha: str, path: Path) -> str:
         """The name `path` had in commit `sha`, relative to the repository (it may have been renamed since)."""
@@ -160,7 +157,7 @@ def read(folder: Path) -> History:
     if top[1:2] == ["true"]:
         return History(root, note=tr("a shallow clone (clone with full history, e.g. fetch-depth: 0)"))
     try:
-        log = _git(root, "log", f"--format={_FORMAT}", "-z", "--name-status", "-M", "--", str(folder))
+        log = _git(root, "log", f"--format={_FORMAT}", "-z", "--raw", "--no-abbrev", "-M", "--", str(folder))
         status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(folder))
     except GitError as exc:
         if not _has_commits(root):
@@ -174,9 +171,10 @@ def read(folder: Path) -> History:
         head, _, changes = record.partition("\0")
         sha, author, email, when, subject = head.split(_FIELD, 4)
         commit = Commit(sha, author, email, dt.datetime.fromisoformat(when), subject)
-        for current, name in lineage.commit(changes.lstrip("\n").split("\0")):
+        for current, name, blob in lineage.commit(changes.lstrip("\n").split("\0")):
             path = (root / current).resolve()
             history.commits.setdefault(path, []).append(commit)
+            history.objects[(sha, path)] = None if blob.strip("0") == "" else blob
             if name != current:
                 history.names[(sha, path)] = name
     _read_status(history, status.decode("utf-8", errors="replace").split("\0"))
@@ -184,17 +182,19 @@ def read(folder: Path) -> History:
 
 
 class _Lineage:
-    """Which file, by its name now, each change of `git log --name-status -M` (read newest first) was to."""
+    """Which file, by its name now, each change of `git log --raw -M` (read newest first) was to."""
 
     def __init__(self) -> None:
         self.now: dict[str, str | None] = {}
         """An older name -> the file's name now; None: that name held another file, since deleted."""
 
-    def commit(self, fields: list[str]) -> Iterator[tuple[str, str]]:
-        """(name now, name in the commit) of each file one commit changed; `fields` are its -z fields."""
+    def commit(self, fields: list[str]) -> Iterator[tuple[str, str, str]]:
+        """(name now, name in the commit, object id it left) of each file one commit changed; `fields` are its
+        -z fields (`:mode mode old-id new-id STATUS`, then the name, or two for a rename)."""
         at = 0
         while at < len(fields) and fields[at]:
-            status, name = fields[at], fields[at + 1]
+            raw, name = fields[at].split(), fields[at + 1]
+            status, blob = raw[-1], raw[-2]
             current = self.now.get(name, name)
             if status[0] in "RC":  # renamed (or copied) from `name` to the next field
                 new = fields[at + 2]
@@ -208,7 +208,7 @@ class _Lineage:
                     self.now[name] = None
                 at += 2
             if current is not None:
-                yield current, name
+                yield current, name, blob
 
 
 def _read_status(history: History, fields: list[str]) -> None:
@@ -228,6 +228,26 @@ def _read_status(history: History, fields: list[str]) -> None:
             for commit in history.commits.pop(old, []):
                 history.commits.setdefault(path, []).append(commit)
                 history.names[(commit.sha, path)] = history.names.pop((commit.sha, old), fields[at - 1])
+                if (commit.sha, old) in history.objects:
+                    history.objects[(commit.sha, path)] = history.objects.pop((commit.sha, old))
+
+
+def _cat(root: Path, names: list[str]) -> list[bytes | None]:
+    """The content of each object name (`sha:path`, or an object id) in one `git cat-file --batch`."""
+    out = _git(root, "cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
+    found: list[bytes | None] = []
+    at = 0
+    for _ in names:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 2 and header[1] == b"missing":
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append(out[at : at + size])
+        at += size + 1
+    return found
 
 
 def _has_commits(root: Path) -> bool:

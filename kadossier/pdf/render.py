@@ -34,10 +34,12 @@ from kadossier.dossier.portfolio import Account
 from kadossier.errors import KadossierError, PdfError, Problem, Severity
 from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
 from kadossier.history.git import History
+from kadossier.history.trends import Trends
 from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
 from kadossier.pdf.brief import LIMITS, Preparation, more, plans_for
 from kadossier.pdf.fetch import LocalFetcher
+from kadossier.render.charts import Charts
 from kadossier.render.links import pdf_uri
 from kadossier.render.present import Presenter, items
 from kadossier.render.templating import template_dirs, template_problem
@@ -97,6 +99,7 @@ class Renderer:
         cache_dir: Path | None = None,
         history: History | None = None,
         blobs: dict[tuple[str, Path], bytes | None] | None = None,
+        trends: Trends | None = None,
         redact: bool = False,
         timeout: float | None = 120,
         memory_limit: int | None = 2 * 2**30,
@@ -110,6 +113,8 @@ class Renderer:
         """Bytes one PDF's render may allocate (None: no limit)."""
         self.history = history
         self.blobs = blobs if blobs is not None else {}
+        self.trends = trends
+        """The pipeline over time (the pack shows the account's own)."""
         self.workspace_root = workspace_root
         self.font_family = font_family
         self.marking = marking if marking is not None else presenter.ui["confidential"]
@@ -165,8 +170,14 @@ class Renderer:
             limits=LIMITS,
             more=more,
             plans_for=plans_for,
+            account_trend=self.account_trend,
         )
         return env
+
+    def account_trend(self, account: Account) -> Markup:
+        """The account's open pipeline week by week, as an SVG chart in the PDF's own font ("" without history)."""
+        font = f"'Kadossier Sans', {css_string(self.font_family)}, sans-serif"
+        return Charts(self.presenter, font).account(self.trends, account.id)
 
     def page_counter(self, text: str) -> Markup:
         """Turn 'Page {page} of {pages}' into CSS content: "Page " counter(page) " of " counter(pages)."""
@@ -219,6 +230,7 @@ class Renderer:
             "visit": job.visit,
             "dossier": path.read_bytes(),
             "commits": self._commits_shown(job),
+            "trend": self._trend(job),
             "uncommitted": history.is_modified(path) if history is not None else None,
             "revision": self.revision(path) if history is not None else None,
             "history": history.note if history is not None else None,  # why there is no history, if none
@@ -236,6 +248,12 @@ class Renderer:
             "templates": self._templates,
             "libraries": fingerprint.libraries(),
         }
+
+    def _trend(self, job: Job) -> object:
+        """The weeks and values of the account's pipeline chart, in the pack only (None: no chart)."""
+        if job.kind != "pack" or self.trends is None:
+            return None
+        return [[d.isoformat() for d in self.trends.days], self.trends.account(job.account.id)]
 
     def key(self, job: Job) -> str:
         """The cache key of one PDF (see `inputs`)."""

@@ -31,6 +31,8 @@ from kadossier.dossier.team import PersonView
 from kadossier.history.diff import Since, changed_since_last_visit
 from kadossier.history.digest import Digest
 from kadossier.history.git import Commit, History
+from kadossier.history.trends import Trends
+from kadossier.render.charts import Charts
 from kadossier.render.digest import line as digest_line
 from kadossier.render.digest import summary as digest_summary
 from kadossier.render.digest import title as digest_title
@@ -132,6 +134,8 @@ class Site:
     """The dossiers' git history (None: not looked up)."""
     blobs: dict[tuple[str, Path], bytes | None] = field(default_factory=dict)
     """Old versions of dossiers fetched from git for "changed since the last visit"."""
+    trends: Trends | None = None
+    """The pipeline over time, computed once per build (None: not computed)."""
     redact: bool = False
     """The shareable edition: no personal profiles or private contact details (see kadossier.dossier.privacy)."""
     people: tuple[RosterEntry, ...] = ()
@@ -215,6 +219,8 @@ class Site:
             pdf=self.pdf,
             pdf_uri=pdf_uri,
             history=self.history,
+            trends=self.trends,
+            charts=Charts(self.presenter),
             last_change=self.last_change,
             since_last_visit=self.since_last_visit,
             redacted=self.redact,

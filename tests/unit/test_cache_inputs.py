@@ -27,6 +27,7 @@ from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import RosterEntry
 from kadossier.dossier.validate import check_file
 from kadossier.history.git import read as read_history
+from kadossier.history.trends import compute as compute_trends
 from kadossier.pdf.cache import PdfCache
 from kadossier.pdf.render import Job, Renderer
 from kadossier.render.present import Presenter, load_labels
@@ -104,6 +105,7 @@ class Setup:
             marking=o["marking"],
             cache_dir=self.cache_dir,
             history=history,
+            trends=compute_trends(history, o["today"], o["currency"], None),
             redact=o["redact"],
         )
         if self.font_sources is not None:
@@ -136,6 +138,15 @@ def setup(tmp_path: Path) -> Setup:
 
 def _edit(s: Setup) -> None:
     s.dossier.write_bytes(s.dossier.read_bytes() + b"\n# edited\n")
+
+
+def _pipeline_moved(s: Setup) -> None:  # a commit before the day changes the account's pipeline over time
+    text = s.dossier.read_text(encoding="utf-8")
+    s.dossier.write_text(text.replace("amount: 21000000", "amount: 22000000", 1), encoding="utf-8")
+    day = (TODAY - dt.timedelta(days=3)).isoformat() + "T09:00:00+08:00"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t"}
+    env.update(GIT_COMMITTER_EMAIL="t@x", GIT_AUTHOR_DATE=day, GIT_COMMITTER_DATE=day)
+    subprocess.run(["git", "commit", "-qam", "value"], cwd=s.root, check=True, capture_output=True, env=env)
 
 
 def _new_commits(s: Setup) -> None:  # the same bytes at the end, two commits more
@@ -232,6 +243,7 @@ PDF_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "visit": _option("kind", "brief"),
     "dossier": _edit,
     "commits": _new_commits,
+    "trend": _pipeline_moved,
     "uncommitted": _uncommitted,
     "revision": _uncommitted,  # the revision printed is the fingerprint, not the commit, once uncommitted
     "history": _no_history,
