@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kadossier.dossier import objections
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Roster
 from kadossier.edit.scaffold import refresh_schema
@@ -200,6 +201,7 @@ class WikiBuild:
             self.options,
             history=history,
             blobs=self._site.blobs,
+            library=objections.library(self.accounts),  # a brief shows the answers used at other accounts
         )
         try:
             report = batch.build(renderer, batch.build_jobs(self.accounts), site_dir / PDF_DIR)
