@@ -14,8 +14,9 @@ of similar length (`TOKEN_LENGTH`).
 Grouping is leader clustering: the distinct wordings in order of frequency (ties by text), each joins the
 first group whose leading wording is similar, or leads a group of its own. Its leader is then its most
 frequent wording (the group's label), and a chain of small edits cannot drift a group from one objection to
-another as single linkage would. Each leader is compared with the wordings not yet grouped in one
-`rapidfuzz.process.extract` call (C, no Python loop per pair): 10,000 distinct wordings in about a second.
+another as single linkage would. Every pair's character ratio comes from `rapidfuzz.process.cdist` (C, a
+block of wordings against all later ones at a time); only candidates (`CANDIDATE`) with words get the slower
+token set ratio. 10,000 distinct wordings, Chinese and English, group in about 3 s on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ TOKEN_LENGTH = 0.6
 """The token set ratio counts between wordings whose lengths (without spaces) differ by no more than this
 factor: a wording that is a small part of another is a vaguer objection, not the same one."""
 CANDIDATE = 60
-"""Wordings with words are compared by token set ratio (slow: it splits both on every call) only when their
-character ratio reaches this: the candidates, found for all pairs at once by `rapidfuzz.process.cdist`."""
+"""Wordings with words (two or more) are compared by token set ratio (slow: it splits both on every call) only
+when their character ratio reaches this: the candidates, found with every pair's ratio by `process.cdist`."""
 BLOCK = 1000
 """Wordings compared at a time with all the others (a block's matrix: BLOCK by every wording, one byte each)."""
 _NOT_TEXT = re.compile(r"[\W_]+")
@@ -63,7 +64,7 @@ def similar(a: str, b: str) -> bool:
     compact_a, compact_b = a.replace(" ", ""), b.replace(" ", "")
     if fuzz.ratio(compact_a, compact_b) >= SIMILAR:
         return True
-    return _comparable(compact_a, compact_b) and fuzz.token_set_ratio(a, b) >= SIMILAR
+    return " " in a and " " in b and _same_words(a, b)
 
 
 def _comparable(a: str, b: str) -> bool:
@@ -236,21 +237,17 @@ def group(counted: list[tuple[str, int]]) -> list[list[str]]:
     for start in range(0, len(keys), BLOCK):
         stop = min(start + BLOCK, len(keys))
         # the block's wordings against those from the block on (the earlier ones are grouped already), in C
-        chars = process.cdist(compact[start:stop], compact[start:], scorer=fuzz.ratio, dtype=np.uint8)
-        words = process.cdist(keys[start:stop], keys[start:], scorer=fuzz.ratio, dtype=np.uint8)
+        scores = process.cdist(compact[start:stop], compact[start:], scorer=fuzz.ratio, dtype=np.uint8)
         for i in range(start, stop):
             if grouped[i]:
                 continue
             free = ~grouped[start:]
-            members = {start + j for j in np.flatnonzero(free & (chars[i - start] >= SIMILAR)).tolist()}
-            for j in np.flatnonzero(free & (words[i - start] >= CANDIDATE)).tolist():
-                other = start + j
-                if (
-                    other not in members
-                    and _comparable(compact[i], compact[other])
-                    and _same_words(keys[i], keys[other])
-                ):
-                    members.add(other)
+            members = {start + j for j in np.flatnonzero(free & (scores[i - start] >= SIMILAR)).tolist()}
+            if " " in keys[i]:  # words: the token set ratio, for the candidates among the other texts with words
+                for j in np.flatnonzero(free & (scores[i - start] >= CANDIDATE)).tolist():
+                    other = start + j
+                    if other not in members and " " in keys[other] and _same_words(keys[i], keys[other]):
+                        members.add(other)
             members.add(i)
             grouped[sorted(members)] = True
             clusters.append([keys[i], *(keys[j] for j in sorted(members - {i}))])
@@ -258,4 +255,4 @@ def group(counted: list[tuple[str, int]]) -> list[list[str]]:
 
 
 def _same_words(a: str, b: str) -> bool:
-    return fuzz.token_set_ratio(a, b) >= SIMILAR
+    return _comparable(a.replace(" ", ""), b.replace(" ", "")) and fuzz.token_set_ratio(a, b) >= SIMILAR
