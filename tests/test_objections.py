@@ -73,7 +73,7 @@ DIFFERENT = [
     ("交货期太长", "付款期太长"),  # delivery time vs payment terms
     ("No IT capacity in 2027", "No budget in 2027"),
     ("The price is too high", "The price is higher than now"),
-    ("price", "price is too high"),  # a word of another wording is a vaguer objection, not the same one
+    ("the price", "the price is fine but delivery is too slow"),  # a few of another's words: not the same objection
 ]
 
 

@@ -8,8 +8,8 @@ words, the token set ratio (price is higher than now / The price is higher than 
 character ratio gives 79). A substituted character weighs twice an inserted one, so short wordings with
 another word stay apart: 价格太高 (too high) and 价格比现在高 (higher than now) score 60 — different objections,
 with different answers (value for money, against the cost of switching). The token set ratio says 100 for a
-wording whose words are a few of another's (price / price is too high), so it counts only between wordings
-of similar length (`TOKEN_LENGTH`).
+wording whose words are a few of another's (the price / the price is fine but delivery is too slow), so it
+counts only between wordings of similar length (`TOKEN_LENGTH`).
 
 Grouping is leader clustering: the distinct wordings in order of frequency (ties by text), each joins the
 first group whose leading wording is similar, or leads a group of its own. Its leader is then its most
