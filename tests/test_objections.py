@@ -265,14 +265,15 @@ def test_the_brief_shows_an_answer_used_at_another_account_within_three_pages(si
     assert len(pypdf.PdfReader(pdf).pages) <= 3
 
 
-def test_the_objections_page_in_chinese(tmp_path: Path) -> None:
-    site = build(_workspace(tmp_path, "zh"))
+def test_the_objections_page_in_chinese_and_redacted(tmp_path: Path) -> None:
+    # objections and answers are not personal data (kadossier.dossier.privacy): the shareable edition keeps them
+    site = build(_workspace(tmp_path, "zh"), "--redact")
     html = (site / "objections" / "index.html").read_text(encoding="utf-8")
     assert "<title>异议库" in html and re.search(r'class="md-tabs__link">\s*异议库\s*</a>', _page(site))
     assert "2 次" in html and "实际提出 1 次" in html and "其他说法" in html and "用过的应答" in html
     assert "尚无应答：" in html
     account = (site / "accounts" / "haibin-press" / "index.html").read_text(encoding="utf-8")
-    assert "客户提出的异议" in account
+    assert "客户提出的异议" in account and "按吨纸综合成本对比，含停机损失" in account
 
 
 def test_a_workspace_without_objections_says_so(tmp_path: Path) -> None:

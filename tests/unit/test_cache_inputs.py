@@ -331,6 +331,21 @@ def test_a_changed_pdf_input_renders_the_pdf_again(setup: Setup, name: str) -> N
     assert not store.intact(changed.key(setup.job()))  # not in the cache: `build` renders it
 
 
+def test_an_objection_the_brief_does_not_expect_leaves_its_key(setup: Setup) -> None:
+    """An answer elsewhere to another objection than the visit's: the brief shows nothing new, and stays cached."""
+    setup.options["kind"] = "brief"
+    before = setup.renderer().key(setup.job())
+    other = setup.root / "dossiers" / "northwind-grid.yaml"
+    text = other.read_text(encoding="utf-8")
+    other.write_text(
+        text.replace("response: File-based connectivity", "response: Connectivity by file"), encoding="utf-8"
+    )
+    assert setup.renderer().key(setup.job()) == before
+    other.write_text(text, encoding="utf-8")
+    _answer_elsewhere(setup)
+    assert setup.renderer().key(setup.job()) != before
+
+
 @pytest.mark.parametrize("name", sorted(STAMP_PERTURBATIONS))
 def test_a_changed_build_input_builds_again(setup: Setup, name: str) -> None:
     before = _stamp_inputs(setup)
