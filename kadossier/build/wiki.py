@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kadossier.dossier import objections
 from kadossier.dossier.companies import Companies
 from kadossier.dossier.folder import refusal
 from kadossier.dossier.portfolio import Account
@@ -232,6 +233,7 @@ class WikiBuild:
             self.options,
             history=history,
             blobs=self._site.blobs,
+            library=objections.library(self.accounts),  # a brief shows the answers used at other accounts
             trends=self._site.trends,
         )
         try:

@@ -13,7 +13,8 @@ from functools import cached_property
 
 from kadossier.dossier.completeness import Completeness, Gap
 from kadossier.dossier.model import Dossier, Visit
-from kadossier.dossier.parts import Competitor, Milestone, Person, Project
+from kadossier.dossier.objections import Answer, Library
+from kadossier.dossier.parts import Competitor, Milestone, Objection, Person, Project
 from kadossier.dossier.vocab import Role, VisitStatus
 from kadossier.i18n import ntr
 
@@ -29,6 +30,7 @@ LIMITS: dict[str, int] = {
     "agenda": 4,
     "questions": 3,
     "objections": 3,
+    "elsewhere": 2,
     "checklist": 6,
     "people": 4,
     "competitors": 3,
@@ -62,6 +64,17 @@ class Preparation:
     visit: Visit
     complete: Completeness
     """The account's completeness, scored when it was checked (before any redaction)."""
+    account: str = ""
+    """The account's id (the answers used elsewhere leave out this visit's own)."""
+    library: Library | None = None
+    """The objection library across accounts (None: no answers from elsewhere)."""
+
+    @cached_property
+    def elsewhere(self) -> list[tuple[Objection, list[Answer]]]:
+        """Each expected objection of the visit with the best answers the team used at other visits."""
+        if self.library is None:
+            return [(o, []) for o in self.visit.objections]
+        return self.library.elsewhere(self.account, self.visit, LIMITS["elsewhere"])
 
     @cached_property
     def project(self) -> Project | None:

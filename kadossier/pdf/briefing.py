@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kadossier.dossier import folder, objections
 from kadossier.dossier.portfolio import Account
-from kadossier.dossier.validate import Checked
+from kadossier.dossier.validate import Checked, check_files
 from kadossier.errors import Problem
 from kadossier.history.diff import wanted
 from kadossier.history.git import read as read_history
@@ -21,11 +22,22 @@ def make_pdf(
     assert checked.dossier is not None
     history = read_history(checked.path.parent)
     last = checked.dossier.last_visit(options.today)
+    account = Account.of(checked, redact=options.redact)
     renderer = Renderer.for_options(
         Presenter.of(options, workspace_root),
         workspace_root,
         options,
         history=history,
         blobs=history.blobs(wanted(history, checked.path, last.day)) if last and history.available else {},
+        library=library(account, options) if visit_id is not None else None,
     )
-    return render_file(renderer, Job(Account.of(checked, redact=options.redact), visit_id), target)
+    return render_file(renderer, Job(account, visit_id), target)
+
+
+def library(account: Account, options: BuildOptions) -> objections.Library:
+    """The objection library of the account and the valid dossiers beside it (a brief shows the answers used
+    at other accounts; an invalid dossier is left out here, `validate` reports it)."""
+    others = [p for p in folder.entries(account.path.parent) if p != account.path and folder.refusal(p) is None]
+    checked = check_files(others, options.today)
+    accounts = [Account.of(c, redact=options.redact) for c in checked if c.dossier is not None and c.completeness]
+    return objections.library([account, *accounts])

@@ -30,6 +30,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from kadossier.dossier.followup import FollowThrough
+from kadossier.dossier.objections import Library
 from kadossier.dossier.portfolio import Account
 from kadossier.errors import KadossierError, PdfError, Problem, Severity
 from kadossier.history.diff import Since, changed_since_last_visit, fetch_old_versions
@@ -101,11 +102,14 @@ class Renderer:
         blobs: dict[tuple[str, Path], bytes | None] | None = None,
         trends: Trends | None = None,
         redact: bool = False,
+        library: Library | None = None,
         timeout: float | None = 120,
         memory_limit: int | None = 2 * 2**30,
     ) -> None:
         self.presenter = presenter
         self.redact = redact
+        self.library = library
+        """The objection library across accounts: a brief shows the answers used elsewhere (None: none)."""
         self._since: dict[str, Since | None] = {}
         self.timeout = timeout
         """Seconds one PDF may take to render before it is stopped (None: no limit)."""
@@ -217,9 +221,17 @@ class Renderer:
             "since": self.since_last_visit(job.account),
             "redacted": self.redact,
             "follow": FollowThrough(dossier, self.presenter.today),
-            "prep": Preparation(dossier, visit, job.account.completeness) if visit is not None else None,
+            "prep": self.preparation(job),
         }
         return self.env.get_template(TEMPLATES[job.kind]).render(context)
+
+    def preparation(self, job: Job) -> Preparation | None:
+        """What the brief of a job shows of its visit (None: a pack, or no such visit)."""
+        account = job.account
+        visit = account.dossier.visit(job.visit) if job.visit is not None else None
+        if visit is None:
+            return None
+        return Preparation(account.dossier, visit, account.completeness, account.id, self.library)
 
     def inputs(self, job: Job) -> cache.Inputs:
         """Everything one PDF is made of: with the dossier, the commits its history sections show."""
@@ -247,6 +259,7 @@ class Renderer:
             "font_files": self._font_files,
             "templates": self._templates,
             "libraries": fingerprint.libraries(),
+            "answers": self._answers_shown(job),
         }
 
     def _trend(self, job: Job) -> object:
@@ -258,6 +271,22 @@ class Renderer:
     def key(self, job: Job) -> str:
         """The cache key of one PDF (see `inputs`)."""
         return cache.key(self.inputs(job))
+
+    def _answers_shown(self, job: Job) -> list[list[Any]] | None:
+        """The answers used elsewhere a brief shows, with where they come from (None: a pack shows none)."""
+        prep = self.preparation(job)
+        if prep is None:
+            return None
+        shown = []
+        for objection, answers in prep.elsewhere:
+            sources = [(a.text, a.sources[0]) for a in answers]  # the brief names each answer's best source
+            shown.append(
+                [
+                    objection.objection,
+                    [[t, s.account.dossier.display_name, s.visit.day.isoformat(), s.raised] for t, s in sources],
+                ]
+            )
+        return shown
 
     def _commits_shown(self, job: Job) -> list[str] | None:
         """The commits "changed since the last visit" shows: the one at the last visit and those since."""

@@ -23,7 +23,7 @@ from markupsafe import escape
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from kadossier.dossier import portfolio
+from kadossier.dossier import objections, portfolio
 from kadossier.dossier.followup import FollowThrough
 from kadossier.dossier.model import Competitor, Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
@@ -54,6 +54,7 @@ OVERVIEW = {
     "pipeline.md": ("pipeline", "site/pipeline.html"),
     "visits.md": ("visits", "site/visits.html"),
     "competitors.md": ("competitors", "site/competitors.html"),
+    "objections.md": ("objections_page", "site/objections.html"),
     "red-flags.md": ("red_flags", "site/red-flags.html"),
     TEAM_URI: ("team_page", "site/team.html"),
 }
@@ -225,6 +226,7 @@ class Site:
             since_last_visit=self.since_last_visit,
             redacted=self.redact,
             member=self.member,
+            objection_library=objections.library,
             person_uri=person_uri,
             competitor_uri=competitor_uri,
             rival_uri=self.rival_uri,

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from kadossier.build import uptodate
+from kadossier.dossier import objections
 from kadossier.dossier.companies import Companies
 from kadossier.dossier.method import Method
 from kadossier.dossier.parts import CompanyProfile
@@ -98,6 +99,9 @@ class Setup:
     def renderer(self) -> Renderer:
         o = self.options
         history = read_history(self.root / "dossiers")
+        accounts = [
+            Account.of(check_file(p, o["today"]), redact=o["redact"]) for p in self.root.glob("dossiers/*.yaml")
+        ]
         renderer = Renderer(
             self.presenter(),
             self.root,
@@ -107,6 +111,7 @@ class Setup:
             history=history,
             trends=compute_trends(history, o["today"], o["currency"], None),
             redact=o["redact"],
+            library=objections.library(accounts),
         )
         if self.font_sources is not None:
             renderer.font_sources = self.font_sources
@@ -217,6 +222,17 @@ def _font_files(s: Setup) -> None:
     s.font_sources = copies
 
 
+def _answer_elsewhere(s: Setup) -> None:
+    """Another account answers the objection the brief's visit expects (价格比现在高): the brief shows it."""
+    other = s.root / "dossiers" / "northwind-grid.yaml"
+    text = other.read_text(encoding="utf-8")
+    expected = "{objection: No IT capacity in 2027, response: File-based connectivity needs no ERP change}"
+    assert expected in text
+    other.write_text(
+        text.replace(expected, "{objection: 价格比现在的高, response: 按吨纸综合成本对比}"), encoding="utf-8"
+    )
+
+
 LABEL = "ui:\n  dashboard: Board\n"
 PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "dossier": _edit,
@@ -258,7 +274,10 @@ PDF_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "font_files": _font_files,
     "templates": _template("pdf", "print.css", "body { color: black }"),
     "libraries": _libraries,
+    "answers": _answer_elsewhere,
 }
+BRIEF_INPUTS = frozenset(["answers"])
+"""Inputs only a brief has (a pack's is None whatever changes): perturbed with a brief as the job."""
 STAMP_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "options": _option("today", TODAY + dt.timedelta(days=1)),
     "site_dir": _option("site_dir", "elsewhere"),
@@ -314,6 +333,8 @@ def test_a_changed_page_input_renders_the_page_again(setup: Setup, name: str) ->
 
 @pytest.mark.parametrize("name", sorted(PDF_PERTURBATIONS))
 def test_a_changed_pdf_input_renders_the_pdf_again(setup: Setup, name: str) -> None:
+    if name in BRIEF_INPUTS:
+        setup.options["kind"] = "brief"
     renderer = setup.renderer()
     before = renderer.inputs(setup.job())
     store = PdfCache(setup.cache_dir / "pdf")
@@ -326,6 +347,21 @@ def test_a_changed_pdf_input_renders_the_pdf_again(setup: Setup, name: str) -> N
     changed = setup.renderer()
     assert changed.inputs(setup.job())[name] != before[name]
     assert not store.intact(changed.key(setup.job()))  # not in the cache: `build` renders it
+
+
+def test_an_objection_the_brief_does_not_expect_leaves_its_key(setup: Setup) -> None:
+    """An answer elsewhere to another objection than the visit's: the brief shows nothing new, and stays cached."""
+    setup.options["kind"] = "brief"
+    before = setup.renderer().key(setup.job())
+    other = setup.root / "dossiers" / "northwind-grid.yaml"
+    text = other.read_text(encoding="utf-8")
+    other.write_text(
+        text.replace("response: File-based connectivity", "response: Connectivity by file"), encoding="utf-8"
+    )
+    assert setup.renderer().key(setup.job()) == before
+    other.write_text(text, encoding="utf-8")
+    _answer_elsewhere(setup)
+    assert setup.renderer().key(setup.job()) != before
 
 
 @pytest.mark.parametrize("name", sorted(STAMP_PERTURBATIONS))
