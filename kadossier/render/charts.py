@@ -101,7 +101,14 @@ def line_chart(
         _day_ticks(axes, days, day_label)
         if legend and series:
             # above the plot, where no line runs
-            axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(series), fontsize=8, borderaxespad=0.2)
+            axes.legend(
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncols=1,  # one entry a row: the reader's font may draw a label wider than matplotlib measured it
+                fontsize=8,
+                borderaxespad=0.2,
+            )
+        _pad(figure)
         return _svg(figure, description, font)
 
 
@@ -141,7 +148,13 @@ def stacked_chart(
             # the legend reads top to bottom as the stack does, beside the chart
             handles, labels = axes.get_legend_handles_labels()
             axes.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        _pad(figure)
         return _svg(figure, description, font)
+
+
+def _pad(figure: Any) -> None:
+    """Room around the plot for labels that the reader's font draws wider than matplotlib measured them."""
+    figure.get_layout_engine().set(w_pad=0.25, h_pad=0.08)
 
 
 def _day_ticks(axes: object, days: Sequence[dt.date], day_label: Callable[[dt.date], str]) -> None:
