@@ -167,13 +167,7 @@ def _check_content(
             1, 1, tr("missing 'schema_version: {version}' (the first field of every dossier)", version=SCHEMA_VERSION)
         )
     elif version != str(SCHEMA_VERSION):
-        message = tr(
-            "schema_version {version} is not supported: this kadossier reads version {supported}; "
-            "upgrade kadossier or fix the number",
-            version=version,
-            supported=SCHEMA_VERSION,
-        )
-        report(*where.find(("schema_version",)), message)
+        report(*where.find(("schema_version",)), _unsupported(version))
         return
     try:
         dossier = Dossier.model_validate({**data, "schema_version": SCHEMA_VERSION})
@@ -251,13 +245,7 @@ def check_companies(path: Path, *, name: str | None = None) -> tuple[Companies, 
         report(1, 1, tr("missing 'schema_version: {version}' (the first field of the file)", version=SCHEMA_VERSION))
         return Companies(), problems
     if version != str(SCHEMA_VERSION):
-        message = tr(
-            "schema_version {version} is not supported: this kadossier reads version {supported}; "
-            "upgrade kadossier or fix the number",
-            version=version,
-            supported=SCHEMA_VERSION,
-        )
-        report(*where.find(("schema_version",)), message)
+        report(*where.find(("schema_version",)), _unsupported(version))
         return Companies(), problems
     try:
         parsed = CompanyFile.model_validate({**data, "schema_version": SCHEMA_VERSION})
@@ -279,6 +267,15 @@ def check_companies(path: Path, *, name: str | None = None) -> tuple[Companies, 
     if problems:
         return Companies(), problems
     return Companies(tuple(parsed.competitors), hashlib.sha256(raw).hexdigest()), []
+
+
+def _unsupported(version: object) -> str:
+    return tr(
+        "schema_version {version} is not supported: this kadossier reads version {supported}; "
+        "upgrade kadossier or fix the number",
+        version=version,
+        supported=SCHEMA_VERSION,
+    )
 
 
 _UNION_TAGS = frozenset([COMMITMENT_LIST, COMMITMENT_TEXT])
