@@ -52,7 +52,7 @@ def test_hengrui_grouped_by_day_overdue_first(workspace: Path) -> None:
         assert closed not in out
     # each line ends with what to type to act on it
     assert re.search(r"\(王磊\)  hengrui-parts c-[0-9a-f]{10}\n", overdue)
-    assert out.rstrip().endswith("\n5 overdue, 9 in the next 14 days")  # with 滨海一院's two visits
+    assert out.rstrip().endswith("\n5 overdue, 10 in the next 14 days")  # 滨海一院's two visits, 海滨报业's follow-up
 
 
 def test_due_today_is_not_overdue(workspace: Path) -> None:

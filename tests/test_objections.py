@@ -280,7 +280,8 @@ def test_a_workspace_without_objections_says_so(tmp_path: Path) -> None:
     root = example_workspace(tmp_path)
     for path in (root / "dossiers").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"\n    objections:\n(      - .*\n)+", "\n", text), encoding="utf-8")
+        # expected (a visit's) and raised (a record's) objections alike
+        path.write_text(re.sub(r"\n( +)objections:\n(\1  - .*\n)+", "\n", text), encoding="utf-8")
     html = (build(root) / "objections" / "index.html").read_text(encoding="utf-8")
     assert "No objections written down yet." in html and 'id="objection-1"' not in html
 

@@ -184,13 +184,13 @@ def test_chinese_labels_render_without_tofu(workspace: Path) -> None:
 
 def test_rebuild_renders_only_what_changed(workspace: Path) -> None:
     first = build_output(workspace)
-    assert summary(first) == (12, 0)  # 5 packs and 7 briefs (one per planned visit)
+    assert summary(first) == (13, 0)  # 6 packs and 7 briefs (one per planned visit)
     assert "weasyprint" not in first.lower(), first  # no warnings from the renderer (the warm-up had one)
     assert "is up to date" in build_output(workspace)  # nothing changed: MkDocs is not even run
-    assert summary(build_output(workspace, "--force")) == (0, 12)
+    assert summary(build_output(workspace, "--force")) == (0, 13)
     dossier = workspace / "dossiers" / "northwind-grid.yaml"
     dossier.write_text(dossier.read_text(encoding="utf-8") + "\n# a comment changes the revision\n", encoding="utf-8")
-    assert summary(build_output(workspace)) == (2, 10)  # its pack and its one brief
+    assert summary(build_output(workspace)) == (2, 11)  # its pack and its one brief
     assert "PDFs" not in build_output(workspace, "--no-pdf")
 
 
@@ -285,7 +285,7 @@ def test_one_failing_account_does_not_stop_the_others(workspace: Path, listener:
     assert hits == []
     # ... but every other PDF was made: with the dossier fixed, only its own PDFs are rendered
     dossier.write_text(original, encoding="utf-8")
-    assert summary(build_output(workspace)) == (2, 10)
+    assert summary(build_output(workspace)) == (2, 11)
 
 
 def test_css_string_cannot_break_out() -> None:

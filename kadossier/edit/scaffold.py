@@ -98,6 +98,8 @@ def schema_outdated(dossiers_dir: Path) -> Path | None:
         return None
     for name, of in _SCHEMAS:
         path = dossiers_dir / name
+        if name != SCHEMA_FILE and not path.exists():  # the profiles' schema is added by the next refresh, silently
+            continue
         try:  # compared as JSON: an editor's reformatting is not a change of format
             if json.loads(path.read_text(encoding="utf-8")) != json.loads(json_schema_text(of)):
                 return path
@@ -109,7 +111,8 @@ def schema_outdated(dossiers_dir: Path) -> Path | None:
 def refresh_schema(dossiers_dir: Path) -> Path | None:
     """Rewrite the schema files if one is out of date; the path of the first one that was."""
     path = schema_outdated(dossiers_dir)
-    if path is not None:
+    missing = (dossiers_dir / SCHEMA_FILE).is_file() and not (dossiers_dir / COMPANIES_SCHEMA_FILE).exists()
+    if path is not None or missing:
         write_schema(dossiers_dir)
     return path
 

@@ -30,10 +30,10 @@ LIMITS: dict[str, int] = {
     "agenda": 4,
     "questions": 3,
     "objections": 3,
-    "elsewhere": 2,
+    "elsewhere": 1,  # the best answer used at another visit: a long brief stays within three pages
     "checklist": 6,
     "people": 4,
-    "competitors": 3,
+    "competitors": 2,
     "swot": 3,
     "record": 4,
 }

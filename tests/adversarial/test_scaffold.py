@@ -19,7 +19,11 @@ def test_init_over_a_folder_with_dossiers_keeps_them_and_adds_no_example(tmp_pat
     assert mine.read_text(encoding="utf-8") == "# my own notes, not a dossier yet\nname: mine\n"
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.secret\n"
     assert (tmp_path / "mkdocs.yml").is_file()
-    assert sorted(p.name for p in mine.parent.iterdir()) == ["dossier.schema.json", "example-account.yaml"]
+    assert sorted(p.name for p in mine.parent.iterdir()) == [
+        "competitors.schema.json",
+        "dossier.schema.json",
+        "example-account.yaml",
+    ]
 
 
 def test_a_failed_init_leaves_nothing_behind(tmp_path: Path) -> None:
