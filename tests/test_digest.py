@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from tests.conftest import ROOT, build
+from tests.conftest import ROOT
 
 DAY = "2026-11-28"
 BASE = yaml.safe_load((ROOT / "dossiers" / "haibin-press.yaml").read_text(encoding="utf-8"))
@@ -248,11 +248,18 @@ def test_no_git_says_why(tmp_path: Path) -> None:
 
 def test_the_this_week_page(tmp_path: Path) -> None:
     root = repository(tmp_path, language="zh")
-    site = build(root)
+    built = CliRunner().invoke(main, ["-C", str(root), "--today", DAY, "build", "--no-pdf"])
+    assert built.exit_code == 0, built.output
+    site = root / "site"
     page = (site / "this-week" / "index.html").read_text(encoding="utf-8")
     assert "本周动态" in page and "丢单：2026 年铜版纸采购" in page
     assert 'href="../accounts/haibin-press/#project-coated-2026"' in page
     assert re.search(r"赵敏 · 2026年11月26日", page)
+    assert "2027 卷筒纸" in page  # 27 Nov: in the week of the build's day
+    earlier = CliRunner().invoke(main, ["-C", str(root), "--today", "2026-11-25", "build", "--no-pdf"])
+    assert earlier.exit_code == 0, earlier.output
+    before = (site / "this-week" / "index.html").read_text(encoding="utf-8")
+    assert "丢单：2026 年铜版纸采购" in before and "2027 卷筒纸" not in before  # a later commit is not in the week
     assert "CANARY-HOBBY" not in page and "13900000000" not in page
     dashboard = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="this-week/"' in dashboard

@@ -35,6 +35,7 @@ from kadossier.dossier.vocab import ActionStatus, ProjectStatus, VisitStatus
 from kadossier.errors import KadossierError
 from kadossier.history.git import Commit, GitError, History
 from kadossier.i18n import tr
+from kadossier.utils.parallel import parallel_map
 
 
 class Weight(IntEnum):
@@ -184,18 +185,27 @@ def digest(
             before = history.at(path, start - dt.timedelta(days=1))
             base_sha = before.sha if before is not None else None
             versions = history.since(path, before)
+        versions = [c for c in versions if c.day <= today]  # the period ends today: a later commit is not in it
         if versions or history.is_modified(path):
             plans.append((path, base_sha, versions))
     wanted = [
         (sha, path) for path, first, versions in plans for sha in ([first] if first else []) + [c.sha for c in versions]
     ]
     blobs = history.blobs(wanted)
-    for path, base_sha, versions in plans:
-        account = _account(path, base_sha, versions, blobs, history, today, rules, keep)
-        if account is not None and account.steps:
-            result.accounts.append(account)
+    # each version is validated (about 10 ms): many accounts' are spread over the cores
+    found = parallel_map(_one, plans, context=(blobs, history, today, rules, keep))
+    result.accounts = [account for account in found if account is not None and account.steps]
     result.accounts.sort(key=lambda a: (a.weight, a.name.casefold()))
     return result
+
+
+def _one(
+    context: tuple[dict[tuple[str, Path], bytes | None], History, dt.date, Rules, Callable[[Dossier], bool] | None],
+    plan: tuple[Path, str | None, list[Commit]],
+) -> AccountDigest | None:
+    blobs, history, today, rules, keep = context
+    path, base, versions = plan
+    return _account(path, base, versions, blobs, history, today, rules, keep)
 
 
 def _account(
@@ -212,7 +222,7 @@ def _account(
     if history.is_modified(path):
         with suppress(OSError):  # gone meanwhile: its committed versions still count
             chain.append((None, path.read_bytes()))
-    current = _model(chain[-1][1], path, today, rules) if chain else None
+    current = _model(chain[-1][1], path, today, rules) if chain and keep is not None else None
     if current is not None and keep is not None and not keep(current):
         return None
     previous = _model(blobs.get((base, path)) if base else None, path, today, rules)
@@ -227,7 +237,7 @@ def _account(
             author, sha = (commit.author, commit.sha) if commit is not None else ("", "")
             steps.append(Step(author, day, sha, events))
         previous = model
-    shown = current or previous
+    shown = current or previous  # the newest good version names the account
     if shown is None:
         return None
     if keep is not None and current is None and not keep(shown):
