@@ -70,7 +70,7 @@ def main() -> None:
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     results: dict[tuple[str, str], list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="kadossier-compare-") as tmp:
-        site_ws = workspace(Path(tmp) / "site-template", args.accounts)
+        site_ws = workspace(Path(tmp) / "site-template", args.accounts, dated=True)  # history in the week
         full_ws = workspace(Path(tmp) / "full-template", args.pdf_accounts) if args.pdf_accounts else None
         copies = {}
         for name in trees:

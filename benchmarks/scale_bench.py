@@ -95,21 +95,24 @@ def run(argv: list[str], cwd: Path) -> tuple[float, int, int]:
     return elapsed, peak[0], usage.ru_maxrss
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True)
+def git(cwd: Path, *args: str, when: str | None = None) -> None:
+    env = ENV | ({"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {})
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
-def workspace(folder: Path, accounts: int) -> Path:
-    """A git workspace of `accounts` generated dossiers, committed in two commits (so it has history)."""
+def workspace(folder: Path, accounts: int, *, dated: bool = False) -> Path:
+    """A git workspace of `accounts` generated dossiers, committed in two commits (so it has history). `dated`:
+    the first commit on 2026-10-01 and the second (a tenth of the accounts) on 2026-11-20, in the week before
+    the benchmarks' day, so the pipeline over time and the weekly digest have work; else both are dated now."""
     generate(folder / "dossiers", accounts)
     shutil.copyfile(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     (folder / ".gitignore").write_text("/site/\n/.kadossier-cache/\n", encoding="utf-8")
     git(folder, "init", "-q")
     git(folder, "add", "-A")
-    git(folder, "commit", "-qm", "accounts")
+    git(folder, "commit", "-qm", "accounts", when="2026-10-01T10:00:00" if dated else None)
     for path in sorted((folder / "dossiers").glob("*.yaml"))[::10]:  # a tenth of them edited later
         path.write_text(path.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
-    git(folder, "commit", "-qam", "review")
+    git(folder, "commit", "-qam", "review", when="2026-11-20T10:00:00" if dated else None)
     return folder
 
 
