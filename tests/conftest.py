@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,3 +117,17 @@ def git_calls(folder: Path) -> Iterator[Path]:
         yield log
     finally:
         os.environ["PATH"] = saved
+
+
+def git(repo: Path, *args: str, author: str = "Alice Admin", day: str = "2026-11-01", time: str = "09:00:00") -> str:
+    """Run git in `repo` as `author`, its commits dated `day` at `time` (UTC+8); return what it printed."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "GIT_AUTHOR_DATE": f"{day}T{time}+08:00",
+        "GIT_COMMITTER_DATE": f"{day}T{time}+08:00",
+    }
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout

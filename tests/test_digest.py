@@ -4,9 +4,7 @@ site's *This week* page."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +12,16 @@ import yaml
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, git
 
 DAY = "2026-11-28"
 BASE = yaml.safe_load((ROOT / "dossiers" / "haibin-press.yaml").read_text(encoding="utf-8"))
 
 
-def git(root: Path, *args: str, author: str = "林强", when: str = "2026-11-01T10:00:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    command = ["git", "-c", f"user.name={author}", "-c", "user.email=x@example.com", *args]
-    subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
-
-
 def commit(root: Path, message: str, *, author: str, when: str) -> None:
+    day, time = when.split("T")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message, author=author, when=when)
+    git(root, "commit", "-q", "-m", message, author=author, day=day, time=time)
 
 
 def write(root: Path, name: str, data: dict[str, Any]) -> None:

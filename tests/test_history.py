@@ -18,23 +18,10 @@ from kadossier.cli import main
 from kadossier.dossier.load import load_bytes
 from kadossier.history.diff import changes
 
-from .conftest import EXAMPLES, ROOT, TODAY, build, git_calls
+from .conftest import EXAMPLES, ROOT, TODAY, build, git, git_calls
 from .test_pdf import text
 
 DOSSIER = "dossiers/shenyang-daily.yaml"
-
-
-def git(repo: Path, *args: str, author: str = "Alice Admin", day: str = "2026-11-01") -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": author,
-        "GIT_AUTHOR_EMAIL": "a@example.com",
-        "GIT_COMMITTER_NAME": author,
-        "GIT_COMMITTER_EMAIL": "a@example.com",
-        "GIT_AUTHOR_DATE": f"{day}T09:00:00+08:00",
-        "GIT_COMMITTER_DATE": f"{day}T09:00:00+08:00",
-    }
-    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
 
 
 def edit(path: Path, old: str, new: str, *, after: str = "") -> None:

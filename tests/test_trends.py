@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,23 +17,10 @@ from kadossier.history.trends import Trends, compute
 from kadossier.render.charts import Charts
 from kadossier.render.present import Presenter, load_labels
 
-from .conftest import TODAY, build
+from .conftest import TODAY, build, git
 from .test_pdf import text
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def git(repo: Path, *args: str, author: str = "Alice Admin", day: str = "2026-10-01") -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": author,
-        "GIT_AUTHOR_EMAIL": "a@example.com",
-        "GIT_COMMITTER_NAME": author,
-        "GIT_COMMITTER_EMAIL": "a@example.com",
-        "GIT_AUTHOR_DATE": f"{day}T09:00:00+08:00",
-        "GIT_COMMITTER_DATE": f"{day}T09:00:00+08:00",
-    }
-    subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, check=True)
 
 
 def dossier(name: str, *projects: str) -> str:
@@ -58,7 +43,7 @@ def repo(tmp_path: Path) -> Path:
     a.write_text(dossier("甲公司", project("p1", "design", 1000, "CNY"), project("p2", "trust", 500, "EUR")))
     b.write_text(dossier("Beta", project("q1", "trust", 2000), project("q2", "compare", 3000)))
     git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "accounts")
+    git(tmp_path, "commit", "-qm", "accounts", day="2026-10-01")
     a.write_text(dossier("甲公司", project("p1", "compare", 1000, "CNY"), project("p2", "trust", 500, "EUR")))
     git(tmp_path, "commit", "-qam", "p1 to compare", author="Bob Sales", day="2026-10-20")
     b.write_text("schema_version: 1\nname: [Beta\nprojects: {\n")  # does not parse: the version before stands
