@@ -215,7 +215,6 @@ def validate(
 
     PATHS are dossier files or folders of them; without any, every dossier of the workspace.
     """
-    from kadossier.dossier.companies import is_companies_file
     from kadossier.dossier.validate import check_companies, check_files
     from kadossier.utils.messages import display_path as shown_path
     from kadossier.workspace.locate import dossiers_among
@@ -231,7 +230,7 @@ def validate(
             for fixed in fix_commas(path):
                 click.echo(str(fixed))
     companies = obj.companies()
-    profiles = [f for f in paths if f.is_file() and is_companies_file(f) and not _in_dossiers(obj, f)]
+    profiles = [f for f in paths if f.is_file() and _profiles_file(obj, f)]
     files = [f for f in files if f not in profiles]  # competitor profiles named on the command line are no dossier
     problems = [p for f in profiles for p in check_companies(f)[1]]
     for path in profiles:
@@ -884,12 +883,19 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _in_dossiers(obj: Context, path: Path) -> bool:
-    """Whether `path` is in the workspace's dossiers folder (where every YAML file is checked as a dossier)."""
+def _profiles_file(obj: Context, path: Path) -> bool:
+    """Whether a file named on the command line is competitor profiles: the workspace's (the option
+    `competitors`), or one called competitors.yaml outside the dossiers folder (where every file is a dossier)."""
+    from kadossier.dossier.companies import is_companies_file
+
     try:
-        return path.resolve().parent == obj.workspace.dossiers_dir.resolve()
+        workspace = obj.workspace
     except KadossierError:
-        return False
+        return is_companies_file(path)
+    real = path.resolve()
+    if real == workspace.companies_file.resolve():
+        return True
+    return is_companies_file(path) and real.parent != workspace.dossiers_dir.resolve()
 
 
 def _echo_problem(problem: Problem, *, err: bool = False) -> None:

@@ -35,17 +35,8 @@ class CompanyFile(Part):
 
 
 def is_companies_file(path: Path) -> bool:
-    """Whether a file named on the command line is competitor profiles rather than a dossier: it is called
-    competitors.yaml (or .yml) and is not in a dossiers folder's place, i.e. it has no `name:` of an account."""
-    return path.stem == Path(FILE_NAME).stem and path.suffix in (".yaml", ".yml") and _profiles_inside(path)
-
-
-def _profiles_inside(path: Path) -> bool:
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return not any(line.startswith("name:") for line in head.splitlines())
+    """Whether a file is named as competitor profiles are by default (competitors.yaml or .yml)."""
+    return path.stem == Path(FILE_NAME).stem and path.suffix in (".yaml", ".yml")
 
 
 def _key(name: str) -> str:

@@ -503,6 +503,16 @@ def load_bytes(raw: bytes) -> Loaded:
     return parse(decode(raw))
 
 
+def data_of(raw: bytes | None) -> dict[str, Any] | None:
+    """The data of one version of a dossier (from git, say); None if there is none or it does not parse."""
+    if raw is None:
+        return None
+    try:
+        return load_bytes(raw).data
+    except LoadError:
+        return None
+
+
 def _position(text: str, offset: int, message: str) -> tuple[int, int, str]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1

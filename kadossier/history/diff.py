@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kadossier.dossier.load import LoadError, load_bytes
+from kadossier.dossier.load import data_of
 from kadossier.dossier.privacy import redact_data
 from kadossier.errors import KadossierError
 from kadossier.history.git import Commit, GitError, History
@@ -229,13 +229,8 @@ def walk(
 
 
 def _data(raw: bytes | None, redact: bool = False) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    try:
-        data = load_bytes(raw).data
-    except LoadError:
-        return None
-    return redact_data(data) if redact else data
+    data = data_of(raw)
+    return redact_data(data) if redact and data is not None else data
 
 
 def changed_since_last_visit(

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from kadossier.dossier.fields import Money
-from kadossier.dossier.load import LoadError, load_bytes
+from kadossier.dossier.load import data_of
 from kadossier.dossier.model import Project
 from kadossier.dossier.portfolio import Totals
 from kadossier.dossier.vocab import ProjectStatus, Stage
@@ -335,12 +335,7 @@ def summarise(raw: bytes | None) -> Summary | None:
 
 
 def _summarise(_: object, raw: bytes | None) -> Rows:
-    if raw is None:
-        return None
-    try:
-        data = load_bytes(raw).data
-    except LoadError:
-        return None
+    data = data_of(raw)
     if not isinstance(data, dict):
         return None
     items = data.get("projects") or []

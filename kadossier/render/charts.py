@@ -229,17 +229,7 @@ class Charts:
         description = ui["trend_pipeline_chart"].format(currency=currency, weeks=len(trends.weeks))
         series = [(ui["open_pipeline"], trends.value(currency)), (ui["weighted_pipeline"], trends.weighted(currency))]
         size = (6.0, 2.2) if small else (8.0, 3.0)
-        return Markup(
-            line_chart(
-                trends.days,
-                series,
-                description=description,
-                day_label=self._day,
-                number=self._money(currency),
-                size=size,
-                font=self.font,
-            )
-        )
+        return self._lines(trends, series, description, currency, size)
 
     def stages(self, trends: Trends) -> Markup:
         """The number of open projects per stage, week by week, stacked."""
@@ -256,14 +246,24 @@ class Charts:
         series = [(self.P.ui["trend_account_series"].format(currency=code), v) for code, v in values.items()]
         description = self.P.ui["trend_account_chart"].format(weeks=len(trends.weeks))
         currency = next(iter(values), self.P.currency)
-        return Markup(
-            line_chart(
-                trends.days,
-                series,
-                description=description,
-                day_label=self._day,
-                number=self._money(currency),
-                size=(6.5, 2.0),
-                font=self.font,
-            )
+        return self._lines(trends, series, description, currency, (6.5, 2.0))
+
+    def _lines(
+        self,
+        trends: Trends,
+        series: list[tuple[str, list[float]]],
+        description: str,
+        currency: str,
+        size: tuple[float, float],
+    ) -> Markup:
+        """Amounts in `currency` week by week, one line a series."""
+        chart = line_chart(
+            trends.days,
+            series,
+            description=description,
+            day_label=self._day,
+            number=self._money(currency),
+            size=size,
+            font=self.font,
         )
+        return Markup(chart)

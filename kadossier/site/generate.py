@@ -74,9 +74,9 @@ def generate(
         if (dossier := cached[path][0].dossier) is not None and site.presenter.companies is not None:
             attach(dossier, site.presenter.companies)
     site.roster = Roster(site.people, (name for c in valid for name in names_in(c.dossier)))  # type: ignore[arg-type]
-    site.rivals = portfolio.rivals(
-        [Account.of(c) for c in valid], site.presenter.companies
-    )  # before `kept`: pages link them
+    accounts = [Account.of(c) for c in valid]
+    # every competitor across accounts, before `kept`: an account page links their pages
+    site.rivals = {r.key: r for r in portfolio.rivals(accounts, site.presenter.companies)}
     kept = {
         path: page
         for path, (c, page) in cached.items()
@@ -88,7 +88,6 @@ def generate(
     made = dict(parallel_map(_account_page, list(render), context=replace(work, valid=render), jobs=jobs))
     if cache is not None:
         cache.prune()
-    accounts = [Account.of(c) for c in valid]
     pages_by_uri = {account_uri(c.account): kept.get(c.path) or made[c.path] for c in valid}
     site.team = team.views(accounts, site.roster, today)  # once, before the workers fork: every page reads it
     large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many

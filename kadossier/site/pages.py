@@ -150,7 +150,7 @@ class Site:
     """Each person's view by id, once the accounts are known (kadossier.site.generate sets it)."""
     digest: Digest | None = None
     """What changed across the accounts in the last seven days (None: not looked up)."""
-    rivals: list[portfolio.Rival] = field(default_factory=list)
+    rivals: dict[str, portfolio.Rival] = field(default_factory=dict)
     """Every competitor across accounts and profiles, once the accounts are known (kadossier.site.generate sets it)."""
 
     @property
@@ -160,7 +160,11 @@ class Site:
 
     def overview_uris(self) -> list[str]:
         """The overview pages' source paths: the overviews, then one page per person."""
-        return [*OVERVIEW, *(person_uri(ident) for ident in self.team), *(competitor_uri(r.slug) for r in self.rivals)]
+        return [
+            *OVERVIEW,
+            *(person_uri(ident) for ident in self.team),
+            *(competitor_uri(r.slug) for r in self.rivals.values()),
+        ]
 
     def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
         """Render one page across accounts (a person's page among them)."""
@@ -168,7 +172,7 @@ class Site:
             context = {"accounts": accounts, "team": self.team, "rivals": self.rivals, "digest": self.digest}
             return self._render(OVERVIEW[uri][1], uri, context)
         if uri.startswith(f"{COMPETITOR_DIR}/"):
-            rival = next(r for r in self.rivals if competitor_uri(r.slug) == uri)
+            rival = next(r for r in self.rivals.values() if competitor_uri(r.slug) == uri)
             return self._render(COMPETITOR_TEMPLATE, uri, {"accounts": accounts, "rival": rival})
         view = self.team[uri.removeprefix(f"{PEOPLE_DIR}/").removesuffix(".md")]
         feed = feed_path(self.secret, view.member.id) if self.secret is not None and not self.redact else None
@@ -196,16 +200,15 @@ class Site:
             member = self.roster.member(name)
             if member is not None:
                 found[name] = member.id
-        slugs = {r.key: r.slug for r in self.rivals}
         for competitor in dossier.competitors:
-            if (slug := slugs.get(portfolio.rival_key(competitor))) is not None:
-                found[f"\0competitor\0{competitor.id}"] = slug
+            if (rival := self.rivals.get(portfolio.rival_key(competitor))) is not None:
+                found[f"\0competitor\0{competitor.id}"] = rival.slug
         return found
 
     def rival_uri(self, competitor: Competitor) -> str | None:
         """The page of a dossier's competitor across accounts (None: not known yet)."""
-        slug = next((r.slug for r in self.rivals if r.key == portfolio.rival_key(competitor)), None)
-        return competitor_uri(slug) if slug is not None else None
+        rival = self.rivals.get(portfolio.rival_key(competitor))
+        return competitor_uri(rival.slug) if rival is not None else None
 
     def member(self, name: str | None) -> Member | None:
         """The person of one of our names (None: no one, or a name the roster does not know)."""
