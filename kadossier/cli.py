@@ -31,6 +31,7 @@ from kadossier.workspace.root import config_above, language_of
 
 if TYPE_CHECKING:
     from kadossier.dossier.companies import Companies
+    from kadossier.dossier.custom import CustomFields
     from kadossier.dossier.method import Method
 
 # click writes its own words (usage errors, help headings) through the standard library's gettext, which
@@ -87,6 +88,16 @@ class Context:
             return self.workspace.settings.method
         except KadossierError:
             return Method()
+
+    @property
+    def fields(self) -> CustomFields:
+        """The workspace's declared custom fields (none outside a workspace)."""
+        from kadossier.dossier.custom import CustomFields
+
+        try:
+            return self.workspace.settings.custom_fields
+        except KadossierError:
+            return CustomFields()
 
     def companies(self) -> Companies | None:
         """The workspace's competitor profiles; their file's problems are printed, and then (as outside a
@@ -236,7 +247,14 @@ def validate(
     for path in profiles:
         click.echo(tr("{path}: checked as the workspace's competitor profiles", path=shown_path(path)))
     results = check_files(
-        files, obj.today, jobs=jobs, models=False, roster=obj.roster_names, method=obj.method, companies=companies
+        files,
+        obj.today,
+        jobs=jobs,
+        models=False,
+        roster=obj.roster_names,
+        method=obj.method,
+        companies=companies,
+        fields=obj.fields,
     )
     problems += [p for r in results for p in r.problems]
     for problem in problems:
@@ -327,7 +345,9 @@ def pdf(obj: Context, account: str, visit_id: str | None, output: Path | None, r
         companies = obj.companies()
         if obj.companies_errors:
             sys.exit(1)
-        checked = check_file(path, obj.today, roster=obj.roster_names, method=obj.method, companies=companies)
+        checked = check_file(
+            path, obj.today, roster=obj.roster_names, method=obj.method, companies=companies, fields=obj.fields
+        )
     if checked.dossier is None:
         for problem in checked.errors:
             _echo_problem(problem)
@@ -403,11 +423,13 @@ def digest(obj: Context, since: str, who: str | None) -> None:
         companies = obj.companies()
         if obj.companies_errors:
             sys.exit(1)
-        rules = Rules(settings.roster_names, settings.method, companies)
+        rules = Rules(settings.roster_names, settings.method, companies, settings.custom_fields)
         files = workspace.dossier_files()
         keep = None
         if who is not None:
-            current = check_files(files, obj.today, roster=settings.roster_names, method=settings.method)
+            current = check_files(
+                files, obj.today, roster=settings.roster_names, method=settings.method, fields=settings.custom_fields
+            )
             roster = Roster(settings.people, (n for c in current if c.dossier for n in names_in(c.dossier)))
             member = _our_person(roster, who, load_labels(settings.language, workspace.root)["ui"]["list_sep"])
             keep = lambda d: any(roster.member(n) == member for n in [d.owner, *d.team])  # noqa: E731
@@ -561,6 +583,7 @@ def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
         workspace.dossier_files(),
         obj.today,
         roster=settings.roster_names,
+        fields=settings.custom_fields,
         jobs=jobs,
         cache_file=cache_file(workspace.root),
     )
@@ -619,7 +642,7 @@ def _note_outdated_schema(workspace: Workspace) -> None:
     """Say so when the workspace's JSON Schema no longer describes the format (editors then miss new fields)."""
     from kadossier.edit.scaffold import schema_outdated
 
-    path = schema_outdated(workspace.dossiers_dir)
+    path = schema_outdated(workspace.dossiers_dir, workspace.settings.custom_fields)
     if path is not None:
         shown = os.path.relpath(path)
         click.secho(
@@ -635,9 +658,12 @@ def _note_outdated_schema(workspace: Workspace) -> None:
 
 def _checked_dossier(path: Path, today: date) -> Any:
     """The valid dossier in `path`; print its errors and exit 1 if it is invalid."""
+    from kadossier.dossier.custom import CustomFields
     from kadossier.dossier.validate import check_file
+    from kadossier.workspace.locate import enclosing
 
-    checked = check_file(path, today)
+    workspace = enclosing(path)
+    checked = check_file(path, today, fields=workspace.settings.custom_fields if workspace else CustomFields())
     if checked.dossier is None:
         for problem in checked.errors:
             _echo_problem(problem)
@@ -694,6 +720,7 @@ def export(obj: Context, fmt: str, table: str, owner: str | None, output: Path |
             roster=workspace.settings.roster_names,
             method=workspace.settings.method,
             companies=companies,
+            fields=workspace.settings.custom_fields,
         )
     errors = [p for r in results for p in r.errors]
     if obj.companies_errors:
@@ -778,6 +805,7 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
         today=obj.today,
         workspace_root=workspace.root,
         language=workspace.settings.language,
+        fields=workspace.settings.custom_fields,
     )
     click.echo(tr("created {path}", path=os.path.relpath(path)))
 
@@ -800,18 +828,21 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
     help="The JSON Schema of a dossier, or of the workspace's competitor profiles (competitors.yaml).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def schema(fmt: str, of: str, output: Path | None) -> None:
-    """Print the dossier format's JSON Schema or field reference, generated from the models."""
+@click.pass_obj
+def schema(obj: Context, fmt: str, of: str, output: Path | None) -> None:
+    """Print the dossier format's JSON Schema or field reference, generated from the models (with the
+    workspace's custom fields, in a workspace)."""
     from kadossier.dossier.schema import COMPANIES_SCHEMA_FILE, SCHEMA_FILE, json_schema_text, markdown_reference
     from kadossier.site.staging import check_output
     from kadossier.utils.files import write
     from kadossier.workspace.locate import enclosing
 
-    text = json_schema_text(of) if fmt == "json" else markdown_reference()
+    workspace = enclosing(output) if output is not None else None
+    fields = workspace.settings.custom_fields if workspace is not None else obj.fields
+    text = json_schema_text(of, fields) if fmt == "json" else markdown_reference(fields)
     if output is None:
         click.echo(text, nl=False)
         return
-    workspace = enclosing(output)
     # inside a workspace: never over its configuration, a dossier or .git (its own schema file may be refreshed)
     own = (
         {(workspace.dossiers_dir / name).resolve() for name in (SCHEMA_FILE, COMPANIES_SCHEMA_FILE)}

@@ -101,7 +101,7 @@ class WikiBuild:
         staging.check_site_dir(folders.site_dir, root, folders.docs_dir, self.workspace.dossiers_dir)
         if not self.serving:  # build, gh-deploy: MkDocs empties site_dir
             staging.check_replaceable(folders.site_dir)
-        if (schema := refresh_schema(self.workspace.dossiers_dir)) is not None:
+        if (schema := refresh_schema(self.workspace.dossiers_dir, self.options.settings.custom_fields)) is not None:
             log.info(tr("{path}: rewrote the JSON Schema to this kadossier's format", path=display_path(schema)))
         companies, problems = self.workspace.companies()
         if problems:
@@ -135,7 +135,7 @@ class WikiBuild:
     def _digest(self, history: History, companies: Companies) -> Digest:
         """What changed across the accounts in the last seven days (the *This week* page)."""
         settings, today = self.options.settings, self.options.today
-        rules = Rules(settings.roster_names, settings.method, companies)
+        rules = Rules(settings.roster_names, settings.method, companies, settings.custom_fields)
         files = [p for p in self.workspace.dossier_files() if refusal(p) is None]
         start = today - dt.timedelta(days=DIGEST_DAYS - 1)
         return digest(history, files, today, start=start, rules=rules)

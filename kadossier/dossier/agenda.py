@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.followup import follow_ups, owed, owed_by, seen_to_by
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
@@ -155,6 +156,7 @@ def read_agenda(
     today: dt.date,
     *,
     roster: frozenset[str] = frozenset(),
+    fields: CustomFields = NO_FIELDS,
     jobs: int | None = None,
     cache_file: Path | None = None,
 ) -> list[AccountAgenda]:
@@ -168,18 +170,18 @@ def read_agenda(
     store = AgendaCache.load(cache_file) if cache_file is not None else None
     known = [store.get(p) if store is not None else None for p in paths]
     missing = [p for p, part in zip(paths, known, strict=True) if part is None]
-    computed = iter(parallel_map(_read_one, missing, context=(today, roster), jobs=jobs))
+    computed = iter(parallel_map(_read_one, missing, context=(today, roster, fields), jobs=jobs))
     parts = [part if part is not None else next(computed) for part in known]
     if store is not None:
         store.save(parts)
     return parts
 
 
-def _read_one(context: tuple[dt.date, frozenset[str]], path: Path) -> AccountAgenda:
+def _read_one(context: tuple[dt.date, frozenset[str], CustomFields], path: Path) -> AccountAgenda:
     from kadossier.dossier.validate import check_file
 
-    today, roster = context
-    checked = check_file(path, today, roster=roster)
+    today, roster, fields = context
+    checked = check_file(path, today, roster=roster, fields=fields)
     if checked.dossier is None:
         return AccountAgenda(path, checked.errors)
     dossier = checked.dossier

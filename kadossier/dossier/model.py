@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from kadossier.dossier.custom import Custom
 from kadossier.dossier.fields import IsoDate, Name, Text
 from kadossier.dossier.parts import (
     MAX_LIST,
@@ -84,6 +85,8 @@ class Dossier(Part):
     """Where the important facts came from."""
     notes: Text | None = None
     """Anything else."""
+    custom: Custom = {}
+    """The workspace's own fields (declared in mkdocs.yml, option custom_fields), by name."""
 
     @property
     def display_name(self) -> str:

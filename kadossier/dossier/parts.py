@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
+from kadossier.dossier.custom import Custom
 from kadossier.dossier.fields import Id, IsoDate, MoneyField, Name, Phone, Since, Text, Url, When
 from kadossier.dossier.vocab import (
     ActionStatus,
@@ -212,6 +213,8 @@ class Person(Part):
     """Personal profile (sensitive)."""
     notes: Text | None = None
     """What we know about their position and views."""
+    custom: Custom = {}
+    """The workspace's own fields (declared in mkdocs.yml, option custom_fields), by name."""
 
     @property
     def won_over(self) -> bool:
@@ -292,6 +295,8 @@ class Project(Part):
     """What we do next."""
     notes: Text | None = None
     """Anything else."""
+    custom: Custom = {}
+    """The workspace's own fields (declared in mkdocs.yml, option custom_fields), by name."""
 
     @property
     def effective_win_rate(self) -> int:
@@ -343,6 +348,8 @@ class Competitor(Part):
     """Their weaknesses (劣势)."""
     notes: Text | None = None
     """Anything else."""
+    custom: Custom = {}
+    """The workspace's own fields (declared in mkdocs.yml, option custom_fields), by name."""
 
     _company: CompanyProfile | None = PrivateAttr(None)
 
@@ -567,6 +574,8 @@ class Visit(Part):
     """The record, filled in right after the visit."""
     notes: Text | None = None
     """Anything else."""
+    custom: Custom = {}
+    """The workspace's own fields (declared in mkdocs.yml, option custom_fields), by name."""
 
     @property
     def day(self) -> dt.date:

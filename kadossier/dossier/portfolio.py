@@ -46,7 +46,7 @@ class Account:
     def of(cls, checked: Checked, *, redact: bool = False) -> Account:
         """The account of a valid checked file; with `redact`, without personal data (kadossier.dossier.privacy)."""
         assert checked.dossier is not None and checked.completeness is not None
-        dossier = redact_dossier(checked.dossier) if redact else checked.dossier
+        dossier = redact_dossier(checked.dossier, checked.fields) if redact else checked.dossier
         return cls(checked.account, dossier, checked.warnings, checked.path, checked.completeness)
 
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from kadossier.dossier.checks import RED_FLAGS
 from kadossier.dossier.companies import CompanyFile
 from kadossier.dossier.completeness import CHECKLIST
+from kadossier.dossier.custom import LISTS, NO_FIELDS, CustomFields
+from kadossier.dossier.custom import json_schema as custom_schema
 from kadossier.dossier.fields import Currency, Id, IsoDate, MoneyField, Phone, Since, Text, Url, When
 from kadossier.dossier.folder import COMPANIES_SCHEMA_FILE as COMPANIES_SCHEMA_FILE
 from kadossier.dossier.folder import SCHEMA_FILE as SCHEMA_FILE
@@ -36,17 +38,21 @@ _NAMED: list[tuple[Any, str]] = [
 ]
 
 
-def json_schema(of: str = "dossier") -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a dossier file, or (`of="competitors"`) of the workspace's
-    competitor profiles (competitors.yaml)."""
+def json_schema(of: str = "dossier", fields: CustomFields = NO_FIELDS) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a dossier file with the workspace's custom `fields`, or
+    (`of="competitors"`) of the workspace's competitor profiles (competitors.yaml)."""
     model, ident = (CompanyFile, COMPANIES_SCHEMA_ID) if of == "competitors" else (Dossier, SCHEMA_ID)
     schema = model.model_json_schema(mode="validation")
+    if model is Dossier:
+        schema["properties"]["custom"] = custom_schema(fields, "account")
+        for part in LISTS:
+            schema["$defs"][part.title()]["properties"]["custom"] = custom_schema(fields, part)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": ident, **schema}
 
 
-def json_schema_text(of: str = "dossier") -> str:
+def json_schema_text(of: str = "dossier", fields: CustomFields = NO_FIELDS) -> str:
     """Return a JSON Schema as stable, pretty-printed JSON text."""
-    return json.dumps(json_schema(of), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(json_schema(of, fields), ensure_ascii=False, indent=2) + "\n"
 
 
 def models() -> list[type[BaseModel]]:
@@ -67,8 +73,9 @@ def models() -> list[type[BaseModel]]:
     return seen
 
 
-def markdown_reference() -> str:
-    """Return the field reference as Markdown: one table per part of the format."""
+def markdown_reference(fields: CustomFields = NO_FIELDS) -> str:
+    """Return the field reference as Markdown: one table per part of the format (and one of the workspace's custom
+    `fields`, if it declares any)."""
     out: list[str] = []
     for model in models():
         out += [
@@ -107,7 +114,25 @@ def markdown_reference() -> str:
     ]
     out += [f"| `{i.key}` | {i.section} | {i.present} | {i.weight:g} |" for i in CHECKLIST]
     out.append("")
+    if fields.fields:
+        out += _custom_reference(fields)
     return "\n".join(out)
+
+
+def _custom_reference(fields: CustomFields) -> list[str]:
+    out = [
+        "### Custom fields",
+        "",
+        "This workspace's own fields (mkdocs.yml, `custom_fields`), written under a part's `custom:` block.",
+        "",
+        "| part | field | type | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    for f in fields.fields:
+        kind = f"one of {', '.join(f'`{c.value}`' for c in f.choices)}" if f.choices else f.type.value
+        out.append(f"| {f.part} | `custom.{f.name}` | {kind} | {f.description.replace('|', chr(92) + '|')} |")
+    out.append("")
+    return out
 
 
 def type_name(annotation: Any) -> str:

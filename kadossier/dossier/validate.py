@@ -23,6 +23,7 @@ from kadossier.dossier import checks, folder
 from kadossier.dossier import companies as profiles
 from kadossier.dossier.companies import Companies, CompanyFile
 from kadossier.dossier.completeness import Completeness, completeness
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.fields import closest_value, show_value
 from kadossier.dossier.folder import ACCOUNT_ID, RESERVED_NAMES
 from kadossier.dossier.load import LoadError, Located, load_bytes
@@ -45,6 +46,8 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     completeness: Completeness | None = None
     """How complete a valid dossier is (scored before any redaction: the shareable edition shows the same)."""
+    fields: CustomFields = field(default_factory=CustomFields)
+    """The custom fields it was checked against (redaction drops the personal ones)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -65,11 +68,13 @@ def check_file(
     roster: frozenset[str] = frozenset(),
     method: Method | None = None,
     companies: Companies | None = None,
+    fields: CustomFields = NO_FIELDS,
 ) -> Checked:
     """Read and check one dossier file; `name` is how messages show its path, `roster` the names of our people
     the workspace declares (see kadossier.dossier.roster), `method` the thresholds of its red flags, `companies`
-    the workspace's competitor profiles (None: not looked up, so `ref` is not checked)."""
-    result = _check(path, today, name, roster, method, companies)
+    the workspace's competitor profiles (None: not looked up, so `ref` is not checked), `fields` its declared
+    custom fields (kadossier.dossier.custom)."""
+    result = _check(path, today, name, roster, method, companies, fields)
     result.problems.sort(key=lambda p: (p.line, p.col))
     return result
 
@@ -81,9 +86,10 @@ def _check(
     roster: frozenset[str],
     method: Method | None,
     companies: Companies | None,
+    fields: CustomFields,
 ) -> Checked:
     shown = name if name is not None else display_path(path)
-    result = Checked(path, path.stem, None)
+    result = Checked(path, path.stem, None, fields=fields)
 
     def report(line: int, col: int, message: str, severity: Severity = Severity.ERROR, code: str = "") -> None:
         result.problems.append(Problem(shown, line, col, severity, message, code))
@@ -112,7 +118,7 @@ def _check(
     except OSError as exc:
         report(1, 1, tr("cannot read file: {error}", error=exc.strerror or exc))
         return result
-    _check_content(result, raw, report, today, roster, method, companies)
+    _check_content(result, raw, report, today, roster, method, companies, fields)
     return result
 
 
@@ -124,15 +130,16 @@ def check_bytes(
     roster: frozenset[str] = frozenset(),
     method: Method | None = None,
     companies: Companies | None = None,
+    fields: CustomFields = NO_FIELDS,
 ) -> Checked:
     """Check one version of a dossier (from git, say) as of `today`: what `check_file` does once the file is read
     (`path` names the account and the messages)."""
-    result = Checked(path, path.stem, None)
+    result = Checked(path, path.stem, None, fields=fields)
 
     def report(line: int, col: int, message: str, severity: Severity = Severity.ERROR, code: str = "") -> None:
         result.problems.append(Problem(display_path(path), line, col, severity, message, code))
 
-    _check_content(result, raw, report, today, roster, method, companies)
+    _check_content(result, raw, report, today, roster, method, companies, fields)
     return result
 
 
@@ -144,8 +151,9 @@ def _check_content(
     roster: frozenset[str],
     method: Method | None,
     companies: Companies | None,
+    fields: CustomFields,
 ) -> None:
-    """The stages after reading: YAML, the model, references, profiles, red flags."""
+    """The stages after reading: YAML, the model, custom fields, references, profiles, red flags."""
     path = result.path
     try:
         loaded = load_bytes(raw)
@@ -174,8 +182,12 @@ def _check_content(
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc, at_key, message = describe(error)
+            if error["type"] == "extra_forbidden":
+                message += fields.misplaced(loc)
             report(*where.find(loc, key=at_key), message)
         return
+    for loc, at_key, message in fields.check(dossier):
+        report(*where.find(loc, key=at_key), message)
     for finding in checks.errors(dossier):
         report(*where.find(finding.loc, key=finding.key), finding.message)
     if companies is not None:
@@ -200,18 +212,22 @@ def check_files(
     roster: frozenset[str] = frozenset(),
     method: Method | None = None,
     companies: Companies | None = None,
+    fields: CustomFields = NO_FIELDS,
 ) -> list[Checked]:
     """Check many files, in worker processes when there are enough of them to pay off.
 
     With `models=False` only the problems come back (`dossier` is None): sending models between
     processes costs more than building them.
     """
-    return parallel_map(_check_one, paths, context=(today, models, roster, method, companies), jobs=jobs)
+    context = (today, models, roster, method, companies, fields)
+    return parallel_map(_check_one, paths, context=context, jobs=jobs)
 
 
-def _check_one(context: tuple[date, bool, frozenset[str], Method | None, Companies | None], path: Path) -> Checked:
-    today, models, roster, method, companies = context
-    result = check_file(path, today, roster=roster, method=method, companies=companies)
+def _check_one(
+    context: tuple[date, bool, frozenset[str], Method | None, Companies | None, CustomFields], path: Path
+) -> Checked:
+    today, models, roster, method, companies, fields = context
+    result = check_file(path, today, roster=roster, method=method, companies=companies, fields=fields)
     if not models:
         result.dossier = None
     return result

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.folder import ACCOUNT_ID, COMPANIES_SCHEMA_FILE, RESERVED_NAMES, SCHEMA_FILE, SUFFIXES
 from kadossier.dossier.load import LoadError, parse
 from kadossier.dossier.model import Dossier
@@ -68,8 +69,10 @@ def new_dossier(
     today: date,
     workspace_root: Path | None = None,
     language: str = "en",
+    fields: CustomFields = NO_FIELDS,
 ) -> Path:
-    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template of `language`."""
+    """Write `<dossiers_dir>/<slug>.yaml` for a new account from the commented template of `language` (and the
+    schema file, with the workspace's custom `fields`, beside it)."""
     if not name.strip():
         raise ScaffoldError(tr("the account name is empty"))
     if slug is None:
@@ -85,15 +88,16 @@ def new_dossier(
     text = template.render(name=name, owner=owner, today=today.isoformat(), schema=SCHEMA_FILE)
     _check_template_output(text)
     dossiers_dir.mkdir(parents=True, exist_ok=True)
-    write_schema(dossiers_dir)
+    write_schema(dossiers_dir, fields)
     _create(path, text)
     return path
 
 
-def schema_outdated(dossiers_dir: Path) -> Path | None:
+def schema_outdated(dossiers_dir: Path, fields: CustomFields = NO_FIELDS) -> Path | None:
     """The workspace's first schema file that is there but does not describe this kadossier's format (an editor
     would then not complete the new fields); None if they are current or the workspace keeps none (the
-    dossiers' schema removed on purpose). The competitor profiles' schema goes with the dossiers' one."""
+    dossiers' schema removed on purpose). The competitor profiles' schema goes with the dossiers' one; the
+    dossiers' one describes the workspace's custom `fields`."""
     if not (dossiers_dir / SCHEMA_FILE).is_file():  # absent, or something else by that name: not ours to touch
         return None
     for name, of in _SCHEMAS:
@@ -101,28 +105,28 @@ def schema_outdated(dossiers_dir: Path) -> Path | None:
         if name != SCHEMA_FILE and not path.exists():  # the profiles' schema is added by the next refresh, silently
             continue
         try:  # compared as JSON: an editor's reformatting is not a change of format
-            if json.loads(path.read_text(encoding="utf-8")) != json.loads(json_schema_text(of)):
+            if json.loads(path.read_text(encoding="utf-8")) != json.loads(json_schema_text(of, fields)):
                 return path
         except (OSError, UnicodeDecodeError, ValueError):
             return path
     return None
 
 
-def refresh_schema(dossiers_dir: Path) -> Path | None:
+def refresh_schema(dossiers_dir: Path, fields: CustomFields = NO_FIELDS) -> Path | None:
     """Rewrite the schema files if one is out of date; the path of the first one that was."""
-    path = schema_outdated(dossiers_dir)
+    path = schema_outdated(dossiers_dir, fields)
     missing = (dossiers_dir / SCHEMA_FILE).is_file() and not (dossiers_dir / COMPANIES_SCHEMA_FILE).exists()
     if path is not None or missing:
-        write_schema(dossiers_dir)
+        write_schema(dossiers_dir, fields)
     return path
 
 
-def write_schema(dossiers_dir: Path) -> Path:
+def write_schema(dossiers_dir: Path, fields: CustomFields = NO_FIELDS) -> Path:
     """Write or refresh the JSON Schemas beside the dossiers, where editors find them (the dossiers', and the
     competitor profiles'); return the dossiers' one."""
     for name, of in _SCHEMAS:
         path = dossiers_dir / name
-        text = json_schema_text(of)
+        text = json_schema_text(of, fields)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             files.write(path, text.encode("utf-8"))  # whole or not at all: editors read it while it changes
     return dossiers_dir / SCHEMA_FILE

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from kadossier.dossier.fields import Money
 from kadossier.dossier.followup import Owed, owed
 from kadossier.dossier.model import Dossier, Visit
 from kadossier.dossier.portfolio import Account
@@ -122,7 +123,7 @@ def _accounts(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     f = p.field
     yield [f("id"), f("name"), f("grade"), f("tier"), f("owner"), f("industry"), f("region"), p.ui["open_projects"],
            p.ui["open_pipeline"], p.ui["weighted_pipeline"], f("currency"), p.ui["next_visit"], p.ui["last_contact"],
-           p.ui["red_flag_count"], p.ui["red_flag_codes"]]  # fmt: skip
+           p.ui["red_flag_count"], p.ui["red_flag_codes"], *_custom_head(p, "account")]  # fmt: skip
     for a in accounts:
         d = a.dossier
         pipe = d.pipeline(p.currency)
@@ -132,13 +133,14 @@ def _accounts(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
         yield [a.id, d.name, d.grade, d.tier, d.owner, d.industry, d.region, len(d.open_projects), value, weighted,
                code, _when(nxt) if nxt else None,
                d.last_contact.isoformat() if d.last_contact else None, len(a.flags),
-               "; ".join(sorted({f.code for f in a.flags}))]  # fmt: skip
+               "; ".join(sorted({f.code for f in a.flags})), *_custom(p, d, "account")]  # fmt: skip
 
 
 def _projects(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     f = p.field
     yield [p.ui["account"], f("id"), f("name"), f("stage"), f("status"), f("win_rate"), f("value"), f("currency"),
-           p.ui["weighted_value"], f("budget"), f("close_date"), f("decision_makers"), f("competitors")]  # fmt: skip
+           p.ui["weighted_value"], f("budget"), f("close_date"), f("decision_makers"), f("competitors"),
+           *_custom_head(p, "project")]  # fmt: skip
     for a in accounts:
         d = a.dossier
         for pr in d.projects:
@@ -149,41 +151,45 @@ def _projects(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
                    pr.value.amount if pr.value else None, code, weighted, budget,
                    pr.close_date.isoformat() if pr.close_date else None,
                    "; ".join(_name(d, i) for i in pr.decision_makers),
-                   "; ".join(c.title for i in pr.competitors if (c := d.competitor(i)))]  # fmt: skip
+                   "; ".join(c.title for i in pr.competitors if (c := d.competitor(i))),
+                   *_custom(p, pr, "project")]  # fmt: skip
 
 
 def _people(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     f = p.field
     yield [p.ui["account"], f("id"), f("name"), f("title"), f("department"), f("level"), f("roles"), f("influence"),
            f("attitude"), f("relationship"), f("last_contact"), f("reports_to"), f("office"), f("email"),
-           f("mobile"), f("wechat"), f("personal_email")]  # fmt: skip
+           f("mobile"), f("wechat"), f("personal_email"), *_custom_head(p, "person")]  # fmt: skip
     for a in accounts:
         for person in a.dossier.people:
             c = person.contact
             yield [a.id, person.id, person.name, person.title, person.department, person.level,
                    "; ".join(r.value for r in person.roles), person.influence, person.attitude, person.relationship,
                    person.last_contact.isoformat() if person.last_contact else None, person.reports_to,
-                   c and c.office, c and c.email, c and c.mobile, c and c.wechat, c and c.personal_email]  # fmt: skip
+                   c and c.office, c and c.email, c and c.mobile, c and c.wechat, c and c.personal_email,
+                   *_custom(p, person, "person")]  # fmt: skip
 
 
 def _visits(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     f = p.field
     yield [p.ui["account"], f("id"), f("date"), f("kind"), f("status"), f("objective"), f("location"), f("ours"),
-           f("theirs"), f("project")]  # fmt: skip
+           f("theirs"), f("project"), *_custom_head(p, "visit")]  # fmt: skip
     for a in accounts:
         d = a.dossier
         for v in sorted(d.visits, key=lambda v: v.sort_key):
             yield [a.id, v.id, _when(v),
                    v.kind, v.status, text(v.objective), v.location, "; ".join(v.ours),
-                   "; ".join(_name(d, i) for i in v.theirs), v.project]  # fmt: skip
+                   "; ".join(_name(d, i) for i in v.theirs), v.project, *_custom(p, v, "visit")]  # fmt: skip
 
 
 def _competitors(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
     f = p.field
-    yield [p.ui["account"], f("id"), f("name"), f("products"), f("satisfaction"), f("strengths"), f("weaknesses")]
+    yield [p.ui["account"], f("id"), f("name"), f("products"), f("satisfaction"), f("strengths"), f("weaknesses"),
+           *_custom_head(p, "competitor")]  # fmt: skip
     for a in accounts:
         for c in a.dossier.competitors:
-            yield [a.id, c.id, c.title, text(c.products), c.satisfaction, text(c.strengths), text(c.weaknesses)]
+            yield [a.id, c.id, c.title, text(c.products), c.satisfaction, text(c.strengths), text(c.weaknesses),
+                   *_custom(p, c, "competitor")]  # fmt: skip
 
 
 def _actions(accounts: list[Account], p: Presenter) -> Iterable[list[Any]]:
@@ -211,6 +217,29 @@ def _owed_json(item: Owed, today: dt.date) -> dict[str, Any]:
         "visit": item.visit,
         "overdue": item.overdue(today),
     }
+
+
+def _custom_head(p: Presenter, part: str) -> list[str]:
+    """The columns of a part's custom fields: their labels, in the order the workspace declares them."""
+    return [f.label(p.language) for f in p.fields.of(part)]
+
+
+def _custom(p: Presenter, obj: Any, part: str) -> list[Any]:
+    """The cells of a part's custom fields: numbers as numbers, dates as ISO text, money with its currency, a
+    choice by its value (as `grade` and `stage` are), yes and no as words."""
+    cells: list[Any] = []
+    for declared in p.fields.of(part):
+        value = obj.custom.get(declared.name)
+        if isinstance(value, Money):
+            value = f"{value.amount:g} {value.currency or p.currency}"
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = text(value)
+        elif isinstance(value, bool):  # no is not the same as not known: both words
+            value = p.ui["yes"] if value else p.ui["no"]
+        cells.append(value)
+    return cells
 
 
 def _when(visit: Visit) -> str:

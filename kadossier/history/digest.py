@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kadossier.dossier import checks
 from kadossier.dossier.companies import Companies
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.fields import Money
 from kadossier.dossier.method import Method
 from kadossier.dossier.model import Dossier
@@ -128,11 +129,13 @@ class Digest:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """What the versions are checked with: the workspace's roster names, method and competitor profiles."""
+    """What the versions are checked with: the workspace's roster names, method, competitor profiles and custom
+    fields."""
 
     roster: frozenset[str] = frozenset()
     method: Method | None = None
     companies: Companies | None = None
+    fields: CustomFields = NO_FIELDS
 
 
 def period_start(since: str, today: dt.date) -> dt.date | None:
@@ -248,7 +251,10 @@ def _account(
 def _model(raw: bytes | None, path: Path, day: dt.date, rules: Rules) -> Dossier | None:
     if raw is None:
         return None
-    return check_bytes(raw, path, day, roster=rules.roster, method=rules.method, companies=rules.companies).dossier
+    checked = check_bytes(
+        raw, path, day, roster=rules.roster, method=rules.method, companies=rules.companies, fields=rules.fields
+    )
+    return checked.dossier
 
 
 def changes(old: Dossier | None, new: Dossier, day: dt.date, rules: Rules | None = None) -> Iterator[Event]:

@@ -38,6 +38,6 @@ def library(account: Account, options: BuildOptions) -> objections.Library:
     """The objection library of the account and the valid dossiers beside it (a brief shows the answers used
     at other accounts; an invalid dossier is left out here, `validate` reports it)."""
     others = [p for p in folder.entries(account.path.parent) if p != account.path and folder.refusal(p) is None]
-    checked = check_files(others, options.today)
+    checked = check_files(others, options.today, fields=options.settings.custom_fields)
     accounts = [Account.of(c, redact=options.redact) for c in checked if c.dossier is not None and c.completeness]
     return objections.library([account, *accounts])

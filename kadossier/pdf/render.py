@@ -250,6 +250,7 @@ class Renderer:
             "language": p.language,
             "currency": p.currency,
             "method": p.method.fingerprint(),  # the thresholds of red flags and completeness
+            "custom_fields": p.fields.fingerprint(),  # their labels, types and order
             "companies": p.companies.source
             if p.companies is not None
             else None,  # the competitor profiles shown beside the dossier's competitors

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from kadossier.dossier import portfolio
 from kadossier.dossier.companies import Companies
+from kadossier.dossier.custom import CustomFields
 from kadossier.dossier.fields import Money
 from kadossier.dossier.method import Method
 from kadossier.dossier.vocab import VOCABS
@@ -125,6 +126,8 @@ class Presenter:
     """The method's thresholds: how old a review may be per grade, the completeness bars."""
     companies: Companies | None = None
     """The workspace's competitor profiles (competitors.yaml); None: not looked up (refs are not checked)."""
+    fields: CustomFields = field(default_factory=CustomFields)
+    """The workspace's declared custom fields (kadossier.dossier.custom)."""
 
     @classmethod
     def of(cls, options: BuildOptions, workspace_root: Path | None, companies: Companies | None = None) -> Presenter:
@@ -132,7 +135,9 @@ class Presenter:
         language = options.settings.language
         labels = load_labels(language, workspace_root)
         settings = options.settings
-        return cls(language, settings.currency, options.today, labels, settings.method, companies)
+        return cls(
+            language, settings.currency, options.today, labels, settings.method, companies, settings.custom_fields
+        )
 
     @cached_property
     def locale(self) -> str:
@@ -211,6 +216,24 @@ class Presenter:
         if name == "net_margin" and isinstance(value, float):
             return escape(f"{value * 100:.1f}%")
         return self.show(value)
+
+    def custom(self, obj: object, part: str) -> list[tuple[str, Markup]]:
+        """The custom fields `obj` (a `part`: account, person, …) holds, in the order the workspace declares them:
+        (label, value) with yes/no in words and a choice by its label."""
+        values = getattr(obj, "custom", None) or {}
+        rows = []
+        for declared in self.fields.of(part):
+            value = values.get(declared.name)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                shown = escape(self.ui["yes"] if value else self.ui["no"])
+            elif (choice := declared.choice(value) if isinstance(value, str) else None) is not None:
+                shown = escape(choice.label(self.language))
+            else:
+                shown = self.show(value)
+            rows.append((declared.label(self.language), shown))
+        return rows
 
     def environment(self, workspace_root: Path | None) -> jinja2.Environment:
         """A Jinja environment (HTML, autoescaped) with this presenter's filters and globals."""

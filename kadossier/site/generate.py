@@ -73,6 +73,8 @@ def generate(
     for path in cached:  # a cached dossier is read back without its competitors' profiles (not part of the file)
         if (dossier := cached[path][0].dossier) is not None and site.presenter.companies is not None:
             attach(dossier, site.presenter.companies)
+        if dossier is not None:  # and its custom fields as JSON: typed again (a date, money)
+            site.presenter.fields.check(dossier)
     site.roster = Roster(site.people, (name for c in valid for name in names_in(c.dossier)))  # type: ignore[arg-type]
     accounts = [Account.of(c) for c in valid]
     # every competitor across accounts, before `kept`: an account page links their pages
@@ -101,7 +103,8 @@ def generate(
 def _check(work: Work, path: Path) -> Checked:
     """Check a file; in a redacted build the personal data never leaves the worker."""
     p = work.site.presenter
-    checked = check_file(path, work.today, roster=work.site.roster_names, method=p.method, companies=p.companies)
+    roster = work.site.roster_names
+    checked = check_file(path, work.today, roster=roster, method=p.method, companies=p.companies, fields=p.fields)
     if work.site.redact and checked.dossier is not None:
         checked.dossier = Account.of(checked, redact=True).dossier
     return checked

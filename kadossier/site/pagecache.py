@@ -66,6 +66,7 @@ class PageCache:
             "redact": site.redact,
             "roster": [asdict(entry) for entry in site.people],  # the check of owners knows the declared names
             "method": p.method.fingerprint(),  # the thresholds of red flags and completeness
+            "custom_fields": p.fields.fingerprint(),  # their labels, types and order
             "companies": p.companies.source
             if p.companies is not None
             else None,  # the competitor profiles shown beside the dossier's competitors

@@ -19,6 +19,7 @@ from mkdocs.config import config_options as c
 
 from kadossier.dossier.checks import DEFAULT_WARN, RED_FLAGS
 from kadossier.dossier.completeness import ITEMS
+from kadossier.dossier.custom import CustomFields, read_custom_fields
 from kadossier.dossier.method import Method, read_method
 from kadossier.dossier.roster import RosterEntry, read_entries
 from kadossier.errors import Problem, Severity, WorkspaceError
@@ -77,6 +78,16 @@ class _Method(base.BaseConfigOption[Method]):
         return method
 
 
+class _CustomFields(base.BaseConfigOption[CustomFields]):
+    """The workspace's own fields, by part and name (read by kadossier.dossier.custom)."""
+
+    def run_validation(self, value: object) -> CustomFields:
+        declared, problems = read_custom_fields(value)
+        if problems:
+            raise base.ValidationError("; ".join(problems))
+        return declared
+
+
 class _Warn(base.BaseConfigOption[tuple[str, ...] | None]):
     """`all`, or a list of red-flag codes."""
 
@@ -127,6 +138,9 @@ class KadossierConfig(base.Config):
     method = _Method()
     """The sales method's numbers: review age and completeness bar per grade, days before a decision maker is
     cold or a visit must be confirmed, credit-risk limits, checklist weights (see kadossier.dossier.method)."""
+    custom_fields = _CustomFields()
+    """The team's own fields, by part (account, person, project, visit, competitor) and name: type (text, number,
+    date, money, yesno, choice), label ({en, zh}), choices, personal (see kadossier.dossier.custom)."""
     people = _Roster()
     """Our people (the roster): name, id (for their page's URL and calendar feed), email, former_names. Optional:
     without it, ids come from the names in the dossiers (pinyin for Chinese)."""
@@ -190,6 +204,7 @@ class Settings:
     people: tuple[RosterEntry, ...] = ()
     method: Method = field(default_factory=Method)
     competitors: str = "competitors.yaml"
+    custom_fields: CustomFields = field(default_factory=CustomFields)
 
     @property
     def warned(self) -> frozenset[str]:
