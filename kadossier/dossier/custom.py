@@ -142,7 +142,7 @@ class CustomFields:
     def misplaced(self, loc: tuple[str | int, ...]) -> str:
         """What to add to "unknown field" when the key at `loc` is a declared custom field of its part, written
         beside the built-in fields instead of under `custom:`."""
-        part = "account" if len(loc) == 1 else _PART_OF.get(loc[0]) if len(loc) == 3 else None
+        part = "account" if len(loc) == 1 else _PART_OF.get(str(loc[0])) if len(loc) == 3 else None
         if part is None or loc[-1] not in {f.name for f in self.of(part)}:
             return ""
         return tr(
@@ -156,7 +156,7 @@ class CustomFields:
     def check(self, dossier: Any) -> list[tuple[tuple[str | int, ...], bool, str]]:
         """Check every `custom:` block of a dossier against the declarations: (location, at the key, message) for
         each problem. Each valid block's values are replaced by their typed values (a date, money, true)."""
-        found = []
+        found: list[tuple[tuple[str | int, ...], bool, str]] = []
         for loc, part, holder in _holders(dossier):
             if holder.custom:
                 found += self._check(loc, part, holder, holder.custom)

@@ -35,7 +35,8 @@ def redact(dossier: Dossier, fields: CustomFields = NO_FIELDS) -> Dossier:
         items = update.get(key, getattr(dossier, key))
         if private:
             update[key] = [_without(item, private) for item in items]
-    return _without(dossier.model_copy(update=update), fields.private("account"))
+    redacted: Dossier = _without(dossier.model_copy(update=update), fields.private("account"))
+    return redacted
 
 
 def _without(part: Any, private: frozenset[str]) -> Any:
@@ -53,13 +54,14 @@ def redact_data(data: dict[str, Any]) -> dict[str, Any]:
         items = data.get(key)
         if isinstance(items, list):
             clean[key] = [{k: v for k, v in i.items() if k != KEY} if isinstance(i, dict) else i for i in items]
+    listed = clean.get("people")
+    if not isinstance(listed, list):
+        return clean
     people = []
-    for person in clean.get("people") if isinstance(clean.get("people"), list) else []:
+    for person in listed:
         if isinstance(person, dict):
             person = {k: v for k, v in person.items() if k not in PRIVATE_PERSON}
             if isinstance(person.get("contact"), dict):
                 person["contact"] = {k: v for k, v in person["contact"].items() if k not in PRIVATE_CONTACT}
         people.append(person)
-    if isinstance(clean.get("people"), list):
-        clean["people"] = people
-    return clean
+    return {**clean, "people": people}
