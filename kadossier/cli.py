@@ -246,16 +246,21 @@ def validate(
     problems = [p for f in profiles for p in check_companies(f)[1]]
     for path in profiles:
         click.echo(tr("{path}: checked as the workspace's competitor profiles", path=shown_path(path)))
-    results = check_files(
-        files,
-        obj.today,
-        jobs=jobs,
-        models=False,
-        roster=obj.roster_names,
-        method=obj.method,
-        companies=companies,
-        fields=obj.fields,
-    )
+    results = [
+        result
+        for fields, group in _by_custom_fields(obj, files).items()
+        for result in check_files(
+            group,
+            obj.today,
+            jobs=jobs,
+            models=False,
+            roster=obj.roster_names,
+            method=obj.method,
+            companies=companies,
+            fields=fields,
+        )
+    ]
+    results.sort(key=lambda r: files.index(r.path))
     problems += [p for r in results for p in r.problems]
     for problem in problems:
         _echo_problem(problem)
@@ -612,6 +617,22 @@ def agenda(obj: Context, who: str | None, days: int, jobs: int | None) -> None:
             err=True,
         )
         sys.exit(1)
+
+
+def _by_custom_fields(obj: Context, files: list[Path]) -> dict[CustomFields, list[Path]]:
+    """The files grouped by the custom fields they are checked against: those of the workspace each is in (a
+    pre-commit run passes the dossiers of every workspace in the repository), else the current one's."""
+    from kadossier.workspace.locate import open_workspace
+    from kadossier.workspace.root import config_above
+
+    declared: dict[Path | None, CustomFields] = {}
+    groups: dict[CustomFields, list[Path]] = {}
+    for path in files:
+        config = config_above(path.absolute().parent.resolve())
+        if config not in declared:
+            declared[config] = open_workspace(config).settings.custom_fields if config else obj.fields
+        groups.setdefault(declared[config], []).append(path)
+    return groups
 
 
 def _check_year(day: datetime | None, option: str) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLES = ROOT / "dossiers"
 PROFILES = ROOT / "competitors.yaml"
 """The example workspace's competitor profiles (its 海滨报业 refers to them)."""
+
+
+def example_fields() -> Any:
+    """The custom fields the example workspace declares (its Kestrel Robotics uses them)."""
+    from kadossier.workspace.locate import open_workspace
+
+    return open_workspace(ROOT / "mkdocs.yml").settings.custom_fields
+
+
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 TODAY = date(2026, 11, 23)
 """Every date-dependent check in the tests is judged as of this day."""

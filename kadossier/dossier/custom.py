@@ -32,7 +32,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from kadossier.dossier.fields import IsoDate, MoneyField, Text
+from kadossier.dossier.fields import IsoDate, MoneyField, Text, show_value
 from kadossier.i18n import tr
 from kadossier.utils.messages import did_you_mean
 
@@ -171,8 +171,8 @@ class CustomFields:
         if not self.of(part):
             first = next(iter(values))
             message = tr(
-                "unknown custom field '{field}': the workspace declares no custom fields of a {part}; declare it "
-                "in mkdocs.yml (the kadossier plugin's option custom_fields.{part})",
+                "unknown custom field '{field}': the workspace declares none here; declare it in mkdocs.yml under "
+                "the kadossier plugin's option custom_fields.{part}",
                 field=first,
                 part=part,
             )
@@ -185,7 +185,7 @@ class CustomFields:
             for error in exc.errors(include_url=False):
                 inner, at_key, message = describe(error, model)
                 if error["type"] == "extra_forbidden":
-                    message += tr(" (declared custom fields of a {part}: {names})", part=part, names=_names(model))
+                    message += tr(" (declared in custom_fields.{part}: {names})", part=part, names=_names(model))
                 yield (*at, *inner), at_key, message
             return
         problems = list(self._choices(at, part, typed))
@@ -201,17 +201,27 @@ class CustomFields:
             value = getattr(typed, declared.name)
             if declared.type is not FieldType.CHOICE or value is None or declared.choice(value):
                 continue
-            said = value.strip().casefold()
-            by_label = [c.value for c in declared.choices if said in (c.en.casefold(), c.zh.casefold())]
-            hint = did_you_mean(by_label[0], by_label) if by_label else did_you_mean(value, _values(declared))
+            meant = _meant(value, declared.choices)
+            hint = did_you_mean(meant, [meant]) if meant else did_you_mean(value, _values(declared))
             message = tr(
-                "{name} '{value}' is not one of: {allowed}{hint}",
+                "{name} {value} is not one of: {allowed}{hint}",
                 name=declared.name,
-                value=value,
+                value=show_value(value),
                 allowed=", ".join(_values(declared)),
                 hint=hint,
             )
             yield (*at, declared.name), False, message
+
+
+def _meant(word: str, choices: tuple[Choice, ...]) -> str | None:
+    """The choice a wrong value names by its label (观察 is `watch`), or whose label holds it (最高 in 最高等级)
+    when only one does; None otherwise."""
+    said = word.strip().casefold()
+    labels = [(c.value, label.casefold()) for c in choices for label in (c.en, c.zh)]
+    exact = {value for value, label in labels if label == said}
+    within = {value for value, label in labels if len(said) > 1 and (said in label or label in said)}
+    found = exact or within
+    return found.pop() if len(found) == 1 else None
 
 
 def _values(declared: CustomField) -> list[str]:
@@ -327,7 +337,10 @@ def _declare(part: str, name: object, spec: object) -> tuple[CustomField | None,
     try:
         parsed = _Declaration.model_validate(spec)
     except ValidationError as exc:
-        return None, "; ".join(_option_error(e) for e in exc.errors(include_url=False))
+        errors = exc.errors(include_url=False)
+        unknown = {str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden"}
+        meant = [e for e in errors if not (e["type"] == "missing" and did_you_mean(str(e["loc"][-1]), unknown))]
+        return None, "; ".join(_option_error(e) for e in meant)  # not "missing 'label'" beside "did you mean 'label'"
     en, zh = _labels(parsed.label)
     choices: list[Choice] = []
     items = parsed.choices.items() if isinstance(parsed.choices, dict) else ((c, c) for c in parsed.choices or ())

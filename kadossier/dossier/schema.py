@@ -146,6 +146,8 @@ def type_name(annotation: Any) -> str:
         return " or ".join(type_name(a) for a in args)
     if origin is list:
         return f"list of {type_name(typing.get_args(annotation)[0])}"
+    if origin is dict:  # only `custom` is a mapping: its keys are the workspace's own
+        return "the workspace's [custom fields](#custom-fields)"
     if origin is typing.Literal:
         return " or ".join(str(a) for a in typing.get_args(annotation))
     if origin is typing.Annotated:  # a named type with more metadata (a union's tag) is still that type

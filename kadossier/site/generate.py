@@ -73,8 +73,6 @@ def generate(
     for path in cached:  # a cached dossier is read back without its competitors' profiles (not part of the file)
         if (dossier := cached[path][0].dossier) is not None and site.presenter.companies is not None:
             attach(dossier, site.presenter.companies)
-        if dossier is not None:  # and its custom fields as JSON: typed again (a date, money)
-            site.presenter.fields.check(dossier)
     site.roster = Roster(site.people, (name for c in valid for name in names_in(c.dossier)))  # type: ignore[arg-type]
     accounts = [Account.of(c) for c in valid]
     # every competitor across accounts, before `kept`: an account page links their pages

@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kadossier.dossier.completeness import Completeness
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.validate import Checked
 from kadossier.errors import Problem, Severity
@@ -103,7 +104,7 @@ class PageCache:
             except OSError as exc:
                 log.debug(f"page cache: entry of {path} not read ({exc})")
                 continue
-            entry = decode(data, path)
+            entry = decode(data, path, self.site.presenter.fields)
             if entry is not None:
                 found[path] = entry
         return found
@@ -141,8 +142,9 @@ def encode(checked: Checked, page: GeneratedPage) -> bytes:
     return json.dumps(entry, ensure_ascii=False, default=_plain).encode()
 
 
-def decode(data: bytes, path: Path) -> Entry | None:
-    """The entry in `data`, the dossier validated again; None if it is not one (damaged, or foreign)."""
+def decode(data: bytes, path: Path, fields: CustomFields = NO_FIELDS) -> Entry | None:
+    """The entry in `data`, the dossier validated again (its custom `fields` typed again: a date, money); None if
+    it is not one (damaged, or foreign)."""
     try:
         entry = json.loads(data)
         problems = [
@@ -159,8 +161,10 @@ def decode(data: bytes, path: Path) -> Entry | None:
             {str(name): str(ident) for name, ident in dict(page["links"]).items()},
         )
         dossier = Dossier.model_validate(entry["dossier"])
+        if fields.check(dossier):
+            raise ValueError("custom fields no longer valid")
         complete = Completeness.from_json(entry["completeness"])
-        return Checked(path, str(entry["account"]), dossier, problems, complete), generated
+        return Checked(path, str(entry["account"]), dossier, problems, complete, fields), generated
     except (ValueError, TypeError, KeyError, ValidationError) as exc:  # a damaged entry is made again
         log.debug(f"page cache: entry of {path} not read ({exc})")
         return None

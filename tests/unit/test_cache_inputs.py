@@ -22,6 +22,7 @@ import pytest
 from kadossier.build import uptodate
 from kadossier.dossier import objections
 from kadossier.dossier.companies import Companies
+from kadossier.dossier.custom import NO_FIELDS, read_custom_fields
 from kadossier.dossier.method import Method
 from kadossier.dossier.parts import CompanyProfile
 from kadossier.dossier.portfolio import Account
@@ -76,7 +77,13 @@ class Setup:
         o = self.options
         labels = load_labels(o["language"], self.root)
         return Presenter(
-            o["language"], o["currency"], o["today"], labels, o.get("method", Method()), o.get("companies")
+            o["language"],
+            o["currency"],
+            o["today"],
+            labels,
+            o.get("method", Method()),
+            o.get("companies"),
+            o.get("custom_fields", NO_FIELDS),
         )
 
     def site(self) -> Site:
@@ -233,6 +240,8 @@ def _answer_elsewhere(s: Setup) -> None:
     )
 
 
+ONE_FIELD = read_custom_fields({"account": {"x": {"type": "text", "label": "X"}}})[0]
+
 LABEL = "ui:\n  dashboard: Board\n"
 PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "dossier": _edit,
@@ -247,6 +256,9 @@ PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "method": _option("method", Method(cold_days=10)),
     "companies": _option("companies", Companies((CompanyProfile(id="northwind-rival", name="Rival Co"),), "1")),
     "roster": _option("people", (RosterEntry("周敏", "min", former_names=("周民",)),)),
+    "custom_fields": _option(
+        "custom_fields", read_custom_fields({"account": {"x": {"type": "text", "label": "X"}}})[0]
+    ),
     "pdf": _option("pdf", True),
     "use_directory_urls": _option("use_directory_urls", False),
     "cwd": _other_cwd,
@@ -269,6 +281,9 @@ PDF_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "method": _option("method", Method(complete={"A": 1, "B": 1, "C": 1})),
     "companies": _option("companies", Companies((CompanyProfile(id="northwind-rival", name="Rival Co"),), "1")),
     "redact": _option("redact", True),
+    "custom_fields": _option(
+        "custom_fields", read_custom_fields({"account": {"x": {"type": "text", "label": "X"}}})[0]
+    ),
     "font": _option("font", "DejaVu Sans"),
     "marking": _option("marking", "Internal"),
     "font_files": _font_files,

@@ -16,24 +16,24 @@ from kadossier.render.present import Presenter, load_labels
 from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache, decode, encode
 from kadossier.site.pages import Site
-from tests.conftest import EXAMPLES, FIXTURES, TODAY
+from tests.conftest import EXAMPLES, FIXTURES, TODAY, example_fields
 
 VALID = sorted([*EXAMPLES.glob("*.yaml"), *(FIXTURES / "valid").glob("*.yaml")])
 
 
 def _site(root: Path) -> Site:
-    return Site(Presenter("en", "CNY", TODAY, load_labels("en", root)), root)
+    return Site(Presenter("en", "CNY", TODAY, load_labels("en", root), fields=example_fields()), root)
 
 
 @pytest.mark.parametrize("redacted", [False, True], ids=["full", "redacted"])
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
 def test_an_entry_restores_the_check_and_the_page_exactly(path: Path, redacted: bool, tmp_path: Path) -> None:
-    checked = check_file(path, TODAY)
+    checked = check_file(path, TODAY, fields=example_fields())
     assert checked.dossier is not None
     if redacted:
         checked.dossier = redact(checked.dossier)
     page = _site(tmp_path).account_page(Account.of(checked))
-    entry = decode(encode(checked, page), path)
+    entry = decode(encode(checked, page), path, example_fields())
     assert entry == (checked, page)
 
 
@@ -83,7 +83,7 @@ def test_a_damaged_or_foreign_entry_is_made_again(built: tuple[Site, PageCache, 
     assert paths[0] not in PageCache(cache.folder, site).load(paths)
     again = PageCache(cache.folder, site)
     generate(paths, TODAY, site, jobs=1, cache=again)
-    assert decode(entry.read_bytes(), paths[0]) is not None
+    assert decode(entry.read_bytes(), paths[0], example_fields()) is not None
 
 
 def test_a_dossier_made_invalid_in_an_entry_is_refused(built: tuple[Site, PageCache, list[Path]]) -> None:
