@@ -296,3 +296,18 @@ def test_dossiers_named_from_outside_are_checked_against_their_own_workspace(tmp
         main, ["-C", str(tmp_path), "--today", TODAY.isoformat(), "validate", "--only-dossiers", str(root / "dossiers" / "dongfang.yaml")]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_new_dossier_lists_the_accounts_custom_fields_commented(tmp_path: Path, language: str) -> None:
+    root = make_workspace(tmp_path, language=language)
+    result = run(root, "new", "西湖医院", "--owner", "王磊", "--slug", "xihu")
+    assert result.exit_code == 0, result.output
+    path = root / "dossiers" / "xihu.yaml"
+    text = path.read_text(encoding="utf-8")
+    label = "信用等级" if language == "zh" else "Credit rating"
+    assert f"#   credit_rating: aaa   # {label}\n" in text and "#   beds: 0   #" in text
+    assert run(root, "validate", str(path)).exit_code == 0
+    path.write_text(text.replace("# custom:", "custom:").replace("#   credit_rating:", "  credit_rating:"), "utf-8")
+    result = run(root, "validate", str(path))
+    assert result.exit_code == 0, result.output

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
-from kadossier.dossier.custom import NO_FIELDS, CustomFields
+from kadossier.dossier.custom import NO_FIELDS, CustomField, CustomFields
 from kadossier.dossier.folder import ACCOUNT_ID, COMPANIES_SCHEMA_FILE, RESERVED_NAMES, SCHEMA_FILE, SUFFIXES
 from kadossier.dossier.load import LoadError, parse
 from kadossier.dossier.model import Dossier
@@ -85,12 +85,39 @@ def new_dossier(
         if existing.exists():
             raise ScaffoldError(tr("{path} already exists; choose another --slug", path=existing))
     template = environment(workspace_root).select_template(_in(language, "scaffold/dossier.yaml"))
-    text = template.render(name=name, owner=owner, today=today.isoformat(), schema=SCHEMA_FILE)
+    text = template.render(
+        name=name,
+        owner=owner,
+        today=today.isoformat(),
+        schema=SCHEMA_FILE,
+        custom_block=_custom(fields, language, today),
+    )
     _check_template_output(text)
     dossiers_dir.mkdir(parents=True, exist_ok=True)
     write_schema(dossiers_dir, fields)
     _create(path, text)
     return path
+
+
+def _custom(fields: CustomFields, language: str, today: date) -> str:
+    """The account's custom fields as commented lines for the scaffold (empty if the workspace declares none)."""
+    declared = fields.of("account")
+    if not declared:
+        return ""
+    with speaking(language):
+        lines = ["# custom:                 # " + tr("this workspace's own fields (mkdocs.yml, custom_fields)")]
+    for f in declared:
+        label = " ".join(f.label(language).split())  # one line: a comment must not end early
+        lines.append(f"#   {f.name}: {_example(f, today)}   # {label}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _example(declared: CustomField, today: date) -> str:
+    """A value of a custom field's type to write in the scaffold's commented line."""
+    if declared.choices:
+        return declared.choices[0].value
+    examples = {"number": "0", "date": today.isoformat(), "money": "0", "yesno": "false", "text": '""'}
+    return examples[declared.type.value]
 
 
 def schema_outdated(dossiers_dir: Path, fields: CustomFields = NO_FIELDS) -> Path | None:
