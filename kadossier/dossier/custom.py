@@ -47,7 +47,11 @@ NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 """A custom field's name (or a choice's value): a lowercase ASCII key, like the format's own."""
 
 
-Custom = Annotated[dict[str, Any], Field(description="The workspace's own fields (mkdocs.yml, custom_fields).")]
+Custom = Annotated[
+    dict[str, Any],
+    BeforeValidator(lambda value: {} if value is None else value),  # `custom:` with every field commented out
+    Field(description="The workspace's own fields (mkdocs.yml, custom_fields)."),
+]
 """A part's `custom:` block: checked against the workspace's declarations once the part itself is valid."""
 
 
@@ -265,7 +269,7 @@ def json_schema(declared: CustomFields, part: str) -> dict[str, Any]:
             properties[name] = {"anyOf": [{"type": "boolean"}, {"enum": sorted(_YES)}], **spec}
             del properties[name]["type"]
     return {
-        "type": "object",
+        "type": ["object", "null"],  # `custom:` with every field commented out is no field
         "description": f"The workspace's own fields (declared in mkdocs.yml, custom_fields.{part}).",
         "additionalProperties": False,
         "properties": properties,
