@@ -791,7 +791,9 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
 @click.option("--update", is_flag=True, help="Add new people, projects and visits to dossiers that exist already.")
 @click.option("--owner", help="Account manager of accounts whose rows name none; default: your git user.name.")
 @click.pass_obj
-def import_(obj: Context, files: tuple[Path, ...], mapping: str, dry_run: bool, update: bool, owner: str | None) -> None:
+def import_(
+    obj: Context, files: tuple[Path, ...], mapping: str, dry_run: bool, update: bool, owner: str | None
+) -> None:
     """Bring accounts in from spreadsheets (.xlsx, .xls, .ods) or CSV files (a CRM export), one dossier each."""
     from kadossier.edit.scaffold import default_owner
     from kadossier.imports.run import Settings, apply, plan

@@ -25,7 +25,9 @@ Render = Callable[[dict[str, Any], int, int], list[str]]
 """Writes an item as lines: its dash at the first column given, its fields at the second."""
 
 
-def append_items(path: Path, items: dict[str, list[dict[str, Any]]], render: Render, purpose: str, today: dt.date) -> None:
+def append_items(
+    path: Path, items: dict[str, list[dict[str, Any]]], render: Render, purpose: str, today: dt.date
+) -> None:
     """Append `items` (by list: people, projects, visits) to the dossier at `path`, each written by `render`."""
     shown = display_path(path)
     with editing(path, shown, purpose) as edit:
@@ -51,10 +53,17 @@ def where_to_append(
     found = loaded.positions.values.get(key) if isinstance(loaded.positions.values, dict) else None
     ends = last_lines(loaded.text)
     if isinstance(found, Located) and found.values:
-        first = found.values[0]
+        listed: Any = found.values
+        first = listed[0]
         if not isinstance(first, Located) or first.keys is None:
-            raise EditError(tr("{path}:{line}: an item of {key} must be a mapping of fields", path=shown,
-                               line=first.line + 1, key=key))
+            raise EditError(
+                tr(
+                    "{path}:{line}: an item of {key} must be a mapping of fields",
+                    path=shown,
+                    line=first.line + 1,
+                    key=key,
+                )
+            )
         check(text, first, shown)
         dash = text.lines[first.line][: first.col].rstrip().rfind("-")
         last: Any = list(found.values)[-1]
@@ -64,7 +73,9 @@ def where_to_append(
         line = keys[key].line
         rest = text.lines[line][keys[key].column + len(key) :].split("#")[0].strip(" :\r\n")
         if rest not in ("", "[]"):
-            raise EditError(tr("{path}:{line}: {key} is not a list; fix it by hand", path=shown, line=line + 1, key=key))
+            raise EditError(
+                tr("{path}:{line}: {key} is not a list; fix it by hand", path=shown, line=line + 1, key=key)
+            )
         if rest:  # "key: []" becomes "key:", the one line that has to change
             original = text.lines[line]
             text.lines[line] = original[: keys[key].column] + f"{key}:" + original[len(original.rstrip("\r\n")) :]

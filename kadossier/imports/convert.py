@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from difflib import get_close_matches
 from enum import StrEnum
 from typing import Any
@@ -78,7 +79,7 @@ def _split(value: Any) -> list[str]:
 def _phone(value: Any, label: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         digits = f"{value:.0f}"
-        if value.is_integer() and _MOBILE.fullmatch(digits):
+        if float(value).is_integer() and _MOBILE.fullmatch(digits):
             return digits  # a mobile number has no leading zero to lose
         raise CellProblem(
             tr(
@@ -181,7 +182,7 @@ def _plain_number(number: float) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
-_CONVERTERS = {
+_CONVERTERS: dict[Kind, Callable[[Any, str], Any]] = {
     Kind.TEXT: text_of,
     Kind.TEXTS: _texts,
     Kind.PHONE: _phone,
@@ -209,8 +210,9 @@ def choice(value: Any, vocab: type[StrEnum] | None, words: dict[str, str], label
     close = get_close_matches(wanted, [known.casefold() for known in words], n=1)
     close = [next(k for k in words if k.casefold() == close[0])] if close else []
     hint = did_you_mean(close[0], close) if close else ""
-    if not hint and (meant := closest_value(word, vocab)):
-        hint = did_you_mean(meant, [meant])
+    closest = closest_value(word, vocab)
+    if not hint and closest:
+        hint = did_you_mean(closest, [closest])
     raise CellProblem(
         tr(
             "{column}: {value} is not one of: {allowed}{hint}; or say what it means under 'values: {vocab}:' in the "

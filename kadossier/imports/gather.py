@@ -146,8 +146,11 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
     if key_column not in table.columns:
         gathered.error(
             table.name,
-            tr("no column '{column}', which names each row's account{hint}", column=key_column, hint=did_you_mean(
-                key_column, table.columns)),
+            tr(
+                "no column '{column}', which names each row's account{hint}",
+                column=key_column,
+                hint=did_you_mean(key_column, table.columns),
+            ),
         )
         return []
     columns = [(c, f) for c, f in wanted.columns.items() if c in table.columns]

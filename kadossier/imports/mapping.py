@@ -170,7 +170,9 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
     for column, field in table.columns.items():
         if field not in known:
             hint = did_you_mean(field, known)
-            message = tr("'{field}' is not a field a column of {table} can fill{hint}", field=field, table=name, hint=hint)
+            message = tr(
+                "'{field}' is not a field a column of {table} can fill{hint}", field=field, table=name, hint=hint
+            )
             found.append(((name, "columns", column), False, message))
     filled = set(table.columns.values())
     for required in REQUIRED[name]:
@@ -179,5 +181,3 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
             message = tr("no column fills '{field}', which every row of {table} needs", field=required, table=name)
             found.append(((name, "columns"), True, message))
     return found
-
-

@@ -160,7 +160,8 @@ def apply(result: Plan, settings: Settings) -> None:
             try:
                 files.create(path, raw)
             except FileExistsError:
-                raise KadossierError(tr("{path} appeared meanwhile; it was left as it is", path=display_path(path)))
+                message = tr("{path} appeared meanwhile; it was left as it is", path=display_path(path))
+                raise KadossierError(message) from None
             except OSError as exc:
                 raise KadossierError(
                     tr("cannot write {path}: {error}", path=display_path(path), error=exc.strerror or exc)

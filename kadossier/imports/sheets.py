@@ -99,9 +99,7 @@ def read_tables(path: Path, shown: str) -> list[Table]:
             return _workbook(path, shown)
     except OSError as exc:
         raise SheetError(tr("{path}: cannot read the file: {error}", path=shown, error=exc.strerror or exc)) from None
-    raise SheetError(
-        tr("{path}: cannot import this kind of file; give .xlsx, .xls, .ods or .csv files", path=shown)
-    )
+    raise SheetError(tr("{path}: cannot import this kind of file; give .xlsx, .xls, .ods or .csv files", path=shown))
 
 
 def _workbook(path: Path, shown: str) -> list[Table]:
