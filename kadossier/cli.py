@@ -796,7 +796,7 @@ def import_(
 ) -> None:
     """Bring accounts in from spreadsheets (.xlsx, .xls, .ods) or CSV files (a CRM export), one dossier each."""
     from kadossier.edit.scaffold import default_owner
-    from kadossier.imports.run import Settings, apply, plan
+    from kadossier.imports.run import Settings, apply, listing, plan
 
     workspace = obj.workspace
     settings = Settings(
@@ -813,19 +813,10 @@ def import_(
     if result.errors:
         click.echo(ntr("{n} error; nothing was written", "{n} errors; nothing was written", len(result.errors)))
         sys.exit(1)
-    if dry_run:
-        for path in result.created:
-            click.echo(tr("would create {path}", path=os.path.relpath(path)))
-        for found in result.updated:
-            shown = os.path.relpath(found.path)
-            click.echo(ntr("{path}: would add {n} item", "{path}: would add {n} items", found.count, path=shown))
-        return
-    apply(result, settings)
-    for path in result.created:
-        click.echo(tr("created {path}", path=os.path.relpath(path)))
-    for found in result.updated:
-        shown = os.path.relpath(found.path)
-        click.echo(ntr("{path}: added {n} item", "{path}: added {n} items", found.count, path=shown))
+    if not dry_run:
+        apply(result, settings)
+    for line in listing(result, done=not dry_run):
+        click.echo(line)
 
 
 @main.command()

@@ -155,18 +155,25 @@ def test_update_adds_new_people_and_reports_a_conflict(tmp_path: Path) -> None:
     people.append(["沈阳日报社", "万国立", "董事长", "决策者"])  # the dossier says 社长
     people.append(["沈阳日报社", "孙丽", "采购部经理", "采购"])
     book.save(ws / "import" / "更新.xlsx")
+    dry = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "dossiers/shen-yang-ri-bao-she.yaml: would add the person 孙丽 (sun-li)" in dry.output
+    assert path.read_text(encoding="utf-8") == before
     result = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update")
     assert result.exit_code == 0, result.output
     assert (
         "import/更新.xlsx:联系人!C2: warning: conflict: title of wan-guo-li is 董事长 here but 社长 in "
         "dossiers/shen-yang-ri-bao-she.yaml; kept the dossier's" in result.output
     )
-    assert "dossiers/shen-yang-ri-bao-she.yaml: added 1 item" in result.output
+    assert "dossiers/shen-yang-ri-bao-she.yaml: added the person 孙丽 (sun-li)" in result.output
     after = path.read_text(encoding="utf-8")
     assert '  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n' in after
     assert after.replace('  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n', "") == before
     checked = check_file(path, TODAY)
     assert not checked.errors and checked.dossier is not None and len(checked.dossier.people) == 3
+    again = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update")
+    assert again.exit_code == 0 and "nothing new to import" in again.output
+    assert path.read_text(encoding="utf-8") == after
 
 
 def test_messages_follow_the_workspace_language(tmp_path: Path) -> None:
@@ -212,3 +219,16 @@ def test_an_unreadable_file_is_named_without_a_traceback(tmp_path: Path) -> None
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "broken.xlsx: error: cannot read the workbook" in result.output
     assert dossiers(ws) == {}
+
+
+def test_csv_files_that_chinese_excel_saved_as_gbk_are_read(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    (ws / "import").mkdir()
+    for name in ("Account.csv", "Contact.csv", "Opportunity.csv"):
+        text = (SAMPLES / "salesforce" / "clean" / name).read_text(encoding="utf-8-sig")
+        (ws / "import" / name).write_bytes(text.encode("gbk"))
+    given = [f"import/{name}" for name in ("Account.csv", "Contact.csv", "Opportunity.csv")]
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming")
+    assert result.exit_code == 0, result.output
+    shanghai = check_file(ws / "dossiers" / "shang-hai-gang-wu-ji-tuan.yaml", TODAY).dossier
+    assert shanghai is not None and shanghai.name == "上海港务集团" and shanghai.people[0].title == "副总经理"

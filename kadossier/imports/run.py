@@ -118,13 +118,6 @@ def _plan_account(result: Plan, account: Account, settings: Settings, taken: set
 
 def _plan_update(result: Plan, account: Account, path: Path, settings: Settings) -> None:
     shown = display_path(path)
-    if not settings.update:
-        message = tr(
-            "{path} exists already; run the import with --update to add the new people, projects and visits to it",
-            path=shown,
-        )
-        result.problems.append(_error(account.item.row, message))
-        return
     try:
         data: dict[str, Any] = load_bytes(path.read_bytes()).data
     except (OSError, LoadError):
@@ -139,10 +132,45 @@ def _plan_update(result: Plan, account: Account, path: Path, settings: Settings)
         )
         result.problems.append(_error(account.item.row, message))
         return
+    if not settings.update:
+        message = tr(
+            "{path} exists already; run the import with --update to add the new people, projects and visits to it",
+            path=shown,
+        )
+        result.problems.append(_error(account.item.row, message))
+        return
     found = additions(account, data, path, shown)
     result.problems += found.problems
     if found.count:
         result.updated.append(found)
+
+
+def listing(result: Plan, *, done: bool) -> list[str]:
+    """What the import did (`done`) or would do: each new dossier, and each item added to an existing one."""
+    lines = []
+    for path in result.created:
+        shown = display_path(path)
+        lines.append(tr("created {path}", path=shown) if done else tr("would create {path}", path=shown))
+    for found in result.updated:
+        shown = display_path(found.path)
+        for part, items in found.items.items():
+            for item in items:
+                lines.append(_added(part, shown, str(item.get("name", "")), str(item["id"]), done))
+    return lines or [tr("nothing new to import: every account, person, project and visit is there already")]
+
+
+def _added(part: str, path: str, name: str, new_id: str, done: bool) -> str:
+    if part == "people":
+        if done:
+            return tr("{path}: added the person {name} ({id})", path=path, name=name, id=new_id)
+        return tr("{path}: would add the person {name} ({id})", path=path, name=name, id=new_id)
+    if part == "projects":
+        if done:
+            return tr("{path}: added the project {name} ({id})", path=path, name=name, id=new_id)
+        return tr("{path}: would add the project {name} ({id})", path=path, name=name, id=new_id)
+    if done:
+        return tr("{path}: added the visit {id}", path=path, id=new_id)
+    return tr("{path}: would add the visit {id}", path=path, id=new_id)
 
 
 def _error(where: str, message: str) -> Problem:
