@@ -105,7 +105,8 @@ def test_both_samples_import_into_dossiers_that_validate_and_build(tmp_path: Pat
     assert all(c.dossier is not None and not c.errors for c in checked.values()), [c.errors for c in checked.values()]
     shenyang = checked["shen-yang-ri-bao-she.yaml"].dossier
     assert shenyang is not None
-    assert [(p.id, p.roles, p.attitude) for p in shenyang.people][0] == ("wan-guo-li", ["decision_maker"], "supporter")
+    first = shenyang.people[0]
+    assert (first.id, first.roles, first.attitude) == ("wan-guo-li", ["decision_maker"], "supporter")
     assert shenyang.projects[0].budget is not None and shenyang.projects[0].budget.amount == 6_000_000
     assert str(shenyang.visits[0].date) == "2026-11-20"  # 2026年11月20日
     huabei = checked["hua-bei-dian-li-she-bei-you-xian-gong-si.yaml"].dossier
@@ -168,7 +169,10 @@ def test_update_adds_new_people_and_reports_a_conflict(tmp_path: Path) -> None:
     assert "dossiers/shen-yang-ri-bao-she.yaml: added the person 孙丽 (sun-li)" in result.output
     after = path.read_text(encoding="utf-8")
     assert '  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n' in after
-    assert after.replace('  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n', "") == before
+    assert (
+        after.replace('  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n', "")
+        == before
+    )
     checked = check_file(path, TODAY)
     assert not checked.errors and checked.dossier is not None and len(checked.dossier.people) == 3
     again = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update")

@@ -73,7 +73,7 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
         try:
             tables += read_tables(file, display_path(file))
         except SheetError as exc:
-            result.problems.append(Problem(display_path(file), 0, 0, Severity.ERROR, str(exc).split(": ", 1)[-1]))
+            result.problems.append(Problem(exc.where or display_path(file), 0, 0, Severity.ERROR, str(exc)))
     if mapping is None or result.errors:
         return result
     gathered = gather(mapping, tables)

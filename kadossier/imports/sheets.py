@@ -27,7 +27,7 @@ MAX_BYTES = 200 * 1024 * 1024
 
 
 class SheetError(KadossierError):
-    """A file of an import cannot be read as a table."""
+    """A file of an import cannot be read as a table; `where` is the file, or the cell."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +92,14 @@ def read_tables(path: Path, shown: str) -> list[Table]:
     file cannot be read."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise SheetError(tr("{path}: the file is too large to import", path=shown))
+            raise SheetError(tr("the file is too large to import"), shown)
         if path.suffix.lower() == ".csv":
             return [_table(path, shown, None, _csv_rows(path.read_bytes(), shown))]
         if path.suffix.lower() in WORKBOOKS:
             return _workbook(path, shown)
     except OSError as exc:
-        raise SheetError(tr("{path}: cannot read the file: {error}", path=shown, error=exc.strerror or exc)) from None
-    raise SheetError(tr("{path}: cannot import this kind of file; give .xlsx, .xls, .ods or .csv files", path=shown))
+        raise SheetError(tr("cannot read the file: {error}", error=exc.strerror or exc), shown) from None
+    raise SheetError(tr("cannot import this kind of file; give .xlsx, .xls, .ods or .csv files"), shown)
 
 
 def _workbook(path: Path, shown: str) -> list[Table]:
@@ -110,9 +110,8 @@ def _workbook(path: Path, shown: str) -> list[Table]:
             for name in book.sheet_names
         ]
     except (python_calamine.CalamineError, ValueError, TypeError) as exc:  # not a workbook, damaged, encrypted
-        raise SheetError(
-            tr("{path}: cannot read the workbook: {error}", path=shown, error=str(exc) or type(exc).__name__)
-        ) from None
+        error = str(exc) or type(exc).__name__
+        raise SheetError(tr("cannot read the workbook: {error}", error=error), shown) from None
 
 
 def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
@@ -125,7 +124,7 @@ def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
-        raise SheetError(tr("{path}: not a readable CSV file: {error}", path=shown, error=exc)) from None
+        raise SheetError(tr("not a readable CSV file: {error}", error=exc), shown) from None
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -136,9 +135,7 @@ def _decode(raw: bytes, shown: str) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise SheetError(
-            tr("{path}: the file is neither UTF-8 nor GBK text; save it as CSV UTF-8", path=shown)
-        ) from None
+        raise SheetError(tr("the file is neither UTF-8 nor GBK text; save it as CSV UTF-8"), shown) from None
 
 
 def _table(path: Path, shown: str, sheet: str | None, rows: list[list[Any]]) -> Table:
@@ -151,14 +148,12 @@ def _table(path: Path, shown: str, sheet: str | None, rows: list[list[Any]]) -> 
         if not header:
             continue
         if header in columns:
-            raise SheetError(
-                tr(
-                    "{where}: a second column is headed '{header}' (the first is {first}); rename one of them",
-                    where=table.where(index, start + 1),
-                    header=header,
-                    first=table.header_cell(header),
-                )
+            message = tr(
+                "a second column is headed '{header}' (the first is {first}); rename one of them",
+                header=header,
+                first=table.header_cell(header),
             )
+            raise SheetError(message, table.where(index, start + 1))
         columns[header] = index
     table.rows = [(number + 1, row) for number, row in enumerate(rows) if number > start and any(map(_filled, row))]
     return table
