@@ -65,6 +65,11 @@ def find_tables(mapping: Mapping, tables: list[Table], gathered: Gathered) -> di
     found: dict[str, list[Table]] = {}
     for name, wanted in mapping.tables().items():
         found[name] = [table for table in tables if _matches(wanted, table)]
+        if not found[name] and name != "accounts" and tables:
+            message = tr(
+                "no {table} imported: no sheet or file is {wanted}", table=name, wanted=wanted.sheet or wanted.file
+            )
+            gathered.problems.append(Problem(tables[0].shown, 0, 0, Severity.NOTE, message))
     if not found["accounts"]:
         names = ", ".join(table.name for table in tables)
         where = tables[0].shown if tables else ""
