@@ -236,3 +236,26 @@ def test_csv_files_that_chinese_excel_saved_as_gbk_are_read(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     shanghai = check_file(ws / "dossiers" / "shang-hai-gang-wu-ji-tuan.yaml", TODAY).dossier
     assert shanghai is not None and shanghai.name == "上海港务集团" and shanghai.people[0].title == "副总经理"
+
+
+def test_accounts_whose_names_read_alike_in_pinyin_get_their_own_files(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    assert run(ws, "import", *copy_in(ws, f"zh-sheet/{XLSX}", clean=True), "--map", "zh-sheet").exit_code == 0
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "客户经理"])
+    accounts.append(["沈阳日報社", "李明"])  # 報 reads bao like 报: the file name of 沈阳日报社, which exists
+    accounts.append(["沈阳曰报社", "李明"])  # 曰 reads yue: a name of its own
+    accounts.append(["沈阳日豹社", "李明"])  # 豹 reads bao too
+    book.save(ws / "import" / "alike.xlsx")
+    before = (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_bytes()
+    result = run(ws, "import", "import/alike.xlsx", "--map", "zh-sheet")
+    assert result.exit_code == 0, result.output
+    assert "created dossiers/shen-yang-ri-bao-she-2.yaml" in result.output
+    assert "created dossiers/shen-yang-ri-bao-she-3.yaml" in result.output
+    assert "created dossiers/shen-yang-yue-bao-she.yaml" in result.output
+    assert (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_bytes() == before
+    second = check_file(ws / "dossiers" / "shen-yang-ri-bao-she-2.yaml", TODAY).dossier
+    assert second is not None and second.name == "沈阳日報社"

@@ -8,6 +8,7 @@ never over a file (a failure takes back the ones this import created), then the 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -87,20 +88,30 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
 
 def _plan_account(result: Plan, account: Account, settings: Settings, taken: set[str], source: str) -> None:
     name = account.item.name
-    slug = slug_for(name)
-    if not slug:
+    base = slug_for(name)
+    if not base:
         result.problems.append(_error(account.item.row, tr("cannot make an ASCII file name from '{name}'", name=name)))
         return
-    path = settings.dossiers_dir / f"{slug}.yaml"
-    existing = next((p for p in (path, path.with_suffix(".yml")) if p.exists()), None)
-    if existing is not None:
-        _plan_update(result, account, existing, settings)
-        return
-    n = 2
-    while slug in taken:  # two names with one pinyin (张伟 and 章伟): the second gets -2
-        slug, n = f"{slug_for(name)}-{n}", n + 1
+    for n in itertools.count(1):
+        slug = base if n == 1 else f"{base}-{n}"
+        path = settings.dossiers_dir / f"{slug}.yaml"
+        existing = next((p for p in (path, path.with_suffix(".yml")) if p.exists()), None)
+        if slug in taken:
+            continue
+        if existing is None:
+            break
+        try:
+            data: dict[str, Any] = load_bytes(existing.read_bytes()).data
+        except (OSError, LoadError):
+            shown = display_path(existing)
+            result.problems.append(_error(account.item.row, tr("{path} cannot be read; fix it first", path=shown)))
+            return
+        if str(data.get("name", "")).strip() == name.strip():
+            taken.add(slug)
+            _plan_update(result, account, existing, data, settings)
+            return
+        # another account's file: two names with one pinyin (张伟 and 章伟); this one gets the next free name
     taken.add(slug)
-    path = settings.dossiers_dir / f"{slug}.yaml"
     owner = account.item.values.get("owner") or settings.owner
     if not owner:
         result.problems.append(
@@ -116,22 +127,8 @@ def _plan_account(result: Plan, account: Account, settings: Settings, taken: set
     result.created[path] = raw
 
 
-def _plan_update(result: Plan, account: Account, path: Path, settings: Settings) -> None:
+def _plan_update(result: Plan, account: Account, path: Path, data: dict[str, Any], settings: Settings) -> None:
     shown = display_path(path)
-    try:
-        data: dict[str, Any] = load_bytes(path.read_bytes()).data
-    except (OSError, LoadError):
-        result.problems.append(_error(account.item.row, tr("{path} cannot be read; fix it first", path=shown)))
-        return
-    if str(data.get("name", "")).strip() != account.item.name.strip():
-        message = tr(
-            "{path} is the dossier of '{other}', not of '{name}'; rename one of the files",
-            path=shown,
-            other=data.get("name"),
-            name=account.item.name,
-        )
-        result.problems.append(_error(account.item.row, message))
-        return
     if not settings.update:
         message = tr(
             "{path} exists already; run the import with --update to add the new people, projects and visits to it",
