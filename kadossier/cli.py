@@ -831,6 +831,43 @@ def new(obj: Context, name: str, slug: str | None, owner: str | None) -> None:
     click.echo(tr("created {path}", path=os.path.relpath(path)))
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map", "mapping", required=True, metavar="MAPPING", help="A mapping file, or a shipped one: zh-sheet, salesforce."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be created or changed, and every problem; write nothing.")
+@click.option("--update", is_flag=True, help="Add new people, projects and visits to dossiers that exist already.")
+@click.option("--owner", help="Account manager of accounts whose rows name none; default: your git user.name.")
+@click.pass_obj
+def import_(
+    obj: Context, files: tuple[Path, ...], mapping: str, dry_run: bool, update: bool, owner: str | None
+) -> None:
+    """Bring accounts in from spreadsheets (.xlsx, .xls, .ods) or CSV files (a CRM export), one dossier each."""
+    from kadossier.edit.scaffold import default_owner
+    from kadossier.imports.run import Settings, apply, listing, plan
+
+    workspace = obj.workspace
+    settings = Settings(
+        workspace.dossiers_dir,
+        owner or default_owner(workspace.root),
+        update,
+        obj.today,
+        workspace.settings.language,
+        workspace.root,
+    )
+    result = plan(list(files), mapping, settings)
+    for problem in result.problems:
+        _echo_problem(problem)
+    if result.errors:
+        click.echo(ntr("{n} error; nothing was written", "{n} errors; nothing was written", len(result.errors)))
+        sys.exit(1)
+    if not dry_run:
+        apply(result, settings)
+    for line in listing(result, done=not dry_run):
+        click.echo(line)
+
+
 @main.command()
 @click.option(
     "--format",

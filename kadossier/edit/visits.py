@@ -17,6 +17,7 @@ from typing import Any
 
 from kadossier.dossier.load import Located, Plain, parse
 from kadossier.edit.inplace import editing
+from kadossier.edit.lists import after_comments, where_to_append
 from kadossier.edit.textual import DossierText, end_line, last_lines, load_valid, save, scalar_token
 from kadossier.errors import EditError
 from kadossier.i18n import speaking, tr
@@ -84,7 +85,7 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
             )
         ends = last_lines(loaded.text)
         if "record" not in item.keys:
-            last = _after_comments(text, end_line(ends, item), item.col)
+            last = after_comments(text, end_line(ends, item), item.col)
             ours = [str(n) for n in data.get("ours") or [expected.get("owner") or ""] if n]  # else the owner's
             block = record_block(path, ours, [str(n) for n in data.get("theirs") or []])
             text.insert(last, [" " * item.col + line for line in block])
@@ -150,50 +151,10 @@ def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
             raise EditError(tr("'{visit}' cannot be a visit id; use letters, digits and -", visit=visit_id))
         expected = copy.deepcopy(loaded.data)
         expected["visits"] = [*(expected.get("visits") or []), new]
-        dash, col, after = _where_to_plan(loaded, text, shown)
+        dash, col, after = where_to_append(loaded, text, shown, "visits", lambda t, i, s: _require_block(t, i, s, None))
         head = " " * dash + "- " + " " * (col - dash - 2) + fields[0]
         text.insert(after, [head, *(" " * col + f for f in fields[1:])])
         save(edit, text, expected, today)
-
-
-def _where_to_plan(loaded: Any, text: DossierText, shown: str) -> tuple[int, int, int]:
-    """The columns of a new visit's dash and fields, and the line to insert it after (changing `visits: []`
-    to `visits:`, or adding the `visits:` key, as needed)."""
-    keys = loaded.positions.keys or {}
-    visits = loaded.positions.values.get("visits") if isinstance(loaded.positions.values, dict) else None
-    ends = last_lines(loaded.text)
-    if isinstance(visits, Located) and visits.values:
-        first = _item(visits, 0, shown)
-        _require_block(text, first, shown, None)
-        dash = text.lines[first.line][: first.col].rstrip().rfind("-")
-        last: Any = list(visits.values)[-1]
-        last_col = last.col if isinstance(last, Located) else last.column
-        return dash, first.col, _after_comments(text, end_line(ends, last), last_col)
-    if "visits" in keys:
-        line = keys["visits"].line
-        rest = text.lines[line][keys["visits"].column + len("visits") :].split("#")[0].strip(" :\r\n")
-        if rest not in ("", "[]"):
-            raise EditError(tr("{path}:{line}: visits is not a list; fix it by hand", path=shown, line=line + 1))
-        if rest:  # "visits: []" becomes "visits:", the one line that has to change
-            original = text.lines[line]
-            text.lines[line] = original[: keys["visits"].column] + "visits:" + original[len(original.rstrip("\r\n")) :]
-        return 2, 4, line
-    root = loaded.positions
-    after = _after_comments(text, end_line(ends, root), root.col + 1)
-    text.insert(after, ["", "visits:"])
-    return 2, 4, after + 2
-
-
-def _after_comments(text: DossierText, last: int, col: int) -> int:
-    """The last of the comment lines right after line `last` that are indented at least `col` (they belong to
-    the value that ends there, like the commented record block), or `last` if there are none."""
-    while last + 1 < len(text.lines):
-        line = text.lines[last + 1]
-        body = line.lstrip(" \t")
-        if not body.startswith("#") or len(line) - len(line.lstrip(" ")) < col:
-            break
-        last += 1
-    return last
 
 
 def _visit(loaded: Any, shown: str, visit_id: str) -> tuple[Located, int]:

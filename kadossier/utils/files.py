@@ -48,3 +48,20 @@ def write(target: Path, data: bytes) -> None:
     """Write `data` to `target` atomically."""
     with atomic(target) as temporary, open(temporary, "wb") as out:
         out.write(data)
+
+
+def create(target: Path, data: bytes) -> None:
+    """Write the new file `target` whole or not at all, and never over a file: `FileExistsError` if one is there
+    (even one that appeared a moment ago). The complete file is linked into place, which fails if the name is
+    taken, where a rename would replace it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o666 & ~umask())
+        os.link(temporary, target)
+    finally:
+        os.unlink(temporary)

@@ -1,0 +1,201 @@
+"""Plan an import as a whole, then carry it out: every problem is found before anything is written.
+
+`plan` reads the mapping and the files, groups the rows into accounts, and says for each account what would
+happen: a new dossier (its text rendered and validated like any dossier), items added to an existing one
+(`--update`), or an error. `apply` writes only a plan without errors: new dossiers are created whole and
+never over a file (a failure takes back the ones this import created), then the existing ones are edited.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kadossier.dossier.load import LoadError, load_bytes
+from kadossier.dossier.validate import check_bytes
+from kadossier.edit.lists import append_items
+from kadossier.edit.scaffold import slug_for, write_schema
+from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.i18n import tr
+from kadossier.imports.gather import Account, gather
+from kadossier.imports.mapping import locate, read_mapping, shipped
+from kadossier.imports.render import dossier_data, dossier_text, item_lines
+from kadossier.imports.sheets import SheetError, Table, read_tables
+from kadossier.imports.update import Additions, additions
+from kadossier.utils import files
+from kadossier.utils.messages import display_path
+
+
+@dataclass
+class Plan:
+    """What an import would do, and every problem found."""
+
+    created: dict[Path, bytes] = field(default_factory=dict)
+    """New dossiers and their text."""
+    updated: list[Additions] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop the import."""
+        return [p for p in self.problems if p.is_error]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where and how an import writes."""
+
+    dossiers_dir: Path
+    owner: str | None
+    update: bool
+    today: date
+    language: str
+    root: Path | None = None
+
+
+def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
+    """Read everything and decide what the import does; nothing is written."""
+    result = Plan()
+    path = locate(mapping_name)
+    if path is None:
+        raise KadossierError(
+            tr(
+                "no mapping '{name}': give a mapping file, or one of: {shipped}",
+                name=mapping_name,
+                shipped=", ".join(shipped()),
+            )
+        )
+    mapping, result.problems = read_mapping(path)
+    tables: list[Table] = []
+    for file in paths:
+        try:
+            tables += read_tables(file, display_path(file))
+        except SheetError as exc:
+            result.problems.append(Problem(exc.where or display_path(file), 0, 0, Severity.ERROR, str(exc)))
+    if mapping is None or result.errors:
+        return result
+    gathered = gather(mapping, tables)
+    result.problems += gathered.problems
+    source = ", ".join(sorted({t.file.name for t in tables}))
+    taken: set[str] = set()
+    for account in gathered.accounts.values():
+        _plan_account(result, account, settings, taken, source)
+    return result
+
+
+def _plan_account(result: Plan, account: Account, settings: Settings, taken: set[str], source: str) -> None:
+    name = account.item.name
+    base = slug_for(name)
+    if not base:
+        result.problems.append(_error(account.item.row, tr("cannot make an ASCII file name from '{name}'", name=name)))
+        return
+    for n in itertools.count(1):
+        slug = base if n == 1 else f"{base}-{n}"
+        path = settings.dossiers_dir / f"{slug}.yaml"
+        existing = next((p for p in (path, path.with_suffix(".yml")) if p.exists()), None)
+        if slug in taken:
+            continue
+        if existing is None:
+            break
+        try:
+            data: dict[str, Any] = load_bytes(existing.read_bytes()).data
+        except (OSError, LoadError):
+            shown = display_path(existing)
+            result.problems.append(_error(account.item.row, tr("{path} cannot be read; fix it first", path=shown)))
+            return
+        if str(data.get("name", "")).strip() == name.strip():
+            taken.add(slug)
+            _plan_update(result, account, existing, data, settings)
+            return
+        # another account's file: two names with one pinyin (张伟 and 章伟); this one gets the next free name
+    taken.add(slug)
+    owner = account.item.values.get("owner") or settings.owner
+    if not owner:
+        result.problems.append(
+            _error(account.item.row, tr("who owns '{name}'? map an owner column, or pass --owner NAME", name=name))
+        )
+        return
+    data = dossier_data(account, str(owner))
+    text = dossier_text(data, source=source, today=settings.today, language=settings.language, root=settings.root)
+    raw = text.encode("utf-8")
+    checked = check_bytes(raw, path, settings.today)
+    for problem in checked.errors:  # what the cells' own checks could not see: said at the would-be file
+        result.problems.append(_error(account.item.row, f"{problem.where}: {problem.message}"))
+    result.created[path] = raw
+
+
+def _plan_update(result: Plan, account: Account, path: Path, data: dict[str, Any], settings: Settings) -> None:
+    shown = display_path(path)
+    if not settings.update:
+        message = tr(
+            "{path} exists already; run the import with --update to add the new people, projects and visits to it",
+            path=shown,
+        )
+        result.problems.append(_error(account.item.row, message))
+        return
+    found = additions(account, data, path, shown)
+    result.problems += found.problems
+    if found.count:
+        result.updated.append(found)
+
+
+def listing(result: Plan, *, done: bool) -> list[str]:
+    """What the import did (`done`) or would do: each new dossier, and each item added to an existing one."""
+    lines = []
+    for path in result.created:
+        shown = display_path(path)
+        lines.append(tr("created {path}", path=shown) if done else tr("would create {path}", path=shown))
+    for found in result.updated:
+        shown = display_path(found.path)
+        for part, items in found.items.items():
+            for item in items:
+                lines.append(_added(part, shown, str(item.get("name", "")), str(item["id"]), done))
+    return lines or [tr("nothing new to import: every account, person, project and visit is there already")]
+
+
+def _added(part: str, path: str, name: str, new_id: str, done: bool) -> str:
+    if part == "people":
+        if done:
+            return tr("{path}: added the person {name} ({id})", path=path, name=name, id=new_id)
+        return tr("{path}: would add the person {name} ({id})", path=path, name=name, id=new_id)
+    if part == "projects":
+        if done:
+            return tr("{path}: added the project {name} ({id})", path=path, name=name, id=new_id)
+        return tr("{path}: would add the project {name} ({id})", path=path, name=name, id=new_id)
+    if done:
+        return tr("{path}: added the visit {id}", path=path, id=new_id)
+    return tr("{path}: would add the visit {id}", path=path, id=new_id)
+
+
+def _error(where: str, message: str) -> Problem:
+    return Problem(where, 0, 0, Severity.ERROR, message)
+
+
+def apply(result: Plan, settings: Settings) -> None:
+    """Write the planned dossiers and edits; a plan with errors writes nothing."""
+    assert not result.errors
+    created: list[Path] = []
+    try:
+        if result.created:
+            write_schema(settings.dossiers_dir)
+        for path, raw in result.created.items():
+            try:
+                files.create(path, raw)
+            except FileExistsError:
+                message = tr("{path} appeared meanwhile; it was left as it is", path=display_path(path))
+                raise KadossierError(message) from None
+            except OSError as exc:
+                raise KadossierError(
+                    tr("cannot write {path}: {error}", path=display_path(path), error=exc.strerror or exc)
+                ) from None
+            created.append(path)
+    except BaseException:
+        for path in created:  # all the new dossiers or none
+            path.unlink(missing_ok=True)
+        raise
+    for found in result.updated:
+        purpose = tr("kadossier import --update on {path}", path=display_path(found.path))
+        append_items(found.path, found.items, item_lines, purpose, settings.today)

@@ -1,0 +1,163 @@
+"""Read the tables of an import: every sheet of a workbook (.xlsx, .xls, .ods, by python-calamine), or a CSV file.
+
+A table is its header row and the rows below it, each cell with the location a person finds it by:
+`FILE:SHEET!C12` in a workbook, `FILE:C12` in a CSV file. Cells keep the reader's type (text, a number, a
+date): what a number in a phone column means is for `convert` to say. CSV files are read as UTF-8 (with or
+without a byte-order mark), else as GB18030, the superset of the GBK that Chinese Excel writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from kadossier.errors import KadossierError
+from kadossier.i18n import tr
+
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+"""The spreadsheet formats python-calamine reads."""
+MAX_BYTES = 200 * 1024 * 1024
+"""Largest file read: a CRM export of a big company is tens of megabytes."""
+
+
+class SheetError(KadossierError):
+    """A file of an import cannot be read as a table; `where` is the file, or the cell."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell's value as the reader gives it ('' when empty) and where it is."""
+
+    value: Any
+    where: str
+
+    @property
+    def empty(self) -> bool:
+        """Whether the cell holds nothing (or only spaces)."""
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+@dataclass(slots=True)
+class Table:
+    """A sheet (or a CSV file): its name, the header of each column and the rows below the header."""
+
+    file: Path
+    shown: str
+    sheet: str | None
+    columns: dict[str, int]
+    """Each header's column index (0-based)."""
+    header_row: int
+    """The 1-based number of the header row."""
+    rows: list[tuple[int, Sequence[Any]]]
+    """Each data row's 1-based number and values."""
+
+    @property
+    def name(self) -> str:
+        """How messages name the table: `FILE:SHEET`, or `FILE` for a CSV file."""
+        return f"{self.shown}:{self.sheet}" if self.sheet is not None else self.shown
+
+    def where(self, column: int, row: int) -> str:
+        """The location of a cell: `FILE:SHEET!C12`, or `FILE:C12`."""
+        cell = f"{column_letter(column)}{row}"
+        return f"{self.shown}:{self.sheet}!{cell}" if self.sheet is not None else f"{self.shown}:{cell}"
+
+    def cell(self, header: str, number: int, values: Sequence[Any]) -> Cell:
+        """The cell of the column `header` in a row."""
+        index = self.columns[header]
+        return Cell(values[index] if index < len(values) else "", self.where(index, number))
+
+    def header_cell(self, header: str) -> str:
+        """The location of a column's header."""
+        return self.where(self.columns[header], self.header_row)
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: A, B, ... Z, AA, AB..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def read_tables(path: Path, shown: str) -> list[Table]:
+    """Every table in the file at `path` (`shown` is how messages name it); a `SheetError` naming the path if the
+    file cannot be read."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise SheetError(tr("the file is too large to import"), shown)
+        if path.suffix.lower() == ".csv":
+            return [_table(path, shown, None, _csv_rows(path.read_bytes(), shown))]
+        if path.suffix.lower() in WORKBOOKS:
+            return _workbook(path, shown)
+    except OSError as exc:
+        raise SheetError(tr("cannot read the file: {error}", error=exc.strerror or exc), shown) from None
+    raise SheetError(tr("cannot import this kind of file; give .xlsx, .xls, .ods or .csv files"), shown)
+
+
+def _workbook(path: Path, shown: str) -> list[Table]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [
+            _table(path, shown, name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in book.sheet_names
+        ]
+    except (python_calamine.CalamineError, ValueError, TypeError) as exc:  # not a workbook, damaged, encrypted
+        error = str(exc) or type(exc).__name__
+        raise SheetError(tr("cannot read the workbook: {error}", error=error), shown) from None
+
+
+def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
+    text = _decode(raw, shown)
+    sample = text[:20_000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise SheetError(tr("not a readable CSV file: {error}", error=exc), shown) from None
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise SheetError(tr("the file is neither UTF-8 nor GBK text; save it as CSV UTF-8"), shown) from None
+
+
+def _table(path: Path, shown: str, sheet: str | None, rows: list[list[Any]]) -> Table:
+    """The table whose header is the first row with something in it."""
+    start = next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), len(rows))
+    columns: dict[str, int] = {}
+    table = Table(path, shown, sheet, columns, start + 1, [])
+    for index, value in enumerate(rows[start] if start < len(rows) else []):
+        header = str(value).strip() if _filled(value) else ""
+        if not header:
+            continue
+        if header in columns:
+            message = tr(
+                "a second column is headed '{header}' (the first is {first}); rename one of them",
+                header=header,
+                first=table.header_cell(header),
+            )
+            raise SheetError(message, table.where(index, start + 1))
+        columns[header] = index
+    table.rows = [(number + 1, row) for number, row in enumerate(rows) if number > start and any(map(_filled, row))]
+    return table
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())

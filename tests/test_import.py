@@ -1,0 +1,261 @@
+"""`kadossier import`: the two shipped mappings and their samples, the dry run's located problems, never
+overwriting, --update, both languages, and clean failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner, Result
+
+from kadossier.cli import main
+from kadossier.dossier.validate import check_file
+from tests.conftest import FIXTURES, TODAY, build
+
+SAMPLES = FIXTURES / "import"
+XLSX = "客户信息表.xlsx"
+
+
+def run(workspace: Path, *args: str | Path) -> Result:
+    argv = ["-C", str(workspace), "--today", TODAY.isoformat(), *(str(a) for a in args)]
+    return CliRunner().invoke(main, argv, catch_exceptions=False)
+
+
+def new_workspace(tmp_path: Path, language: str = "zh") -> Path:
+    root = tmp_path / "ws"
+    assert run(tmp_path, "init", root, "--language", language, "--owner", "李明").exit_code == 0
+    (root / "dossiers" / "example-account.yaml").unlink()
+    return root
+
+
+def copy_in(workspace: Path, *names: str, clean: bool = False) -> list[str]:
+    """Copy sample files into the workspace's import/ folder; their paths as the command is given them."""
+    (workspace / "import").mkdir(exist_ok=True)
+    given = []
+    for name in names:
+        source = SAMPLES / name
+        source = source.parent / "clean" / source.name if clean else source
+        shutil.copy(source, workspace / "import" / source.name)
+        given.append(f"import/{source.name}")
+    return given
+
+
+def dossiers(workspace: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((workspace / "dossiers").glob("*.yaml"))}
+
+
+def test_the_dry_run_locates_every_seeded_problem_of_the_chinese_sheet(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    before = dossiers(ws)
+    result = run(ws, "--lang", "en", "import", *copy_in(ws, f"zh-sheet/{XLSX}"), "--map", "zh-sheet", "--dry-run")
+    assert result.exit_code == 1, result.output
+    sheet = f"import/{XLSX}"
+    expected = [
+        f"{sheet}:客户!D4: error: 电话: the phone number 41182345678 is stored as a number, so a leading 0 may be lost",
+        f"{sheet}:客户!A5: error: account '沈阳日报社' is listed twice (first at {sheet}:客户!A2)",
+        f"{sheet}:联系人!F5: error: 态度: 支持派 is not one of: champion, supporter, neutral, skeptic, opponent; "
+        "did you mean '支持'?",
+        f"{sheet}:联系人!A6: error: no account '沈阳晚报' in the accounts; did you mean '沈阳日报社'?",
+        f"{sheet}:项目!B4: error: 项目名称 is empty: a row of projects needs its name",
+    ]
+    for line in expected:
+        assert line in result.output, result.output
+    assert "5 errors; nothing was written" in result.output
+    assert dossiers(ws) == before
+
+
+def test_the_dry_run_locates_every_seeded_problem_of_the_salesforce_export(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = copy_in(ws, "salesforce/Account.csv", "salesforce/Contact.csv", "salesforce/Opportunity.csv")
+    result = run(ws, "import", *given, "--map", "salesforce", "--dry-run")
+    assert result.exit_code == 1, result.output
+    expected = [
+        "import/Account.csv:A4: error: account 'Acme Logistics' is listed twice (first at import/Account.csv:A2)",
+        "import/Contact.csv:B4: error: no account '0015g00000ZZZ99' in the accounts",
+        "import/Contact.csv:D5: error: LastName is empty: a row of people needs its name",
+        "import/Contact.csv:G5: error: MobilePhone: the phone number 1.39E+10 was saved in scientific notation",
+        "import/Opportunity.csv:D5: error: StageName: Closed Wonn is not one of: interest, trust, design, compare, "
+        "commit, use; did you mean 'Closed Won'?",
+    ]
+    for line in expected:
+        assert line in result.output, result.output
+    assert not (ws / "dossiers" / "acme-logistics.yaml").exists()
+
+
+def test_both_samples_import_into_dossiers_that_validate_and_build(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    dry = run(ws, "import", *copy_in(ws, f"zh-sheet/{XLSX}", clean=True), "--map", "zh-sheet", "--dry-run")
+    assert dry.exit_code == 0 and "dossiers/shen-yang-ri-bao-she.yaml" in dry.output, dry.output
+    assert not (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").exists()
+    result = run(ws, "import", f"import/{XLSX}", "--map", "zh-sheet")
+    assert result.exit_code == 0, result.output
+    assert "已创建 dossiers/shen-yang-ri-bao-she.yaml" in result.output
+    given = copy_in(ws, "salesforce/Account.csv", "salesforce/Contact.csv", "salesforce/Opportunity.csv", clean=True)
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming")
+    assert result.exit_code == 0, result.output
+    names = set(dossiers(ws))
+    assert names == {
+        "shen-yang-ri-bao-she.yaml",
+        "hua-bei-dian-li-she-bei-you-xian-gong-si.yaml",
+        "acme-logistics.yaml",
+        "shang-hai-gang-wu-ji-tuan.yaml",
+    }
+    checked = {name: check_file(ws / "dossiers" / name, TODAY) for name in names}
+    assert all(c.dossier is not None and not c.errors for c in checked.values()), [c.errors for c in checked.values()]
+    shenyang = checked["shen-yang-ri-bao-she.yaml"].dossier
+    assert shenyang is not None
+    first = shenyang.people[0]
+    assert (first.id, first.roles, first.attitude) == ("wan-guo-li", ["decision_maker"], "supporter")
+    assert shenyang.projects[0].budget is not None and shenyang.projects[0].budget.amount == 6_000_000
+    assert str(shenyang.visits[0].date) == "2026-11-20"  # 2026年11月20日
+    huabei = checked["hua-bei-dian-li-she-bei-you-xian-gong-si.yaml"].dossier
+    assert huabei is not None and str(huabei.projects[0].close_date) == "2026-11-20"  # the Excel serial 46346
+    shanghai = checked["shang-hai-gang-wu-ji-tuan.yaml"].dossier
+    assert shanghai is not None and shanghai.people[0].name == "王建国"
+    assert [str(p.close_date) for p in shanghai.projects] == ["2026-11-20", "2026-11-20"]
+    assert [p.stage for p in shanghai.projects] == ["design", "trust"]
+    acme = checked["acme-logistics.yaml"].dossier
+    assert acme is not None and acme.people[0].name == "Jane Doe" and acme.owner == "Li Ming"
+    text = (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=dossier.schema.json\n# 沈阳日报社 的大客户档案")
+    assert 'mobile: "13904001234"' in text
+    site = build(ws)
+    assert "万国立" in (site / "accounts" / "shen-yang-ri-bao-she" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_existing_dossier_is_never_overwritten(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = copy_in(ws, f"zh-sheet/{XLSX}", clean=True)
+    assert run(ws, "import", *given, "--map", "zh-sheet").exit_code == 0
+    path = ws / "dossiers" / "shen-yang-ri-bao-she.yaml"
+    path.write_bytes(path.read_bytes() + b"# my own note\n")
+    before = dossiers(ws)
+    result = run(ws, "import", *given, "--map", "zh-sheet")
+    assert result.exit_code == 1
+    assert (
+        f"import/{XLSX}:客户!A2: error: dossiers/shen-yang-ri-bao-she.yaml exists already; "
+        "run the import with --update" in result.output
+    )
+    assert dossiers(ws) == before
+
+
+def test_update_adds_new_people_and_reports_a_conflict(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    assert run(ws, "import", *copy_in(ws, f"zh-sheet/{XLSX}", clean=True), "--map", "zh-sheet").exit_code == 0
+    path = ws / "dossiers" / "shen-yang-ri-bao-she.yaml"
+    before = path.read_text(encoding="utf-8")
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "行业"])
+    accounts.append(["沈阳日报社", "传媒"])
+    people = book.create_sheet("联系人")
+    people.append(["客户名称", "联系人", "职务", "角色"])
+    people.append(["沈阳日报社", "万国立", "董事长", "决策者"])  # the dossier says 社长
+    people.append(["沈阳日报社", "孙丽", "采购部经理", "采购"])
+    book.save(ws / "import" / "更新.xlsx")
+    dry = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "dossiers/shen-yang-ri-bao-she.yaml: would add the person 孙丽 (sun-li)" in dry.output
+    assert path.read_text(encoding="utf-8") == before
+    result = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update")
+    assert result.exit_code == 0, result.output
+    assert (
+        "import/更新.xlsx:联系人!C2: warning: conflict: title of wan-guo-li is 董事长 here but 社长 in "
+        "dossiers/shen-yang-ri-bao-she.yaml; kept the dossier's" in result.output
+    )
+    assert "dossiers/shen-yang-ri-bao-she.yaml: added the person 孙丽 (sun-li)" in result.output
+    after = path.read_text(encoding="utf-8")
+    assert '  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n' in after
+    assert (
+        after.replace('  - id: sun-li\n    name: "孙丽"\n    title: "采购部经理"\n    roles: [purchasing]\n', "")
+        == before
+    )
+    checked = check_file(path, TODAY)
+    assert not checked.errors and checked.dossier is not None and len(checked.dossier.people) == 3
+    again = run(ws, "import", "import/更新.xlsx", "--map", "zh-sheet", "--update")
+    assert again.exit_code == 0 and "nothing new to import" in again.output
+    assert path.read_text(encoding="utf-8") == after
+
+
+def test_messages_follow_the_workspace_language(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "zh")
+    given = copy_in(ws, f"zh-sheet/{XLSX}")
+    zh = run(ws, "import", *given, "--map", "zh-sheet", "--dry-run")
+    en = run(ws, "--lang", "en", "import", *given, "--map", "zh-sheet", "--dry-run")
+    assert zh.exit_code == en.exit_code == 1
+    assert f"import/{XLSX}:客户!D4: 错误：" in zh.output
+    assert f"import/{XLSX}:客户!D4: error: " in en.output
+
+
+def test_a_broken_mapping_is_located_without_a_traceback(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = copy_in(ws, f"zh-sheet/{XLSX}", clean=True)
+    (ws / "map.yaml").write_text(
+        "accounts:\n  sheet: 客户\n  colums: {客户名称: name}\npeople:\n  sheet: 联系人\n  account: 客户名称\n"
+        "  columns: {联系人: name, 手机: contact.mobil}\n",
+        encoding="utf-8",
+    )
+    result = run(ws, "import", *given, "--map", "map.yaml")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "map.yaml:3:3: error: unknown field 'colums'; did you mean 'columns'?" in result.output
+    (ws / "map.yaml").write_text(
+        "accounts:\n  sheet: 客户\n  columns: {客户名称: name}\npeople:\n  sheet: 联系人\n  account: 客户名称\n"
+        "  columns: {联系人: name, 手机: contact.mobil}\n",
+        encoding="utf-8",
+    )
+    result = run(ws, "import", *given, "--map", "map.yaml")
+    assert result.exit_code == 1
+    assert (
+        "map.yaml:7:28: error: 'contact.mobil' is not a field a column of people can fill; "
+        "did you mean 'contact.mobile'?" in result.output
+    )
+    result = run(ws, "import", *given, "--map", "no-such-map")
+    assert result.exit_code == 1 and "no mapping 'no-such-map'" in result.output and "zh-sheet" in result.output
+
+
+def test_an_unreadable_file_is_named_without_a_traceback(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    (ws / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    result = run(ws, "import", "broken.xlsx", "--map", "zh-sheet")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "broken.xlsx: error: cannot read the workbook" in result.output
+    assert dossiers(ws) == {}
+
+
+def test_csv_files_that_chinese_excel_saved_as_gbk_are_read(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    (ws / "import").mkdir()
+    for name in ("Account.csv", "Contact.csv", "Opportunity.csv"):
+        text = (SAMPLES / "salesforce" / "clean" / name).read_text(encoding="utf-8-sig")
+        (ws / "import" / name).write_bytes(text.encode("gbk"))
+    given = [f"import/{name}" for name in ("Account.csv", "Contact.csv", "Opportunity.csv")]
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming")
+    assert result.exit_code == 0, result.output
+    shanghai = check_file(ws / "dossiers" / "shang-hai-gang-wu-ji-tuan.yaml", TODAY).dossier
+    assert shanghai is not None and shanghai.name == "上海港务集团" and shanghai.people[0].title == "副总经理"
+
+
+def test_accounts_whose_names_read_alike_in_pinyin_get_their_own_files(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    assert run(ws, "import", *copy_in(ws, f"zh-sheet/{XLSX}", clean=True), "--map", "zh-sheet").exit_code == 0
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "客户经理"])
+    accounts.append(["沈阳日報社", "李明"])  # 報 reads bao like 报: the file name of 沈阳日报社, which exists
+    accounts.append(["沈阳曰报社", "李明"])  # 曰 reads yue: a name of its own
+    accounts.append(["沈阳日豹社", "李明"])  # 豹 reads bao too
+    book.save(ws / "import" / "alike.xlsx")
+    before = (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_bytes()
+    result = run(ws, "import", "import/alike.xlsx", "--map", "zh-sheet")
+    assert result.exit_code == 0, result.output
+    assert "created dossiers/shen-yang-ri-bao-she-2.yaml" in result.output
+    assert "created dossiers/shen-yang-ri-bao-she-3.yaml" in result.output
+    assert "created dossiers/shen-yang-yue-bao-she.yaml" in result.output
+    assert (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_bytes() == before
+    second = check_file(ws / "dossiers" / "shen-yang-ri-bao-she-2.yaml", TODAY).dossier
+    assert second is not None and second.name == "沈阳日報社"
