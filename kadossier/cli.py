@@ -523,12 +523,12 @@ def visit(obj: Context, account: str, visit_id: str | None, done: bool, plan: bo
     if done:
         if visit_id is None:
             raise click.UsageError(tr("--done needs the VISIT_ID of the visit that took place"))
-        for change in mark_done(path, visit_id, obj.today):
+        for change in mark_done(path, visit_id, obj.today, obj.fields):
             click.echo(tr("{path}: visit {visit}: {change}", path=shown, visit=visit_id, change=change))
         return
     when = day.date() if day else obj.today
     new_id = visit_id or f"{when.isoformat()}-visit"
-    plan_visit(path, new_id, when, obj.today)
+    plan_visit(path, new_id, when, obj.today, obj.fields)
     click.echo(
         tr(
             "{path}: planned visit {visit} on {day}; fill in its objective, people and agenda",
@@ -553,7 +553,7 @@ def close(obj: Context, account: str, item: str, dropped: bool) -> None:
 
     path = _account_path(obj, account)
     status = "dropped" if dropped else "done"
-    closed = close_item(path, item, status, obj.today)
+    closed = close_item(path, item, status, obj.today, obj.fields)
     shown, what = os.path.relpath(path), " ".join(closed.what.split())
     if status == "done":
         click.echo(tr("{path}: {item} is done: {what}", path=shown, item=item, what=what))
@@ -855,6 +855,7 @@ def import_(
         obj.today,
         workspace.settings.language,
         workspace.root,
+        workspace.settings.custom_fields,
     )
     result = plan(list(files), mapping, settings)
     for problem in result.problems:

@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.errors import EditError
 from kadossier.i18n import ntr, tr
 from kadossier.utils import locks
@@ -43,6 +44,8 @@ class Editing:
     original: bytes
     folder: Path
     prefix: str
+    fields: CustomFields = NO_FIELDS
+    """The custom fields of the dossier's workspace: the file is checked with them before and after the edit."""
 
     def replace(self, data: bytes, check: Callable[[Path], None]) -> None:
         """Write `data` to a temporary copy (named like the file), let `check` refuse it, then replace the file
@@ -86,9 +89,9 @@ class Editing:
 
 
 @contextmanager
-def editing(path: Path, shown: str, purpose: str) -> Iterator[Editing]:
+def editing(path: Path, shown: str, purpose: str, fields: CustomFields = NO_FIELDS) -> Iterator[Editing]:
     """Hold the edit lock of `path` and read it; `shown` is how messages name it, `purpose` what the lock's
-    holder does (a process that waits says so)."""
+    holder does (a process that waits says so), `fields` the custom fields of its workspace."""
     root = workspace_root(path)
     _refuse_links(path, shown)
     with locks.hold(locks.lock_file(root, f"edit-{path.name}"), purpose):
@@ -99,7 +102,7 @@ def editing(path: Path, shown: str, purpose: str) -> Iterator[Editing]:
             raise EditError(
                 tr("{path} is read-only; make it writable (chmod u+w) to edit it with kadossier", path=shown)
             )
-        yield Editing(path, shown, path.read_bytes(), folder, prefix)
+        yield Editing(path, shown, path.read_bytes(), folder, prefix, fields)
 
 
 def workspace_root(path: Path) -> Path:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.followup import Owed, owed
 from kadossier.dossier.load import Located, Plain
 from kadossier.dossier.vocab import label
@@ -30,11 +31,12 @@ CLOSED = ("done", "dropped")
 """The statuses an item can be closed with."""
 
 
-def close_item(path: Path, key: str, status: str, today: dt.date) -> Owed:
-    """Set the status of the action or commitment `key` to `status` (done or dropped); return the item."""
+def close_item(path: Path, key: str, status: str, today: dt.date, fields: CustomFields = NO_FIELDS) -> Owed:
+    """Set the status of the action or commitment `key` to `status` (done or dropped); return the item (`fields`:
+    the workspace's custom fields)."""
     assert status in CLOSED
     shown = display_path(path)
-    with editing(path, shown, tr("kadossier close {item} on {path}", item=key, path=shown)) as edit:
+    with editing(path, shown, tr("kadossier close {item} on {path}", item=key, path=shown), fields) as edit:
         loaded, dossier = load_valid(edit, today)
         item = _find(owed(dossier), key, shown)
         if not item.is_open:

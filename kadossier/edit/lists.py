@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import Located
 from kadossier.edit.inplace import editing
 from kadossier.edit.textual import DossierText, end_line, last_lines, load_valid, save
@@ -26,11 +27,17 @@ Render = Callable[[dict[str, Any], int, int], list[str]]
 
 
 def append_items(
-    path: Path, items: dict[str, list[dict[str, Any]]], render: Render, purpose: str, today: dt.date
+    path: Path,
+    items: dict[str, list[dict[str, Any]]],
+    render: Render,
+    purpose: str,
+    today: dt.date,
+    fields: CustomFields = NO_FIELDS,
 ) -> None:
-    """Append `items` (by list: people, projects, visits) to the dossier at `path`, each written by `render`."""
+    """Append `items` (by list: people, projects, visits) to the dossier at `path`, each written by `render`
+    (`fields`: the workspace's custom fields)."""
     shown = display_path(path)
-    with editing(path, shown, purpose) as edit:
+    with editing(path, shown, purpose, fields) as edit:
         loaded, _ = load_valid(edit, today)
         text = DossierText.read(edit.original)
         expected = copy.deepcopy(loaded.data)

@@ -19,7 +19,6 @@ from typing import Any
 
 import yaml
 
-from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import LoadError, Located, as_written, load_bytes
 from kadossier.edit.inplace import Editing
 from kadossier.errors import EditError
@@ -56,19 +55,11 @@ class DossierText:
         self.lines[after + 1 : after + 1] = [line + self.newline for line in new]
 
 
-def declared_fields(path: Path) -> CustomFields:
-    """The custom fields of the workspace the dossier is in (none outside a workspace): an edit keeps it valid."""
-    from kadossier.workspace.locate import enclosing
-
-    workspace = enclosing(path)
-    return workspace.settings.custom_fields if workspace is not None else NO_FIELDS
-
-
 def load_valid(edit: Editing, today: dt.date) -> tuple[Any, Any]:
     """The file's data and positions, and its dossier; an error listing its problems if it is invalid."""
     from kadossier.dossier import validate
 
-    checked = validate.check_file(edit.path, today, name=edit.shown, fields=declared_fields(edit.path))
+    checked = validate.check_file(edit.path, today, name=edit.shown, fields=edit.fields)
     if checked.errors or checked.dossier is None:
         problems = "\n".join(str(p) for p in checked.errors)
         raise EditError(
@@ -106,7 +97,7 @@ def save(edit: Editing, text: DossierText, expected: dict[str, Any], today: dt.d
         )
 
     def check(temporary: Path) -> None:
-        checked = validate.check_file(temporary, today, name=edit.shown, fields=declared_fields(edit.path))
+        checked = validate.check_file(temporary, today, name=edit.shown, fields=edit.fields)
         if checked.errors:
             problems = "\n".join(str(p) for p in checked.errors)
             raise EditError(

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import Located, Plain, parse
 from kadossier.edit.inplace import editing
 from kadossier.edit.lists import after_comments, where_to_append
@@ -61,10 +62,12 @@ def _language(path: Path) -> str:
     return (language_of(config) if config is not None else None) or "en"
 
 
-def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
-    """Set the visit's status to done and give it an empty, commented record block; return what changed."""
+def mark_done(path: Path, visit_id: str, today: dt.date, fields: CustomFields = NO_FIELDS) -> list[str]:
+    """Set the visit's status to done and give it an empty, commented record block; return what changed
+    (`fields`: the workspace's custom fields)."""
     shown = display_path(path)
-    with editing(path, shown, tr("kadossier visit --done {visit} on {path}", visit=visit_id, path=shown)) as edit:
+    purpose = tr("kadossier visit --done {visit} on {path}", visit=visit_id, path=shown)
+    with editing(path, shown, purpose, fields) as edit:
         loaded, _ = load_valid(edit, today)
         text = DossierText.read(edit.original)
         visits, index = _visit(loaded, shown, visit_id)
@@ -109,10 +112,11 @@ def mark_done(path: Path, visit_id: str, today: dt.date) -> list[str]:
         return done
 
 
-def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
+def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date, fields: CustomFields = NO_FIELDS) -> None:
     """Add a planned visit skeleton at the end of the visits (creating the list if there is none)."""
     shown = display_path(path)
-    with editing(path, shown, tr("kadossier visit --plan {visit} on {path}", visit=visit_id, path=shown)) as edit:
+    purpose = tr("kadossier visit --plan {visit} on {path}", visit=visit_id, path=shown)
+    with editing(path, shown, purpose, fields) as edit:
         loaded, dossier = load_valid(edit, today)
         text = DossierText.read(edit.original)
         existing = {str(v.get("id")) for v in loaded.data.get("visits") or [] if isinstance(v, dict)}
@@ -132,7 +136,7 @@ def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
         with speaking(_language(path)):
             objective, theirs = tr("what we want from this visit (拜访目的)"), tr("their people, by id")
             confirm = tr("true once the appointment is agreed: call ahead (电话预约)")
-        fields = [
+        skeleton = [
             f"id: {visit_id}",
             f"date: {day.isoformat()}",
             "kind: visit",
@@ -146,14 +150,14 @@ def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date) -> None:
             "questions: []",
             "materials: []",
         ]
-        new = parse("\n".join(fields) + "\n").data
+        new = parse("\n".join(skeleton) + "\n").data
         if new.get("id") != visit_id:
             raise EditError(tr("'{visit}' cannot be a visit id; use letters, digits and -", visit=visit_id))
         expected = copy.deepcopy(loaded.data)
         expected["visits"] = [*(expected.get("visits") or []), new]
         dash, col, after = where_to_append(loaded, text, shown, "visits", lambda t, i, s: _require_block(t, i, s, None))
-        head = " " * dash + "- " + " " * (col - dash - 2) + fields[0]
-        text.insert(after, [head, *(" " * col + f for f in fields[1:])])
+        head = " " * dash + "- " + " " * (col - dash - 2) + skeleton[0]
+        text.insert(after, [head, *(" " * col + f for f in skeleton[1:])])
         save(edit, text, expected, today)
 
 

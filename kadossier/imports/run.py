@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import LoadError, load_bytes
 from kadossier.dossier.validate import check_bytes
 from kadossier.edit.lists import append_items
@@ -54,6 +55,8 @@ class Settings:
     today: date
     language: str
     root: Path | None = None
+    fields: CustomFields = NO_FIELDS
+    """The workspace's custom fields: a dossier that has them is checked with them."""
 
 
 def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
@@ -121,7 +124,7 @@ def _plan_account(result: Plan, account: Account, settings: Settings, taken: set
     data = dossier_data(account, str(owner))
     text = dossier_text(data, source=source, today=settings.today, language=settings.language, root=settings.root)
     raw = text.encode("utf-8")
-    checked = check_bytes(raw, path, settings.today)
+    checked = check_bytes(raw, path, settings.today, fields=settings.fields)
     for problem in checked.errors:  # what the cells' own checks could not see: said at the would-be file
         result.problems.append(_error(account.item.row, f"{problem.where}: {problem.message}"))
     result.created[path] = raw
@@ -198,4 +201,4 @@ def apply(result: Plan, settings: Settings) -> None:
         raise
     for found in result.updated:
         purpose = tr("kadossier import --update on {path}", path=display_path(found.path))
-        append_items(found.path, found.items, item_lines, purpose, settings.today)
+        append_items(found.path, found.items, item_lines, purpose, settings.today, settings.fields)
