@@ -69,7 +69,7 @@ def test_each_bad_fixture_alone(name: str) -> None:
 
 def test_paths_are_shown_as_given(workspace: Path) -> None:
     result = run("validate", "dossiers/kestrel-robotics.yaml", cwd=workspace)
-    assert result.exit_code == 0 and result.output.startswith("dossiers/kestrel-robotics.yaml:52:19: warning: ")
+    assert result.exit_code == 0 and result.output.startswith("dossiers/kestrel-robotics.yaml:55:19: warning: ")
     assert result.output.endswith("checked 1 dossier: 0 errors, 1 warning\n")
 
 
