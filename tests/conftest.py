@@ -22,6 +22,13 @@ PROFILES = ROOT / "competitors.yaml"
 """The example workspace's competitor profiles (its 海滨报业 refers to them)."""
 
 
+def without_custom(data: Any) -> Any:
+    """A dossier's data (as PyYAML reads it) without its custom fields, for a workspace that declares none."""
+    if isinstance(data, dict):
+        return {k: without_custom(v) for k, v in data.items() if k != "custom"}
+    return [without_custom(v) for v in data] if isinstance(data, list) else data
+
+
 def example_fields() -> Any:
     """The custom fields the example workspace declares (its Kestrel Robotics uses them)."""
     from kadossier.workspace.locate import open_workspace

@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from kadossier.cli import main
-from tests.conftest import ROOT, git
+from tests.conftest import ROOT, git, without_custom
 
 DAY = "2026-11-28"
 BASE = yaml.safe_load((ROOT / "dossiers" / "haibin-press.yaml").read_text(encoding="utf-8"))
@@ -63,7 +63,7 @@ def repository(tmp_path: Path, language: str = "en") -> Path:
     data = fresh()
     write(root, "haibin", data)
     other = yaml.safe_load((ROOT / "dossiers" / "kestrel-robotics.yaml").read_text(encoding="utf-8"))
-    write(root, "kestrel", other)
+    write(root, "kestrel", without_custom(other))  # this workspace declares no custom fields
     commit(root, "start", author="林强", when="2026-11-01T10:00:00")
     git(root, "tag", "start")
     # 20 Nov (赵敏): the coated-paper project moves forward to compare; 李工 warms up (before the week)
