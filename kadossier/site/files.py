@@ -3,7 +3,7 @@
 Nothing is written into `docs_dir`: the pages are MkDocs "generated" files. The dossiers are never
 published, whatever their name, nor is the workspace's secret (were docs_dir to hold it), and a file in
 docs_dir may not take a generated page's place. A robots.txt of the workspace's own in docs_dir is published
-as it is, in place of kadossier's (which refuses every crawler), and the log says so.
+as it is, in place of kadossier's (which refuses every crawler), with a warning.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from kadossier.i18n import tr
 from kadossier.site.offline import ASSETS_URI
 from kadossier.site.pages import GeneratedPage
 from kadossier.site.theme import ASSETS
+from kadossier.utils.messages import display_path
 from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.secret import FEEDS_DIR, SECRET_FILE
 
@@ -31,7 +32,7 @@ ROBOTS_TXT = b"# A confidential wiki (kadossier): no crawler may read it.\nUser-
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
 
-_NOTHING_HERE = b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex"><title></title>\n'
+_NOTHING_HERE = b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow"><title></title>\n'
 """The page a server shows for the feeds' folder instead of a listing of the secret folders."""
 
 
@@ -79,11 +80,12 @@ def _add_robots(files: Files, config: Any) -> None:
     own = files.get_file_from_path(ROBOTS)
     if own is None:
         files.append(File.generated(config, ROBOTS, content=ROBOTS_TXT))
-    else:
-        log.info(
+    else:  # a warning: a file kadossier did not write decides who may crawl a confidential site
+        log.warning(
             tr(
-                "{path} is published as it is, instead of kadossier's robots.txt that refuses every crawler",
-                path=own.abs_src_path,
+                "{path} is published as it is, instead of kadossier's robots.txt that refuses every crawler; "
+                "remove it, or set the plugin option 'noindex: false' if the wiki is public",
+                path=display_path(Path(own.abs_src_path)) if own.abs_src_path else ROBOTS,
             )
         )
 
