@@ -28,7 +28,9 @@ FORGES = {
     "gitea": ("https://git.example.cn/acme/accounts", "_edit/main/", "{}/_edit/main/{}", "{}/src/branch/main/{}#L"),
 }
 _EDIT = re.compile(r'<a href="([^"]*)" title="[^"]*" class="md-content__button md-icon" rel="edit">')
-_HEADING_LINK = re.compile(r'<h3 id="((?:person|project|visit)-[^"]+)">.*?<a class="kad-line-link" href="([^"]+)"', re.S)
+_HEADING_LINK = re.compile(
+    r'<h3 id="((?:person|project|visit)-[^"]+)">.*?<a class="kad-line-link" href="([^"]+)"', re.S
+)
 
 
 def _build(workspace: Path, *args: str) -> str:

@@ -72,8 +72,10 @@ def _free_port() -> int:
 def _certificate(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
-        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"),
+            *("-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
         check=True,
         capture_output=True,
     )
@@ -198,7 +200,13 @@ def test_the_rest_of_the_calendars_folder_needs_the_login(server: Server, site: 
     feed = _feed(site)
     folder = feed.rsplit("/", 1)[0]
     token = folder.rsplit("/", 1)[1]
-    for path in ["/calendars/", "/calendars/index.html", f"{folder}/", f"/calendars/{token}x/a.ics", "/calendars/a.ics"]:
+    for path in [
+        "/calendars/",
+        "/calendars/index.html",
+        f"{folder}/",
+        f"/calendars/{token}x/a.ics",
+        "/calendars/a.ics",
+    ]:
         answer = server.get(path)
         assert answer.status == 401, path
         _noindex(answer)

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,7 @@ class Folders:
     site_dir: Path
     docs_dir: Path
     use_directory_urls: bool
-    repo: RepoConfig = RepoConfig(None)
+    repo: RepoConfig = field(default_factory=lambda: RepoConfig(None))
     """The repository the workspace is kept in (repo_url, edit_uri): the account pages link their files there."""
 
 

@@ -32,7 +32,9 @@ ROBOTS_TXT = b"# A confidential wiki (kadossier): no crawler may read it.\nUser-
 log = logging.getLogger("mkdocs.plugins.kadossier")
 
 
-_NOTHING_HERE = b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow"><title></title>\n'
+_NOTHING_HERE = (
+    b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow"><title></title>\n'
+)
 """The page a server shows for the feeds' folder instead of a listing of the secret folders."""
 
 

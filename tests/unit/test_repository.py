@@ -78,7 +78,9 @@ def test_without_edit_uri_the_host_tells_the_forge_and_the_branch_is_main(repo: 
 
 
 def test_mkdocs_own_template_is_read_like_edit_uri() -> None:
-    assert RepoConfig.of("https://x/y", "ignored/", "-/edit/main/docs/{path}") == RepoConfig("https://x/y", "-/edit/main/docs/")
+    assert RepoConfig.of("https://x/y", "ignored/", "-/edit/main/docs/{path}") == RepoConfig(
+        "https://x/y", "-/edit/main/docs/"
+    )
     assert RepoConfig.of("", "edit/main/", None) == RepoConfig(None, "edit/main/")
 
 
@@ -108,7 +110,10 @@ def test_a_file_outside_the_repository_has_no_link(repo: Path, tmp_path_factory:
     assert found is not None
     outside = tmp_path_factory.mktemp("elsewhere") / "x.yaml"
     assert found.edit_url(outside) is None and found.view_url(outside, 3) is None
-    assert found.edit_url(repo / "sales" / "dossiers" / "acme.yaml") == "https://github.com/a/b/edit/main/dossiers/acme.yaml"
+    assert (
+        found.edit_url(repo / "sales" / "dossiers" / "acme.yaml")
+        == "https://github.com/a/b/edit/main/dossiers/acme.yaml"
+    )
 
 
 def test_names_are_quoted_in_urls(repo: Path) -> None:
