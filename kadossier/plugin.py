@@ -23,6 +23,7 @@ from mkdocs.utils import CountHandler
 
 from kadossier.errors import KadossierError
 from kadossier.i18n import speaking
+from kadossier.render.repository import RepoConfig
 from kadossier.site import files as site_files
 from kadossier.site import offline, search, theme
 from kadossier.utils.shipped import default_templates_dir
@@ -67,11 +68,13 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         self._language.enter_context(speaking(settings.language))
         self.build = WikiBuild(workspace, options, command=self._command, dirty=self._dirty)
         offline.prepare_offline(config)
-        folders = Folders(Path(config.site_dir), Path(config.docs_dir), config.use_directory_urls)
+        repo = RepoConfig.of(config.repo_url, config.edit_uri, config.edit_uri_template)
+        folders = Folders(Path(config.site_dir), Path(config.docs_dir), config.use_directory_urls, repo)
         with _reported(self.build):
             config.site_dir = str(self.build.start(folders))
         self._site_dir = folders.site_dir
-        theme.configure(config, self.build.presenter.ui)
+        noindex = self.build.options.settings.noindex
+        theme.configure(config, self.build.presenter.ui, noindex=noindex, edit=self.build.repository is not None)
         search.check_separator(config)
         return config
 
@@ -87,6 +90,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
                 feeds=self.build.feeds(config),
                 workspace_root=self.build.workspace.root,
                 dossiers_dir=self.build.workspace.dossiers_dir,
+                noindex=self.build.options.settings.noindex,
             )
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -99,10 +103,12 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
 
     @event_priority(-100)  # after the search plugin has indexed the text-only body
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        """Put a generated page's full body in place before the theme renders it."""
+        """Put a generated page's full body in place before the theme renders it, with its edit link: an account
+        page's dossier in the repository, none for the other generated pages."""
         generated = self.build.pages.get(page.file.src_uri) if self.build else None
         if generated is not None:
             page.content = generated.html
+            page.edit_url = self.build.edit_url(page.file.src_uri)  # type: ignore[union-attr]  # set with pages
         return context
 
     @event_priority(-150)  # last, after every plugin (Material's offline plugin among them) wrote into the staging

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ from kadossier.history.trends import compute as compute_trends
 from kadossier.i18n import tr
 from kadossier.render.links import PDF_DIR, account_uri
 from kadossier.render.present import Presenter
+from kadossier.render.repository import RepoConfig, Repository, repository
 from kadossier.site import search, staging
 from kadossier.site.files import page_url
 from kadossier.site.generate import generate
@@ -65,6 +66,8 @@ class Folders:
     site_dir: Path
     docs_dir: Path
     use_directory_urls: bool
+    repo: RepoConfig = field(default_factory=lambda: RepoConfig(None))
+    """The repository the workspace is kept in (repo_url, edit_uri): the account pages link their files there."""
 
 
 class WikiBuild:
@@ -84,6 +87,9 @@ class WikiBuild:
         """Our people, as the dossiers and the workspace's roster name them."""
         self.pdf_report: Report | None = None
         """What this build did with the PDFs, once it did."""
+        self.repository: Repository | None = None
+        """Where the dossiers are on a forge (mkdocs.yml's repo_url), once the build started."""
+        self._by_uri: dict[str, Account] = {}
         self.search_dictionary: Path | None = None
         """jieba's user dictionary of the workspace's names, for the search index (None: no Chinese name)."""
         self._segmenter: search.Segmenter | None = None
@@ -112,6 +118,7 @@ class WikiBuild:
         history = read_history(self.workspace.dossiers_dir)
         if not history.available:
             log.info(tr("no dossier history on the site: {note}", note=history.note))
+        self.repository = self._repository(folders, history)
         self._site = Site(
             self.presenter,
             root,
@@ -122,6 +129,7 @@ class WikiBuild:
             redact=self.options.redact,
             people=self.options.settings.people,
             secret=None if self.options.redact else feed_secret(root),  # the redacted edition links no feed
+            repository=self.repository,
         )
         self._site.digest = self._digest(history, companies)
         self._generate(self._site)
@@ -131,6 +139,22 @@ class WikiBuild:
             return folders.site_dir
         self._target, self._staging = target, staging.start(target)
         return self._staging
+
+    def _repository(self, folders: Folders, history: History) -> Repository | None:
+        """The forge the dossiers are on; paths in its links are relative to the top of the git repository (or,
+        without git, to mkdocs.yml's folder)."""
+        found, message = repository(folders.repo, history.root or self.workspace.root, folders.docs_dir)
+        if message:
+            log.warning(f"{display_path(self.workspace.config_file)}: {message}")
+        return found
+
+    def edit_url(self, uri: str) -> str | None:
+        """The forge's edit page of the file a generated page comes from: an account page's dossier; None for the
+        pages across accounts (no file of the repository is their source)."""
+        account = self._by_uri.get(uri)
+        if account is None or self.repository is None:
+            return None
+        return self.repository.edit_url(account.path)
 
     def _digest(self, history: History, companies: Companies) -> Digest:
         """What changed across the accounts in the last seven days (the *This week* page)."""
@@ -166,6 +190,7 @@ class WikiBuild:
         for clash in generated.roster.clashes:  # the fix is in mkdocs.yml: the roster (plugin option `people`)
             log.warning(f"{display_path(self.workspace.config_file)}: {clash}")
         self.pages, self.accounts, self.roster = generated.pages, generated.accounts, generated.roster
+        self._by_uri = {account_uri(a.id): a for a in self.accounts}
 
     def calendar(self, config: Any) -> bytes:
         """The visits of every account as an iCalendar feed, linked from the visits page."""

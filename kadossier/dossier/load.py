@@ -105,6 +105,13 @@ class Located:
                 node, line, col = None, child.line, child.column
         return line + 1, col + 1
 
+    def item_lines(self, key: str) -> list[int]:
+        """The 1-based line where each item of the list at `key` starts ([] if there is no such list)."""
+        items = self.values.get(key) if isinstance(self.values, dict) else None
+        if not isinstance(items, Located) or not isinstance(items.values, list):
+            return []
+        return [item.line + 1 for item in items.values]  # a nested Located or a scalar's YAML mark
+
 
 @dataclass(slots=True)
 class Loaded:

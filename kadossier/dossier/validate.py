@@ -48,6 +48,9 @@ class Checked:
     """How complete a valid dossier is (scored before any redaction: the shareable edition shows the same)."""
     fields: CustomFields = field(default_factory=CustomFields)
     """The custom fields it was checked against (redaction drops the personal ones)."""
+    starts: dict[str, int] = field(default_factory=dict)
+    """The line (1-based) where each person, project and visit of a valid dossier starts in the file, by the
+    anchor of its heading on the account page (`person-ID`, `project-ID`, `visit-ID`)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -199,8 +202,23 @@ def _check_content(
     if not result.errors:
         result.dossier = dossier
         result.completeness = completeness(dossier, method)
+        result.starts = _starts(dossier, where)
         for finding in checks.red_flags(dossier, today, roster, method, result.completeness):
             report(*where.find(finding.loc, key=finding.key), finding.message, Severity.WARNING, finding.code)
+
+
+def _starts(dossier: Dossier, where: Located) -> dict[str, int]:
+    """Where each person, project and visit starts, by its heading's anchor (the wiki links the line)."""
+    ids = {
+        ("person", "people"): [p.id for p in dossier.people],
+        ("project", "projects"): [p.id for p in dossier.projects],
+        ("visit", "visits"): [v.id for v in dossier.visits],
+    }
+    return {
+        f"{kind}-{ident}": line
+        for (kind, key), idents in ids.items()
+        for ident, line in zip(idents, where.item_lines(key), strict=True)
+    }
 
 
 def check_files(

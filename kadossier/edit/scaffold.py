@@ -23,6 +23,7 @@ from kadossier.dossier.load import LoadError, parse
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.schema import json_schema_text
 from kadossier.errors import ScaffoldError
+from kadossier.history.git import top
 from kadossier.i18n import speaking, tr
 from kadossier.render.templating import environment
 from kadossier.utils import files
@@ -187,7 +188,7 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
     try:
         root.mkdir(parents=True, exist_ok=True)
         rendered = env.select_template(_in(language, "scaffold/mkdocs.yml")).render(
-            site_name=site_name, language=language, currency=currency
+            site_name=site_name, language=language, currency=currency, dossiers_path=_in_repository(dossiers)
         )
         _create(config, rendered)
         written.append(config)
@@ -214,6 +215,16 @@ def init_workspace(root: Path, *, language: str, currency: str, site_name: str, 
             ) from None
         raise
     return written
+
+
+def _in_repository(dossiers: Path) -> str:
+    """The dossiers folder's path in its git repository (`sales/dossiers/`), for the commented `edit_uri`: the
+    edit links' branch comes before it (`dossiers/` when the workspace is in no repository yet)."""
+    root = top(dossiers.parent)
+    try:
+        return dossiers.resolve().relative_to(root).as_posix() + "/" if root is not None else "dossiers/"
+    except ValueError:  # the folder is a link out of the repository
+        return "dossiers/"
 
 
 def _in(language: str, name: str) -> list[str]:

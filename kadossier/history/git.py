@@ -287,6 +287,16 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
+def top(folder: Path) -> Path | None:
+    """The top folder of the git repository `folder` is in (None: not in one, or no git)."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        return Path(_git(folder, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    except GitError:
+        return None
+
+
 def resolve(root: Path, revision: str) -> str:
     """The full commit id of `revision`; raises GitError with git's message."""
     return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()

@@ -1,12 +1,14 @@
-"""The files kadossier puts into MkDocs' build: the generated pages, the calendar feeds and the assets.
+"""The files kadossier puts into MkDocs' build: the generated pages, the calendar feeds, the assets, robots.txt.
 
 Nothing is written into `docs_dir`: the pages are MkDocs "generated" files. The dossiers are never
 published, whatever their name, nor is the workspace's secret (were docs_dir to hold it), and a file in
-docs_dir may not take a generated page's place.
+docs_dir may not take a generated page's place. A robots.txt of the workspace's own in docs_dir is published
+as it is, in place of kadossier's (which refuses every crawler), with a warning.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,21 @@ from kadossier.i18n import tr
 from kadossier.site.offline import ASSETS_URI
 from kadossier.site.pages import GeneratedPage
 from kadossier.site.theme import ASSETS
+from kadossier.utils.messages import display_path
 from kadossier.utils.shipped import default_templates_dir
 from kadossier.workspace.secret import FEEDS_DIR, SECRET_FILE
 
 CALENDAR = "visits.ics"
 """The calendar feed of every visit, at the top of the site."""
+ROBOTS = "robots.txt"
+ROBOTS_TXT = b"# A confidential wiki (kadossier): no crawler may read it.\nUser-agent: *\nDisallow: /\n"
+"""What robots.txt says, unless the plugin option `noindex` is false (see README, *Publishing*)."""
+log = logging.getLogger("mkdocs.plugins.kadossier")
 
 
-_NOTHING_HERE = b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex"><title></title>\n'
+_NOTHING_HERE = (
+    b'<!doctype html><meta charset="utf-8"><meta name="robots" content="noindex, nofollow"><title></title>\n'
+)
 """The page a server shows for the feeds' folder instead of a listing of the secret folders."""
 
 
@@ -38,9 +47,11 @@ def add_files(
     workspace_root: Path,
     dossiers_dir: Path,
     feeds: dict[str, bytes],
+    noindex: bool = True,
 ) -> Files:
-    """Add the pages, the calendars (the team's, and each person's `feeds` by site path) and the assets to
-    MkDocs' files, and take the dossiers and the feeds' secret out of them."""
+    """Add the pages, the calendars (the team's, and each person's `feeds` by site path), the assets and, with
+    `noindex`, a robots.txt that refuses every crawler to MkDocs' files, and take the dossiers and the feeds'
+    secret out of them."""
     for file in list(files):
         source = Path(file.abs_src_path) if file.abs_src_path else None
         if source is not None and (_in_dossiers(source, dossiers_dir) or source.name == SECRET_FILE):
@@ -56,12 +67,29 @@ def add_files(
         files.append(File.generated(config, uri, content=content))
     if feeds:  # a web server that lists folders must not list the feeds' secret folders
         files.append(File.generated(config, f"{FEEDS_DIR}/index.html", content=_NOTHING_HERE))
+    if noindex:
+        _add_robots(files, config)
     assets = default_templates_dir() / "site" / "assets"
     for asset in ASSETS:
         own = workspace_root / "templates" / "site" / "assets" / asset
         source = own if own.is_file() else assets / asset
         files.append(File.generated(config, f"{ASSETS_URI}/{asset}", abs_src_path=str(source)))
     return files
+
+
+def _add_robots(files: Files, config: Any) -> None:
+    """kadossier's robots.txt, or the workspace's own one in docs_dir (kept, never overwritten, and said so)."""
+    own = files.get_file_from_path(ROBOTS)
+    if own is None:
+        files.append(File.generated(config, ROBOTS, content=ROBOTS_TXT))
+    else:  # a warning: a file kadossier did not write decides who may crawl a confidential site
+        log.warning(
+            tr(
+                "{path} is published as it is, instead of kadossier's robots.txt that refuses every crawler; "
+                "remove it, or set the plugin option 'noindex: false' if the wiki is public",
+                path=display_path(Path(own.abs_src_path)) if own.abs_src_path else ROBOTS,
+            )
+        )
 
 
 def page_url(config: Any, uri: str) -> str | None:

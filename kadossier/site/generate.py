@@ -111,7 +111,7 @@ def _check(work: Work, path: Path) -> Checked:
 def _account_page(work: Work, path: Path) -> tuple[Path, GeneratedPage]:
     """Render the page of a file checked before (and keep it in the cache)."""
     checked = work.valid[path]
-    page = work.site.account_page(Account.of(checked))
+    page = work.site.account_page(Account.of(checked), checked.starts)
     if work.cache is not None:
         work.cache.store(path, checked, page)
     return path, page

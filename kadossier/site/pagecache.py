@@ -73,6 +73,7 @@ class PageCache:
             else None,  # the competitor profiles shown beside the dossier's competitors
             "pdf": site.pdf,
             "use_directory_urls": site.use_directory_urls,
+            "source": site.repository.view_url(path, 1) if site.repository else None,  # the headings' line links
             "cwd": str(Path.cwd()),  # the checks' messages name files relative to it
             "templates": self._templates,
             "libraries": fingerprint.libraries(),
@@ -139,6 +140,7 @@ def encode(checked: Checked, page: GeneratedPage) -> bytes:
     complete = checked.completeness.to_json()
     entry = {"account": checked.account, "problems": problems, "dossier": dossier, "page": asdict(page)}
     entry["completeness"] = complete
+    entry["starts"] = checked.starts
     return json.dumps(entry, ensure_ascii=False, default=_plain).encode()
 
 
@@ -164,7 +166,8 @@ def decode(data: bytes, path: Path, fields: CustomFields = NO_FIELDS) -> Entry |
         if fields.check(dossier):
             raise ValueError("custom fields no longer valid")
         complete = Completeness.from_json(entry["completeness"])
-        return Checked(path, str(entry["account"]), dossier, problems, complete, fields), generated
+        starts = {str(anchor): int(line) for anchor, line in dict(entry["starts"]).items()}
+        return Checked(path, str(entry["account"]), dossier, problems, complete, fields, starts), generated
     except (ValueError, TypeError, KeyError, ValidationError) as exc:  # a damaged entry is made again
         log.debug(f"page cache: entry of {path} not read ({exc})")
         return None

@@ -46,6 +46,7 @@ from kadossier.render.links import (
     person_uri,
 )
 from kadossier.render.present import Presenter
+from kadossier.render.repository import Repository
 from kadossier.workspace.secret import feed_path
 
 OVERVIEW = {
@@ -152,6 +153,8 @@ class Site:
     """What changed across the accounts in the last seven days (None: not looked up)."""
     rivals: dict[str, portfolio.Rival] = field(default_factory=dict)
     """Every competitor across accounts and profiles, once the accounts are known (kadossier.site.generate sets it)."""
+    repository: Repository | None = None
+    """Where the dossiers are on a forge (mkdocs.yml's repo_url): headings link their lines there. None: no links."""
 
     @property
     def roster_names(self) -> frozenset[str]:
@@ -185,10 +188,12 @@ class Site:
         self.presenter.date(self.presenter.today)
         self.presenter.amount(1, self.presenter.currency)
 
-    def account_page(self, account: portfolio.Account) -> GeneratedPage:
-        """Render one account's page (with the ids of the person pages it links)."""
+    def account_page(self, account: portfolio.Account, starts: dict[str, int]) -> GeneratedPage:
+        """Render one account's page (with the ids of the person pages it links); `starts` are the lines where its
+        people, projects and visits start in the file, by their headings' anchors (kadossier.dossier.validate)."""
         d = account.dossier
         context = {"account": account, "d": d, "follow": FollowThrough(d, self.presenter.today)}
+        context["source_url"], context["starts"] = lambda a: self.source_url(account, starts.get(a)), starts
         page = self._render("site/account.html", account_uri(account.id), context)
         return replace(page, links=self.links(account.dossier))
 
@@ -204,6 +209,12 @@ class Site:
             if (rival := self.rivals.get(portfolio.rival_key(competitor))) is not None:
                 found[f"\0competitor\0{competitor.id}"] = rival.slug
         return found
+
+    def source_url(self, account: portfolio.Account, line: int | None) -> str | None:
+        """The forge's view of the account's file at `line` (None: no repository, or no line)."""
+        if self.repository is None or line is None:
+            return None
+        return self.repository.view_url(account.path, line)
 
     def rival_uri(self, competitor: Competitor) -> str | None:
         """The page of a dossier's competitor across accounts (None: not known yet)."""

@@ -27,10 +27,19 @@ ASSETS = [
 """The files of templates/site/assets/ published with every site (a workspace's own copy wins)."""
 
 
-def configure(config: Any, ui_labels: dict[str, str]) -> None:
-    """Adjust MkDocs' configuration for the wiki, once the pages are known."""
+EDIT_BUTTON = "content.action.edit"
+"""Material's feature that shows a page's edit link as a button."""
+
+
+def configure(config: Any, ui_labels: dict[str, str], *, noindex: bool, edit: bool) -> None:
+    """Adjust MkDocs' configuration for the wiki, once the pages are known: `noindex` puts the robots meta on every
+    page (templates/site/theme/main.html), `edit` turns on Material's edit button (the account pages link their
+    dossiers in the repository)."""
     config.theme["font"] = False
     config.theme["kadossier_ui"] = {key: ui_labels[key] for key in THEME_TEXTS}
+    config.theme["kadossier_noindex"] = noindex
+    if edit and EDIT_BUTTON not in (features := config.theme.get("features") or []):
+        config.theme["features"] = [*features, EDIT_BUTTON]
     overrides = str(default_templates_dir() / "site" / "theme")
     if overrides not in config.theme.dirs:  # serve configures again: once is enough
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)

@@ -125,6 +125,9 @@ class KadossierConfig(base.Config):
     times are floating, shown at the same clock time wherever the calendar is."""
     redact = c.Type(bool, default=False)
     """Build the shareable edition: no personal profiles or private contact details anywhere."""
+    noindex = c.Type(bool, default=True)
+    """Keep search engines out: a robots.txt that refuses every crawler, and a `noindex, nofollow` meta on every
+    page. false only for a wiki meant to be public (the dossiers hold personal data: see README, *Publishing*)."""
     pdf = c.Type(bool, default=True)
     """Build the PDF briefings (site/pdf/ACCOUNT.pdf, site/pdf/ACCOUNT/VISIT.pdf) with the site."""
     pdf_font = c.Type(str, default="Noto Sans CJK SC")
@@ -205,6 +208,7 @@ class Settings:
     method: Method = field(default_factory=Method)
     competitors: str = "competitors.yaml"
     custom_fields: CustomFields = field(default_factory=CustomFields)
+    noindex: bool = True
 
     @property
     def warned(self) -> frozenset[str]:

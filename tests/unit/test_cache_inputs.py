@@ -33,6 +33,7 @@ from kadossier.history.trends import compute as compute_trends
 from kadossier.pdf.cache import PdfCache
 from kadossier.pdf.render import Job, Renderer
 from kadossier.render.present import Presenter, load_labels
+from kadossier.render.repository import GITHUB, Repository
 from kadossier.site.generate import generate
 from kadossier.site.pagecache import PageCache
 from kadossier.site.pages import Site
@@ -98,6 +99,7 @@ class Setup:
             history=history,
             redact=o["redact"],
             people=o["people"],
+            repository=o.get("repository"),
         )
 
     def page_cache(self) -> PageCache:
@@ -243,6 +245,13 @@ def _answer_elsewhere(s: Setup) -> None:
 ONE_FIELD = read_custom_fields({"account": {"x": {"type": "text", "label": "X"}}})[0]
 
 LABEL = "ui:\n  dashboard: Board\n"
+
+
+def _repository(setup: Setup) -> None:
+    """mkdocs.yml names the repository: the headings link their lines there."""
+    setup.options["repository"] = Repository("https://github.com/acme/a", GITHUB, "main", setup.root)
+
+
 PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     "dossier": _edit,
     "path": _moved,
@@ -261,6 +270,7 @@ PAGE_PERTURBATIONS: dict[str, Callable[[Setup], None]] = {
     ),
     "pdf": _option("pdf", True),
     "use_directory_urls": _option("use_directory_urls", False),
+    "source": _repository,
     "cwd": _other_cwd,
     "templates": _template("labels", "en.yaml", LABEL),
     "libraries": _libraries,

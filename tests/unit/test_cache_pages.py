@@ -32,7 +32,7 @@ def test_an_entry_restores_the_check_and_the_page_exactly(path: Path, redacted: 
     assert checked.dossier is not None
     if redacted:
         checked.dossier = redact(checked.dossier)
-    page = _site(tmp_path).account_page(Account.of(checked))
+    page = _site(tmp_path).account_page(Account.of(checked), checked.starts)
     entry = decode(encode(checked, page), path, example_fields())
     assert entry == (checked, page)
 
