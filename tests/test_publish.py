@@ -1,4 +1,4 @@
-"""The README's publishing recipe works as written: Debian's nginx, running deploy/nginx-kadossier.conf (the
+"""The README's publishing recipe works as written: Debian's nginx, running templates/deploy/nginx-kadossier.conf (the
 file itself, with the six values it marks CHANGE filled in), serves the example site behind a login, sends
 `X-Robots-Tag: noindex` with every answer, and opens only the secret calendar feeds (and robots.txt) to
 requests without a login."""
@@ -22,7 +22,7 @@ import pytest
 
 from .conftest import ROOT
 
-RECIPE = ROOT / "deploy" / "nginx-kadossier.conf"
+RECIPE = ROOT / "templates" / "deploy" / "nginx-kadossier.conf"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 USER, PASSWORD = "zhou.min", "correct horse 周敏"
 pytestmark = pytest.mark.skipif(
