@@ -992,6 +992,9 @@ def _echo_problem(problem: Problem, *, err: bool = False) -> None:
     color = "red" if problem.is_error else ("cyan" if problem.is_note else "yellow")
     text = str(problem)
     head = f"{problem.where}: "
+    if not text.startswith(head):  # a translation that does not keep `where: ` first: colour it whole, cut nothing
+        click.echo(click.style(text, fg=color), err=err)
+        return
     click.echo(head + click.style(text[len(head) :], fg=color), err=err)
 
 

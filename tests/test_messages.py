@@ -132,3 +132,11 @@ def test_the_active_language_decides(language: str) -> None:
     assert text == expected
     with speaking(language):
         assert ntr("{n} thing", "{n} things", 2) == "2 things"  # not in the catalog: the English plural
+
+
+def test_located_messages_keep_the_location_first() -> None:
+    """`path:line:col: ` leads every located message in both languages: editors and CI jump to it, and the CLI
+    colours what follows it (a full-width colon after the location once cut the first two characters off)."""
+    located = {k: v for k, v in _catalog().items() if k.startswith("{where}: ")}
+    assert len(located) >= 3
+    assert {k: v for k, v in located.items() if not v.startswith("{where}: ")} == {}
