@@ -259,3 +259,48 @@ def test_accounts_whose_names_read_alike_in_pinyin_get_their_own_files(tmp_path:
     assert (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_bytes() == before
     second = check_file(ws / "dossiers" / "shen-yang-ri-bao-she-2.yaml", TODAY).dossier
     assert second is not None and second.name == "沈阳日報社"
+
+
+def write_csv(workspace: Path, name: str, text: str) -> str:
+    (workspace / "import").mkdir(exist_ok=True)
+    (workspace / "import" / name).write_text(text, encoding="utf-8")
+    return f"import/{name}"
+
+
+def write_map(workspace: Path, text: str) -> str:
+    (workspace / "map.yaml").write_text(text, encoding="utf-8")
+    return "map.yaml"
+
+
+EN_MAP = "accounts:\n  file: '*.csv'\n  columns: {Name: name, Industry: industry, Owner: owner, Summary: summary}\n"
+
+
+def test_a_line_break_in_a_one_line_cell_is_refused_at_its_cell(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(
+        ws,
+        "a.csv",
+        'Name,Industry,Owner,Summary\n"Acme\nsummary: injected",Tech,Li,\nBeta,Tech,"Li\x07",\n'
+        'Gamma,Tech,Li,"two\nlines"\n',
+    )
+    result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 1
+    assert (
+        "import/a.csv:A2: error: Name: a line break in a one-line field; write the value on one line" in result.output
+    )
+    assert "import/a.csv:C3: error: Owner: the control character U+0007 cannot be written" in result.output
+    assert "2 errors" in result.output and dossiers(ws) == {}
+
+
+def test_a_new_dossier_that_would_not_read_back_as_the_sheet_is_refused(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,\n")
+    template = (Path(__file__).parents[1] / "templates" / "scaffold" / "imported.yaml").read_text(encoding="utf-8")
+    (ws / "templates" / "scaffold").mkdir(parents=True)
+    (ws / "templates" / "scaffold" / "imported.yaml").write_text(
+        template.replace("{{ head }}", "{{ head }}\nindustry: Oops"), encoding="utf-8"
+    )  # a workspace's own template that slips
+    result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 1, result.output
+    assert "import/a.csv:A2: error: the new dossier would not hold what the sheet says" in result.output
+    assert dossiers(ws) == {}

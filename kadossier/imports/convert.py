@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from difflib import get_close_matches
 from enum import StrEnum
@@ -17,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kadossier.dossier import fields
 from kadossier.dossier.fields import SYNONYMS, closest_value
 from kadossier.dossier.load import Plain
 from kadossier.dossier.vocab import VOCABS, shipped_labels
@@ -50,11 +52,35 @@ def convert(value: Any, target: Target, words: dict[str, str], label: str) -> An
     if kind is Kind.CHOICES:
         return [Plain(choice(word, target.vocab, words, label)) for word in _split(value)]
     converted = _CONVERTERS[kind](value, label)
+    if kind in (Kind.TEXT, Kind.TEXTS, Kind.PHONE):
+        _check_characters(converted, multiline=target.annotation == fields.Text, label=label)
     try:
         target.adapter.validate_python(converted)
     except ValidationError as exc:
         raise CellProblem(str(exc.errors(include_url=False)[0]["msg"])) from None
     return converted
+
+
+def _check_characters(value: str | list[str], *, multiline: bool, label: str) -> None:
+    """Refuse a control character, and a line break in a one-line field (a name, a title, an owner)."""
+    allowed = "\n\r\t" if multiline else ""
+    for text in [value] if isinstance(value, str) else value:
+        bad = next((ch for ch in text if _control(ch) and ch not in allowed), None)
+        if bad is None:
+            continue
+        if bad in "\n\r\x0b\x0c\x85\u2028\u2029":
+            message = tr("{column}: a line break in a one-line field; write the value on one line", column=label)
+        else:
+            message = tr(
+                "{column}: the control character {code} cannot be written; delete it from the cell",
+                column=label,
+                code=f"U+{ord(bad):04X}",
+            )
+        raise CellProblem(message)
+
+
+def _control(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
 
 
 def text_of(value: Any, label: str = "") -> str:

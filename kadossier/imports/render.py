@@ -8,6 +8,7 @@ file's structure. Ids are made from names as `kadossier new` makes a file name: 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -87,14 +88,19 @@ def dossier_text(data: dict[str, Any], *, source: str, today: date, language: st
     head = {k: v for k, v in data.items() if k not in sections}
     return template.render(
         schema=SCHEMA_FILE,
-        name=data["name"],
-        source=source,
+        name=one_line(str(data["name"])),
+        source=one_line(source),
         today=today.isoformat(),
         summary="summary" in head,
         head="\n".join(block(head, 0)),
         background="\n".join(block({"background": data["background"]}, 0)) if data.get("background") else "",
         **{part: "\n".join(items_block(part, data[part])) for part in ("people", "projects", "visits")},
     )
+
+
+def one_line(text: str) -> str:
+    """`text` for a comment line: every line break and control character a space, so it stays one line."""
+    return " ".join("".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text).split())
 
 
 def items_block(part: str, items: list[dict[str, Any]]) -> list[str]:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from kadossier.dossier.custom import NO_FIELDS, CustomFields
-from kadossier.dossier.load import LoadError, load_bytes
+from kadossier.dossier.load import LoadError, as_written, load_bytes
 from kadossier.dossier.validate import check_bytes
 from kadossier.edit.lists import append_items
 from kadossier.edit.scaffold import slug_for, write_schema
+from kadossier.edit.textual import difference
 from kadossier.errors import KadossierError, Problem, Severity
 from kadossier.i18n import tr
 from kadossier.imports.gather import Account, gather
@@ -124,10 +125,29 @@ def _plan_account(result: Plan, account: Account, settings: Settings, taken: set
     data = dossier_data(account, str(owner))
     text = dossier_text(data, source=source, today=settings.today, language=settings.language, root=settings.root)
     raw = text.encode("utf-8")
+    changed = _as_intended(raw, data)
+    if changed:
+        result.problems.append(_error(account.item.row, changed))
+        return
     checked = check_bytes(raw, path, settings.today, fields=settings.fields)
     for problem in checked.errors:  # what the cells' own checks could not see: said at the would-be file
         result.problems.append(_error(account.item.row, f"{problem.where}: {problem.message}"))
     result.created[path] = raw
+
+
+def _as_intended(raw: bytes, data: dict[str, Any]) -> str:
+    """What is wrong if the rendered text does not read back as exactly `data` (a template's slip), else ""."""
+    try:
+        got = load_bytes(raw).data
+    except LoadError as exc:
+        problem = str(exc)
+    else:
+        problem = difference(as_written(data), as_written(got))
+    if not problem:
+        return ""
+    return tr(
+        "the new dossier would not hold what the sheet says ({problem}); check the import template", problem=problem
+    )
 
 
 def _plan_update(result: Plan, account: Account, path: Path, data: dict[str, Any], settings: Settings) -> None:
