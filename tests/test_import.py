@@ -304,3 +304,51 @@ def test_a_new_dossier_that_would_not_read_back_as_the_sheet_is_refused(tmp_path
     assert result.exit_code == 1, result.output
     assert "import/a.csv:A2: error: the new dossier would not hold what the sheet says" in result.output
     assert dossiers(ws) == {}
+
+
+def test_an_account_is_found_by_its_name_short_name_or_alias_in_any_file(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner\nGamma,Tech,Li\n")
+    assert run(ws, "import", given, "--map", write_map(ws, EN_MAP)).exit_code == 0
+    path = ws / "dossiers" / "gamma.yaml"
+    path.rename(ws / "dossiers" / "g.yaml")
+    text = (ws / "dossiers" / "g.yaml").read_text(encoding="utf-8")
+    (ws / "dossiers" / "g.yaml").write_text(
+        text.replace('name: "Gamma"', 'name: "Gamma Corp"\nshort_name: "ＧＡＭＭＡ"\naliases: ["Delta Ltd"]'),
+        encoding="utf-8",
+    )
+    before = dossiers(ws)
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner\nGamma,Tech,Li\ndelta  ltd,Tech,Li\n")
+    result = run(ws, "import", given, "--map", "map.yaml")
+    assert result.exit_code == 1
+    assert "import/a.csv:A2: error: dossiers/g.yaml exists already; run the import with --update" in result.output
+    assert "import/a.csv:A3: error: dossiers/g.yaml exists already" in result.output
+    result = run(ws, "import", given, "--map", "map.yaml", "--update")
+    assert result.exit_code == 0, result.output
+    assert dossiers(ws) == before
+
+
+def test_update_checks_the_dossiers_it_would_edit_before_writing_anything(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Account: name, Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people.replace("Account: name, ", ""))
+    assert run(ws, "import", write_csv(ws, "a.csv", "Name,Owner\nGamma,Li\n"), "--map", mapping).exit_code == 0
+    path = ws / "dossiers" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "industri: Tech\n", encoding="utf-8")
+    write_csv(ws, "a.csv", "Name,Owner,Industry\nGamma,Li,Tech\nBeta,Li,Tech\n")
+    write_csv(ws, "p.csv", "Account,Name\nGamma,Wang Wei\n")
+    before = dossiers(ws)
+    for dry in (["--dry-run"], []):
+        result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--update", *dry)
+        assert result.exit_code == 1, result.output
+        assert "import/a.csv:A2: error: dossiers/gamma.yaml is not valid, so --update cannot add to it" in result.output
+        assert "dossiers/gamma.yaml:" in result.output and "unknown field 'industri'" in result.output
+        assert dossiers(ws) == before
+
+
+def test_reserved_device_names_are_never_file_names(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(ws, "a.csv", "Name,Owner\nCON,Li\nNul,Li\n")
+    result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 0, result.output
+    assert set(dossiers(ws)) == {"con-2.yaml", "nul-2.yaml"}

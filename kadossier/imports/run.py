@@ -16,12 +16,13 @@ from typing import Any
 
 from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import LoadError, as_written, load_bytes
-from kadossier.dossier.validate import check_bytes
+from kadossier.dossier.validate import check_bytes, check_file
 from kadossier.edit.lists import append_items
-from kadossier.edit.scaffold import slug_for, write_schema
+from kadossier.edit.scaffold import check_slug, slug_for, write_schema
 from kadossier.edit.textual import difference
-from kadossier.errors import KadossierError, Problem, Severity
+from kadossier.errors import KadossierError, ScaffoldError, Problem, Severity
 from kadossier.i18n import tr
+from kadossier.imports.existing import Existing, existing
 from kadossier.imports.gather import Account, gather
 from kadossier.imports.mapping import locate, read_mapping, shipped
 from kadossier.imports.render import dossier_data, dossier_text, item_lines
@@ -85,36 +86,34 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
     result.problems += gathered.problems
     source = ", ".join(sorted({t.file.name for t in tables}))
     taken: set[str] = set()
+    known = existing(settings.dossiers_dir)
     for account in gathered.accounts.values():
-        _plan_account(result, account, settings, taken, source)
+        _plan_account(result, account, settings, known, taken, source)
     return result
 
 
-def _plan_account(result: Plan, account: Account, settings: Settings, taken: set[str], source: str) -> None:
+def _plan_account(
+    result: Plan, account: Account, settings: Settings, known: Existing, taken: set[str], source: str
+) -> None:
     name = account.item.name
+    match = known.find(name)
+    if match is not None:
+        _plan_update(result, account, *match, settings)
+        return
     base = slug_for(name)
     if not base:
         result.problems.append(_error(account.item.row, tr("cannot make an ASCII file name from '{name}'", name=name)))
         return
+    unreadable = [p for p in known.unreadable if p.stem == base or p.stem.startswith(f"{base}-")]
+    if unreadable:  # it may be this account's dossier: say so rather than write a second one
+        shown = display_path(unreadable[0])
+        result.problems.append(_error(account.item.row, tr("{path} cannot be read; fix it first", path=shown)))
+        return
     for n in itertools.count(1):
         slug = base if n == 1 else f"{base}-{n}"
         path = settings.dossiers_dir / f"{slug}.yaml"
-        existing = next((p for p in (path, path.with_suffix(".yml")) if p.exists()), None)
-        if slug in taken:
-            continue
-        if existing is None:
-            break
-        try:
-            data: dict[str, Any] = load_bytes(existing.read_bytes()).data
-        except (OSError, LoadError):
-            shown = display_path(existing)
-            result.problems.append(_error(account.item.row, tr("{path} cannot be read; fix it first", path=shown)))
-            return
-        if str(data.get("name", "")).strip() == name.strip():
-            taken.add(slug)
-            _plan_update(result, account, existing, data, settings)
-            return
-        # another account's file: two names with one pinyin (张伟 and 章伟); this one gets the next free name
+        if slug not in taken and not known.taken(path) and _safe(slug):
+            break  # else another account's file (张伟 and 章伟 have one pinyin), or a name Windows reserves
     taken.add(slug)
     owner = account.item.values.get("owner") or settings.owner
     if not owner:
@@ -133,6 +132,15 @@ def _plan_account(result: Plan, account: Account, settings: Settings, taken: set
     for problem in checked.errors:  # what the cells' own checks could not see: said at the would-be file
         result.problems.append(_error(account.item.row, f"{problem.where}: {problem.message}"))
     result.created[path] = raw
+
+
+def _safe(slug: str) -> bool:
+    """Whether `kadossier new` would take `slug` as an account id (con, nul... are names Windows reserves)."""
+    try:
+        check_slug(slug)
+    except ScaffoldError:
+        return False
+    return True
 
 
 def _as_intended(raw: bytes, data: dict[str, Any]) -> str:
@@ -158,6 +166,11 @@ def _plan_update(result: Plan, account: Account, path: Path, data: dict[str, Any
             path=shown,
         )
         result.problems.append(_error(account.item.row, message))
+        return
+    checked = check_file(path, settings.today, name=shown, fields=settings.fields)
+    if checked.errors:  # an edit of it would be refused when the new dossiers are written already
+        message = tr("{path} is not valid, so --update cannot add to it; fix it first (kadossier validate)", path=shown)
+        result.problems += [_error(account.item.row, message), *checked.errors]
         return
     found = additions(account, data, path, shown)
     result.problems += found.problems
@@ -198,27 +211,32 @@ def _error(where: str, message: str) -> Problem:
 
 
 def apply(result: Plan, settings: Settings) -> None:
-    """Write the planned dossiers and edits; a plan with errors writes nothing."""
+    """Write the planned dossiers and edits; a plan with errors writes nothing, and a failure takes back the new
+    dossiers this import created (the edits made before it stay: each is whole and valid)."""
     assert not result.errors
     created: list[Path] = []
     try:
         if result.created:
-            write_schema(settings.dossiers_dir)
+            write_schema(settings.dossiers_dir, settings.fields)
         for path, raw in result.created.items():
-            try:
-                files.create(path, raw)
-            except FileExistsError:
-                message = tr("{path} appeared meanwhile; it was left as it is", path=display_path(path))
-                raise KadossierError(message) from None
-            except OSError as exc:
-                raise KadossierError(
-                    tr("cannot write {path}: {error}", path=display_path(path), error=exc.strerror or exc)
-                ) from None
+            _create(path, raw)
             created.append(path)
+        for found in result.updated:
+            purpose = tr("kadossier import --update on {path}", path=display_path(found.path))
+            append_items(found.path, found.items, item_lines, purpose, settings.today, settings.fields)
     except BaseException:
-        for path in created:  # all the new dossiers or none
+        for path in created:  # only what this import created: all the new dossiers or none
             path.unlink(missing_ok=True)
         raise
-    for found in result.updated:
-        purpose = tr("kadossier import --update on {path}", path=display_path(found.path))
-        append_items(found.path, found.items, item_lines, purpose, settings.today, settings.fields)
+
+
+def _create(path: Path, raw: bytes) -> None:
+    try:
+        files.create(path, raw)
+    except FileExistsError:
+        message = tr("{path} appeared meanwhile; it was left as it is", path=display_path(path))
+        raise KadossierError(message) from None
+    except OSError as exc:
+        raise KadossierError(
+            tr("cannot write {path}: {error}", path=display_path(path), error=exc.strerror or exc)
+        ) from None
