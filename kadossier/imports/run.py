@@ -20,7 +20,7 @@ from kadossier.dossier.validate import check_bytes, check_file
 from kadossier.edit.lists import append_items
 from kadossier.edit.scaffold import check_slug, slug_for, write_schema
 from kadossier.edit.textual import difference
-from kadossier.errors import KadossierError, ScaffoldError, Problem, Severity
+from kadossier.errors import KadossierError, Problem, ScaffoldError, Severity
 from kadossier.i18n import tr
 from kadossier.imports.existing import Existing, existing
 from kadossier.imports.gather import Account, gather
