@@ -308,7 +308,7 @@ def test_a_new_dossier_that_would_not_read_back_as_the_sheet_is_refused(tmp_path
 
 def test_an_account_is_found_by_its_name_short_name_or_alias_in_any_file(tmp_path: Path) -> None:
     ws = new_workspace(tmp_path, "en")
-    given = write_csv(ws, "a.csv", "Name,Industry,Owner\nGamma,Tech,Li\n")
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,\n")
     assert run(ws, "import", given, "--map", write_map(ws, EN_MAP)).exit_code == 0
     path = ws / "dossiers" / "gamma.yaml"
     path.rename(ws / "dossiers" / "g.yaml")
@@ -318,7 +318,7 @@ def test_an_account_is_found_by_its_name_short_name_or_alias_in_any_file(tmp_pat
         encoding="utf-8",
     )
     before = dossiers(ws)
-    given = write_csv(ws, "a.csv", "Name,Industry,Owner\nGamma,Tech,Li\ndelta  ltd,Tech,Li\n")
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,\ndelta  ltd,Tech,Li,\n")
     result = run(ws, "import", given, "--map", "map.yaml")
     assert result.exit_code == 1
     assert "import/a.csv:A2: error: dossiers/g.yaml exists already; run the import with --update" in result.output
@@ -332,10 +332,15 @@ def test_update_checks_the_dossiers_it_would_edit_before_writing_anything(tmp_pa
     ws = new_workspace(tmp_path, "en")
     people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Account: name, Name: name}\n"
     mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people.replace("Account: name, ", ""))
-    assert run(ws, "import", write_csv(ws, "a.csv", "Name,Owner\nGamma,Li\n"), "--map", mapping).exit_code == 0
+    assert (
+        run(
+            ws, "import", write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,,\n"), "--map", mapping
+        ).exit_code
+        == 0
+    )
     path = ws / "dossiers" / "gamma.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "industri: Tech\n", encoding="utf-8")
-    write_csv(ws, "a.csv", "Name,Owner,Industry\nGamma,Li,Tech\nBeta,Li,Tech\n")
+    write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,Tech,\nBeta,Li,Tech,\n")
     write_csv(ws, "p.csv", "Account,Name\nGamma,Wang Wei\n")
     before = dossiers(ws)
     for dry in (["--dry-run"], []):
@@ -348,7 +353,35 @@ def test_update_checks_the_dossiers_it_would_edit_before_writing_anything(tmp_pa
 
 def test_reserved_device_names_are_never_file_names(tmp_path: Path) -> None:
     ws = new_workspace(tmp_path, "en")
-    given = write_csv(ws, "a.csv", "Name,Owner\nCON,Li\nNul,Li\n")
+    given = write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nCON,Li,,\nNul,Li,,\n")
     result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
     assert result.exit_code == 0, result.output
     assert set(dossiers(ws)) == {"con-2.yaml", "nul-2.yaml"}
+
+
+def test_a_mapped_column_missing_from_the_sheet_is_located_with_the_header_it_likely_is(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "行 业", "电话号码", "客户经理"])
+    accounts.append(["沈阳日报社", "传媒", "024-1234567", "李明"])
+    book.save(ws / "客户.xlsx")
+    result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", "zh-sheet", "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert (
+        "客户.xlsx:客户!A1: error: the mapping's column '行业' is not in the header; did you mean '行 业'?"
+        in result.output
+    )
+    assert "客户.xlsx:客户!A1: error: the mapping's column '电话' is not in the header; did you mean '电话号码'?" in (
+        result.output
+    )
+    assert "客户.xlsx:客户!A1: note: the mapping's column '简称' is not in the header" in result.output
+    mapping = write_map(
+        ws,
+        "accounts:\n  sheet: 客户\n  columns: {客户名称: name, 电话号码: background.phone, 电话: background.phone}\n",
+    )
+    result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "map.yaml:3:49: error: the columns '电话号码' and '电话' both fill 'background.phone'" in result.output

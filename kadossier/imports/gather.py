@@ -54,6 +54,8 @@ class Gathered:
 
     accounts: dict[str, Account] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    shipped: bool = False
+    """Whether the mapping is one kadossier ships (its columns are what an export may have, not must)."""
 
     def error(self, where: str, message: str) -> None:
         """Report an error at a cell (or a file)."""
@@ -90,9 +92,9 @@ def _matches(wanted: TableMap, table: Table) -> bool:
     return wanted.sheet is None or (table.sheet or "").strip() == wanted.sheet
 
 
-def gather(mapping: Mapping, tables: list[Table]) -> Gathered:
-    """Read every row of the mapped tables into accounts."""
-    gathered = Gathered()
+def gather(mapping: Mapping, tables: list[Table], *, shipped: bool = False) -> Gathered:
+    """Read every row of the mapped tables into accounts (`shipped`: the mapping is one kadossier ships)."""
+    gathered = Gathered(shipped=shipped)
     found = find_tables(mapping, tables, gathered)
     names: dict[str, str] = {}
     for table in found.get("accounts", []):
@@ -158,6 +160,7 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
             ),
         )
         return []
+    _absent(wanted, table, gathered)
     columns = [(c, f) for c, f in wanted.columns.items() if c in table.columns]
     known = targets(part)
     rows: list[tuple[str, Item]] = []
@@ -186,6 +189,20 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
             key = str(item.values["name"]) if part == "accounts" and key_column == _name_column(wanted) else None
             rows.append((key or text_of(key_cell.value), item))
     return rows
+
+
+def _absent(wanted: TableMap, table: Table, gathered: Gathered) -> None:
+    """Report each mapped column the table lacks: an error when the mapping is the user's own or a header of the
+    table reads like it (a typo would lose the column's data), else a note (a shipped mapping maps more columns
+    than every export has)."""
+    unmapped = [h for h in table.columns if h not in wanted.columns]
+    for column in wanted.columns:
+        if column in table.columns:
+            continue
+        hint = did_you_mean(column, unmapped)
+        message = tr("the mapping's column '{column}' is not in the header{hint}", column=column, hint=hint)
+        severity = Severity.ERROR if hint or not gathered.shipped else Severity.NOTE
+        gathered.problems.append(Problem(table.where(0, table.header_row), 0, 0, severity, message))
 
 
 def _name_column(wanted: TableMap) -> str | None:

@@ -174,6 +174,17 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
                 "'{field}' is not a field a column of {table} can fill{hint}", field=field, table=name, hint=hint
             )
             found.append(((name, "columns", column), False, message))
+    first: dict[str, str] = {}
+    for column, field in table.columns.items():
+        if field in first:
+            message = tr(
+                "the columns '{first}' and '{column}' both fill '{field}'; map one of them to another field",
+                first=first[field],
+                column=column,
+                field=field,
+            )
+            found.append(((name, "columns", column), True, message))
+        first.setdefault(field, column)
     filled = set(table.columns.values())
     for required in REQUIRED[name]:
         parts = set(NAME_PARTS) if (name, required) == ("people", "name") else set()

@@ -24,7 +24,7 @@ from kadossier.errors import KadossierError, Problem, ScaffoldError, Severity
 from kadossier.i18n import tr
 from kadossier.imports.existing import Existing, existing
 from kadossier.imports.gather import Account, gather
-from kadossier.imports.mapping import locate, read_mapping, shipped
+from kadossier.imports.mapping import SHIPPED_DIR, locate, read_mapping, shipped
 from kadossier.imports.render import dossier_data, dossier_text, item_lines
 from kadossier.imports.sheets import SheetError, Table, read_tables
 from kadossier.imports.update import Additions, additions
@@ -82,7 +82,7 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
             result.problems.append(Problem(exc.where or display_path(file), 0, 0, Severity.ERROR, str(exc)))
     if mapping is None or result.errors:
         return result
-    gathered = gather(mapping, tables)
+    gathered = gather(mapping, tables, shipped=path.is_relative_to(SHIPPED_DIR))
     result.problems += gathered.problems
     source = ", ".join(sorted({t.file.name for t in tables}))
     taken: set[str] = set()
