@@ -385,3 +385,21 @@ def test_a_mapped_column_missing_from_the_sheet_is_located_with_the_header_it_li
     result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", mapping, "--dry-run")
     assert result.exit_code == 1
     assert "map.yaml:3:49: error: the columns '电话号码' and '电话' both fill 'background.phone'" in result.output
+
+
+def test_names_that_differ_only_in_width_case_or_spaces_are_one_account(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people)
+    write_csv(
+        ws,
+        "a.csv",
+        "Name,Owner,Industry,Summary\nABC科技,Li,,\nＡＢＣ科技,Li,,\nabc 科技,Li,,\n沈阳日報社,Li,,\n沈阳日报社,Li,,\n",
+    )
+    write_csv(ws, "p.csv", "Account,Name\nABC科技,Wang Wei\nABC科技,wang  wei\n")
+    result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "import/a.csv:A3: error: account 'ＡＢＣ科技' is listed twice (first at import/a.csv:A2)" in result.output
+    assert "import/a.csv:A4: error: account 'abc 科技' is listed twice (first at import/a.csv:A2)" in result.output
+    assert "import/p.csv:A3: error: 'wang  wei' of ABC科技 is listed twice (first at import/p.csv:A2)" in result.output
+    assert "沈阳日報社" not in result.output and "4 errors" not in result.output  # traditional 報 is its own name

@@ -2,7 +2,8 @@
 
 Every problem is collected, located at its cell, none stops the others: a value that cannot be read, a
 required value that is empty, an account listed twice (reported, never merged), a row whose account is in no
-row of the accounts, a person or project listed twice for the same account.
+row of the accounts, a person or project listed twice for the same account. Names are the same when they
+are after `existing.fold` (ＡＢＣ科技, ABC科技 and `ABC 科技` are one account).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import Problem, Severity
 from kadossier.i18n import tr
 from kadossier.imports.convert import CellProblem, convert, text_of
+from kadossier.imports.existing import fold
 from kadossier.imports.mapping import Mapping, TableMap
 from kadossier.imports.sheets import Table
 from kadossier.imports.targets import NAME_PARTS, REQUIRED, TABLES, targets
@@ -100,7 +102,7 @@ def gather(mapping: Mapping, tables: list[Table], *, shipped: bool = False) -> G
     for table in found.get("accounts", []):
         for key, item in _rows(mapping, "accounts", table, gathered):
             first = gathered.accounts.get(key)
-            same_name = names.get(item.name.casefold())
+            same_name = names.get(fold(item.name))
             if first is not None or same_name is not None:
                 earlier = first.item.row if first is not None else same_name
                 gathered.error(
@@ -113,7 +115,7 @@ def gather(mapping: Mapping, tables: list[Table], *, shipped: bool = False) -> G
                 )
                 continue
             gathered.accounts[key] = Account(key, item)
-            names[item.name.casefold()] = item.row
+            names[fold(item.name)] = item.row
     for part in ("people", "projects", "visits"):
         for table in found.get(part, []):
             _children(mapping, part, table, gathered)
@@ -131,7 +133,7 @@ def _children(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> 
             )
             continue
         items: list[Item] = getattr(account, part)
-        twin = next((i for i in items if part != "visits" and i.name == item.name), None)
+        twin = next((i for i in items if part != "visits" and fold(i.name) == fold(item.name)), None)
         if twin is not None:
             gathered.error(
                 item.row,

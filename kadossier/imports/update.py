@@ -14,6 +14,7 @@ from typing import Any
 
 from kadossier.errors import Problem, Severity
 from kadossier.i18n import tr
+from kadossier.imports.existing import fold
 from kadossier.imports.gather import Account, Item
 from kadossier.imports.render import item_data
 
@@ -53,7 +54,7 @@ def additions(account: Account, data: dict[str, Any], path: Path, shown: str) ->
 def _same(part: str, data: dict[str, Any], item: Item) -> bool:
     if part == "visits":
         return str(data.get("date", ""))[:10] == str(item.values.get("date", ""))[:10]
-    return str(data.get("name", "")).strip() == item.name.strip()
+    return fold(str(data.get("name", ""))) == fold(item.name)
 
 
 def _compare(found: Additions, item: Item, data: dict[str, Any], what: str, shown: str) -> None:
