@@ -377,7 +377,7 @@ def test_a_mapped_column_missing_from_the_sheet_is_located_with_the_header_it_li
     assert "客户.xlsx:客户!A1: error: the mapping's column '电话' is not in the header; did you mean '电话号码'?" in (
         result.output
     )
-    assert "客户.xlsx:客户!A1: note: the mapping's column '简称' is not in the header" in result.output
+    assert "客户.xlsx:客户!A1: note: not in the header, so not imported: 简称, 区域" in result.output
     mapping = write_map(
         ws,
         "accounts:\n  sheet: 客户\n  columns: {客户名称: name, 电话号码: background.phone, 电话: background.phone}\n",
@@ -403,3 +403,36 @@ def test_names_that_differ_only_in_width_case_or_spaces_are_one_account(tmp_path
     assert "import/a.csv:A4: error: account 'abc 科技' is listed twice (first at import/a.csv:A2)" in result.output
     assert "import/p.csv:A3: error: 'wang  wei' of ABC科技 is listed twice (first at import/p.csv:A2)" in result.output
     assert "沈阳日報社" not in result.output and "4 errors" not in result.output  # traditional 報 is its own name
+
+
+def test_a_formula_is_refused_at_its_cell(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "行业", "电话", "客户经理"])
+    accounts.append(["沈阳日报社", "传媒", "=A1&B1", "李明"])
+    accounts.append(["锦州银行", "金融", '=HYPERLINK("http://x.example","024")', "李明"])
+    book.save(ws / "客户.xlsx")
+    result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", "zh-sheet", "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert "客户.xlsx:客户!C2: error: 电话: a formula; write the value, not a formula" in result.output
+    assert "客户.xlsx:客户!C3: error: 电话: a formula; write the value, not a formula" in result.output
+    given = write_csv(ws, "a.csv", 'Name,Industry,Owner,Summary\n"=HYPERLINK(""http://x"",""a"")",Tech,Li,\n')
+    result = run(ws, "--lang", "en", "import", given, "--map", write_map(ws, EN_MAP), "--dry-run")
+    assert result.exit_code == 1 and "import/a.csv:A2: error: Name: a formula; write the value" in result.output
+    assert "1 error;" in result.output
+
+
+def test_the_rows_of_an_account_whose_row_failed_say_nothing_more(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people)
+    write_csv(ws, "a.csv", 'Name,Owner,Industry,Summary\n"Gamma\nLtd",Li,,\nDelta,"Li\x01",,\n')
+    write_csv(ws, "p.csv", 'Account,Name\n"Gamma\nLtd",Wang Wei\nDelta,Zhang San\nEpsilon,Li Si\n')
+    result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "no account 'Gamma" not in result.output and "no account 'Delta'" not in result.output, result.output
+    assert "import/p.csv:A4: error: no account 'Epsilon' in the accounts" in result.output
+    assert "3 errors" in result.output

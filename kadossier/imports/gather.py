@@ -57,7 +57,19 @@ class Gathered:
     accounts: dict[str, Account] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     shipped: bool = False
+    failed: set[str] = field(default_factory=set)
+    """The folded keys of the account rows that had an error: their other rows say nothing more."""
+    by_name: bool = True
+    """Whether the accounts are keyed by their name (then a key is found after `fold`), not by an id."""
     """Whether the mapping is one kadossier ships (its columns are what an export may have, not must)."""
+
+    def account(self, key: str) -> Account | None:
+        """The account a row names by `key`."""
+        found = self.accounts.get(key)
+        if found is None and self.by_name:
+            folded = fold(key)
+            found = next((a for k, a in self.accounts.items() if fold(k) == folded), None)
+        return found
 
     def error(self, where: str, message: str) -> None:
         """Report an error at a cell (or a file)."""
@@ -96,7 +108,7 @@ def _matches(wanted: TableMap, table: Table) -> bool:
 
 def gather(mapping: Mapping, tables: list[Table], *, shipped: bool = False) -> Gathered:
     """Read every row of the mapped tables into accounts (`shipped`: the mapping is one kadossier ships)."""
-    gathered = Gathered(shipped=shipped)
+    gathered = Gathered(shipped=shipped, by_name=mapping.account_column("accounts") == _name_column(mapping.accounts))
     found = find_tables(mapping, tables, gathered)
     names: dict[str, str] = {}
     for table in found.get("accounts", []):
@@ -124,7 +136,9 @@ def gather(mapping: Mapping, tables: list[Table], *, shipped: bool = False) -> G
 
 def _children(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> None:
     for key, item in _rows(mapping, part, table, gathered):
-        account = gathered.accounts.get(key)
+        account = gathered.account(key)
+        if account is None and _fold_key(gathered, key) in gathered.failed:
+            continue  # its account's row had an error: that error is enough
         if account is None:
             hint = did_you_mean(key, gathered.accounts)
             gathered.error(
@@ -172,6 +186,10 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
         failed = False
         for column, name in columns:
             cell = table.cell(column, number, values)
+            if cell.formula:
+                gathered.error(cell.where, tr("{column}: a formula; write the value, not a formula", column=column))
+                failed, item.where[name] = True, cell.where
+                continue
             if cell.empty:
                 continue
             target = known[name]
@@ -187,6 +205,8 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
         if key_cell.empty and not (part == "accounts" and key_column == _name_column(wanted)):
             gathered.error(key_cell.where, tr("{column} is empty: which account is this row?", column=key_column))
             failed = True
+        if failed and part == "accounts" and not key_cell.empty:
+            gathered.failed.add(_fold_key(gathered, text_of(key_cell.value)))
         if not failed:
             key = str(item.values["name"]) if part == "accounts" and key_column == _name_column(wanted) else None
             rows.append((key or text_of(key_cell.value), item))
@@ -194,17 +214,28 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
 
 
 def _absent(wanted: TableMap, table: Table, gathered: Gathered) -> None:
-    """Report each mapped column the table lacks: an error when the mapping is the user's own or a header of the
-    table reads like it (a typo would lose the column's data), else a note (a shipped mapping maps more columns
-    than every export has)."""
+    """Report the mapped columns the table lacks: an error for each when the mapping is the user's own or a header
+    of the table reads like it (a typo would lose the column's data), else one note (a shipped mapping maps more
+    columns than every export has)."""
     unmapped = [h for h in table.columns if h not in wanted.columns]
+    where = table.where(0, table.header_row)
+    optional = []
     for column in wanted.columns:
         if column in table.columns:
             continue
         hint = did_you_mean(column, unmapped)
-        message = tr("the mapping's column '{column}' is not in the header{hint}", column=column, hint=hint)
-        severity = Severity.ERROR if hint or not gathered.shipped else Severity.NOTE
-        gathered.problems.append(Problem(table.where(0, table.header_row), 0, 0, severity, message))
+        if hint or not gathered.shipped:
+            message = tr("the mapping's column '{column}' is not in the header{hint}", column=column, hint=hint)
+            gathered.error(where, message)
+        else:
+            optional.append(column)
+    if optional:
+        message = tr("not in the header, so not imported: {columns}", columns=", ".join(optional))
+        gathered.problems.append(Problem(where, 0, 0, Severity.NOTE, message))
+
+
+def _fold_key(gathered: Gathered, key: str) -> str:
+    return fold(key) if gathered.by_name else key
 
 
 def _name_column(wanted: TableMap) -> str | None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import python_calamine
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from kadossier.errors import KadossierError
 from kadossier.i18n import tr
@@ -36,6 +40,8 @@ class Cell:
 
     value: Any
     where: str
+    formula: bool = False
+    """Whether the cell holds a formula (its value is what the spreadsheet computed last, if anything)."""
 
     @property
     def empty(self) -> bool:
@@ -56,6 +62,8 @@ class Table:
     """The 1-based number of the header row."""
     rows: list[tuple[int, Sequence[Any]]]
     """Each data row's 1-based number and values."""
+    formulas: frozenset[tuple[int, int]] = frozenset()
+    """The cells that hold a formula, as (1-based row, 0-based column)."""
 
     @property
     def name(self) -> str:
@@ -64,27 +72,19 @@ class Table:
 
     def where(self, column: int, row: int) -> str:
         """The location of a cell: `FILE:SHEET!C12`, or `FILE:C12`."""
-        cell = f"{column_letter(column)}{row}"
+        cell = f"{get_column_letter(column + 1)}{row}"
         return f"{self.shown}:{self.sheet}!{cell}" if self.sheet is not None else f"{self.shown}:{cell}"
 
     def cell(self, header: str, number: int, values: Sequence[Any]) -> Cell:
         """The cell of the column `header` in a row."""
         index = self.columns[header]
-        return Cell(values[index] if index < len(values) else "", self.where(index, number))
+        value = values[index] if index < len(values) else ""
+        formula = (number, index) in self.formulas or (self.sheet is None and str(value).startswith("="))
+        return Cell(value, self.where(index, number), formula)
 
     def header_cell(self, header: str) -> str:
         """The location of a column's header."""
         return self.where(self.columns[header], self.header_row)
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: A, B, ... Z, AA, AB..."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def read_tables(path: Path, shown: str) -> list[Table]:
@@ -105,13 +105,45 @@ def read_tables(path: Path, shown: str) -> list[Table]:
 def _workbook(path: Path, shown: str) -> list[Table]:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        return [
+        formulas = _formulas(path)
+        tables = [
             _table(path, shown, name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
             for name in book.sheet_names
         ]
-    except (python_calamine.CalamineError, ValueError, TypeError) as exc:  # not a workbook, damaged, encrypted
+    except (
+        python_calamine.CalamineError,
+        ValueError,
+        TypeError,
+        KeyError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:
+        # not a workbook, damaged, encrypted (the formulas are read by openpyxl: its errors too)
         error = str(exc) or type(exc).__name__
         raise SheetError(tr("cannot read the workbook: {error}", error=error), shown) from None
+    for table in tables:
+        table.formulas = formulas.get(table.sheet or "", frozenset())
+    return tables
+
+
+def _formulas(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
+    """The formula cells of each sheet of an .xlsx workbook (python-calamine gives only the values; openpyxl reads
+    the formulas of .xlsx, no reader here those of .xls and .ods)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {
+            sheet.title: frozenset(
+                (cell.row, cell.column - 1)
+                for row in sheet.iter_rows()
+                for cell in row
+                if getattr(cell, "data_type", None) == "f" and cell.row is not None and cell.column is not None
+            )
+            for sheet in book.worksheets
+        }
+    finally:
+        book.close()
 
 
 def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
