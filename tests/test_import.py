@@ -436,3 +436,15 @@ def test_the_rows_of_an_account_whose_row_failed_say_nothing_more(tmp_path: Path
     assert "no account 'Gamma" not in result.output and "no account 'Delta'" not in result.output, result.output
     assert "import/p.csv:A4: error: no account 'Epsilon' in the accounts" in result.output
     assert "3 errors" in result.output
+
+
+def test_a_value_out_of_bounds_is_said_in_the_dossiers_words_with_its_column(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    mapping = write_map(
+        ws, "accounts:\n  file: a.csv\n  columns: {名称: name, 员工: background.employees, 经理: owner}\n"
+    )
+    given = write_csv(ws, "a.csv", "名称,员工,经理\n锦州银行,-5,李明\n")
+    result = run(ws, "--lang", "en", "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "import/a.csv:B2: error: 员工: employees must be at least 0, got -5" in result.output, result.output
+    assert "Input should" not in result.output

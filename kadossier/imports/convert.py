@@ -57,7 +57,11 @@ def convert(value: Any, target: Target, words: dict[str, str], label: str) -> An
     try:
         target.adapter.validate_python(converted)
     except ValidationError as exc:
-        raise CellProblem(str(exc.errors(include_url=False)[0]["msg"])) from None
+        from kadossier.dossier.validate import describe  # the dossiers' wording for a value out of bounds
+
+        error = exc.errors(include_url=False)[0]
+        _, _, message = describe({**error, "loc": target.path})
+        raise CellProblem(tr("{column}: {message}", column=label, message=message)) from None
     return converted
 
 
