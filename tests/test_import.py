@@ -448,3 +448,28 @@ def test_a_value_out_of_bounds_is_said_in_the_dossiers_words_with_its_column(tmp
     assert result.exit_code == 1
     assert "import/a.csv:B2: error: 员工: employees must be at least 0, got -5" in result.output, result.output
     assert "Input should" not in result.output
+
+
+def test_salesforce_closed_won_and_closed_lost_are_the_projects_status(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = copy_in(ws, "salesforce/Account.csv", "salesforce/Contact.csv", "salesforce/Opportunity.csv", clean=True)
+    (ws / "import" / "Opportunity.csv").write_text(
+        "Id,AccountId,Name,StageName,Amount,CloseDate\n"
+        "0065g0000001,0015g00000AbCdE,Fleet tracking,Closed Won,250000,2026-12-31\n"
+        "0065g0000002,0015g00000AbCdE,Cold chain,Closed Lost,,2026-10-31\n"
+        "0065g0000003,0015g00000AbCdE,Yard,Closed Wonn,,2026-10-31\n",
+        encoding="utf-8",
+    )
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming", "--dry-run")
+    assert result.exit_code == 1
+    assert result.output.count("import/Opportunity.csv:D4: error: StageName: Closed Wonn") == 1, result.output
+    lines = (ws / "import" / "Opportunity.csv").read_text(encoding="utf-8").splitlines()
+    (ws / "import" / "Opportunity.csv").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # no Closed Wonn
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming")
+    assert result.exit_code == 0, result.output
+    acme = check_file(ws / "dossiers" / "acme-logistics.yaml", TODAY).dossier
+    assert acme is not None
+    assert [(p.name, p.stage, p.status) for p in acme.projects] == [
+        ("Fleet tracking", "use", "won"),
+        ("Cold chain", "compare", "lost"),
+    ]

@@ -18,8 +18,8 @@ from kadossier.i18n import tr
 from kadossier.imports.convert import CellProblem, convert, text_of
 from kadossier.imports.existing import fold
 from kadossier.imports.mapping import Mapping, TableMap
-from kadossier.imports.sheets import Table
-from kadossier.imports.targets import NAME_PARTS, REQUIRED, TABLES, targets
+from kadossier.imports.sheets import Cell, Table
+from kadossier.imports.targets import NAME_PARTS, REQUIRED, TABLES, Target, targets
 from kadossier.utils.messages import did_you_mean
 
 
@@ -177,29 +177,26 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
         )
         return []
     _absent(wanted, table, gathered)
-    columns = [(c, f) for c, f in wanted.columns.items() if c in table.columns]
+    columns = [(c, f) for c, f in wanted.pairs() if c in table.columns]
     known = targets(part)
     rows: list[tuple[str, Item]] = []
     for number, values in table.rows:
         key_cell = table.cell(key_column, number, values)
         item = Item({}, {"account": key_cell.where}, key_cell.where)
         failed = False
+        said: set[str] = set()  # a column that fills two fields is said wrong once
         for column, name in columns:
             cell = table.cell(column, number, values)
-            if cell.formula:
-                gathered.error(cell.where, tr("{column}: a formula; write the value, not a formula", column=column))
-                failed, item.where[name] = True, cell.where
-                continue
-            if cell.empty:
-                continue
-            target = known[name]
-            words = mapping.values.get(VOCABS.get(target.vocab, ""), {}) if target.vocab else {}
-            try:
-                item.values[name] = convert(cell.value, target, words, column)
-            except CellProblem as exc:
-                gathered.error(cell.where, str(exc))
-                failed = True
             item.where[name] = cell.where
+            if cell.empty and not cell.formula:
+                del item.where[name]
+                continue
+            problem = _value(mapping, known[name], cell, column, item)
+            if problem is not None:
+                failed = True
+                if column not in said:
+                    gathered.error(cell.where, problem)
+                said.add(column)
         _join_name(item)
         failed |= _missing(part, item, wanted, table, number, values, gathered)
         if key_cell.empty and not (part == "accounts" and key_column == _name_column(wanted)):
@@ -211,6 +208,18 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
             key = str(item.values["name"]) if part == "accounts" and key_column == _name_column(wanted) else None
             rows.append((key or text_of(key_cell.value), item))
     return rows
+
+
+def _value(mapping: Mapping, target: Target, cell: Cell, column: str, item: Item) -> str | None:
+    """Read a cell into the item's field; what is wrong with it, if anything."""
+    if cell.formula:
+        return tr("{column}: a formula; write the value, not a formula", column=column)
+    words = mapping.values.get(VOCABS.get(target.vocab, ""), {}) if target.vocab else {}
+    try:
+        item.values[target.name] = convert(cell.value, target, words, column)
+    except CellProblem as exc:
+        return str(exc)
+    return None
 
 
 def _absent(wanted: TableMap, table: Table, gathered: Gathered) -> None:
@@ -239,7 +248,7 @@ def _fold_key(gathered: Gathered, key: str) -> str:
 
 
 def _name_column(wanted: TableMap) -> str | None:
-    return next((c for c, f in wanted.columns.items() if f == "name"), None)
+    return next((c for c, f in wanted.pairs() if f == "name"), None)
 
 
 def _join_name(item: Item) -> None:
@@ -260,7 +269,7 @@ def _missing(
     for required in REQUIRED[part]:
         if required in item.values or required in item.where:
             continue
-        fills = [c for c, f in wanted.columns.items() if f == required or (required == "name" and f in NAME_PARTS)]
+        fills = [c for c, f in wanted.pairs() if f == required or (required == "name" and f in NAME_PARTS)]
         present = [c for c in fills if c in table.columns]
         where = table.cell(present[0], number, values).where if present else table.name
         column = (present or fills or [required])[0]

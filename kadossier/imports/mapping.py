@@ -10,6 +10,10 @@
       columns: {联系人: name, 职务: title, 手机: contact.mobile, 角色: roles, 态度: attitude}
     values:                   # a vocabulary's words in the sheet, beyond its labels (决策者, 支持者 are known)
       stage: {Prospecting: interest, Closed Won: use}
+      project_status: {Prospecting: open, Closed Won: won, Closed Lost: lost}
+
+A column fills several fields when its words mean something for each (`StageName: [stage, status]`: Closed Lost
+is a stage and a status); each takes the column's words through its own vocabulary's `values`.
 
 It is YAML read by the dossiers' loader and checked by a pydantic model, so its mistakes are located like a
 dossier's (`map.yaml:7:14: error: ...`). Two mappings ship with kadossier, used by name: `zh-sheet` and
@@ -46,8 +50,12 @@ class TableMap(BaseModel):
     """Accounts only: the column the other tables name an account by (its name or its id)."""
     account: str | None = None
     """People, projects and visits: the column that names the row's account, by the accounts' key."""
-    columns: dict[str, str]
-    """Column header -> dossier field (`手机: contact.mobile`)."""
+    columns: dict[str, str | list[str]]
+    """Column header -> dossier field (`手机: contact.mobile`), or fields (`StageName: [stage, status]`)."""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Each (column, field) the table maps, a column that fills several fields once for each."""
+        return [(c, f) for c, fields in self.columns.items() for f in ([fields] if isinstance(fields, str) else fields)]
 
 
 class Mapping(BaseModel):
@@ -74,7 +82,7 @@ class Mapping(BaseModel):
         """The column that ties a row of `table` to its account."""
         tables = self.tables()
         if table == "accounts":
-            return tables[table].key or next(c for c, f in tables[table].columns.items() if f == "name")
+            return tables[table].key or next(c for c, f in tables[table].pairs() if f == "name")
         column = tables[table].account
         assert column is not None
         return column
@@ -167,7 +175,7 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
         found.append(
             ((name,), True, tr("which column names each row's account? add 'account: COLUMN' to {table}", table=name))
         )
-    for column, field in table.columns.items():
+    for column, field in table.pairs():
         if field not in known:
             hint = did_you_mean(field, known)
             message = tr(
@@ -175,7 +183,7 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
             )
             found.append(((name, "columns", column), False, message))
     first: dict[str, str] = {}
-    for column, field in table.columns.items():
+    for column, field in table.pairs():
         if field in first:
             message = tr(
                 "the columns '{first}' and '{column}' both fill '{field}'; map one of them to another field",
@@ -185,7 +193,7 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
             )
             found.append(((name, "columns", column), True, message))
         first.setdefault(field, column)
-    filled = set(table.columns.values())
+    filled = {field for _, field in table.pairs()}
     for required in REQUIRED[name]:
         parts = set(NAME_PARTS) if (name, required) == ("people", "name") else set()
         if required not in filled and not parts & filled:
