@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from kadossier.cli import main
 from kadossier.dossier.validate import check_file
+from kadossier.workspace.locate import open_workspace
 from tests.conftest import FIXTURES, TODAY, build
 
 SAMPLES = FIXTURES / "import"
@@ -473,3 +474,46 @@ def test_salesforce_closed_won_and_closed_lost_are_the_projects_status(tmp_path:
         ("Fleet tracking", "use", "won"),
         ("Cold chain", "compare", "lost"),
     ]
+
+
+CUSTOM = """      custom_fields:
+        account:
+          credit_rating:
+            type: choice
+            label: {en: Credit rating, zh: 信用等级}
+            choices: {aaa: {en: AAA, zh: AAA 级}, watch: {en: On watch, zh: 观察}}
+          beds: {type: number, label: {en: Beds, zh: 床位数}}
+          audited: {type: yesno, label: {en: Audited, zh: 已审计}}
+"""
+
+
+def test_a_column_fills_a_declared_custom_field_typed_by_its_declaration(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    config = (ws / "mkdocs.yml").read_text(encoding="utf-8")
+    (ws / "mkdocs.yml").write_text(
+        config.replace("      dossiers_dir: dossiers\n", "      dossiers_dir: dossiers\n" + CUSTOM), encoding="utf-8"
+    )
+    mapping = write_map(
+        ws,
+        "accounts:\n  file: a.csv\n  columns: {名称: name, 经理: owner, 信用等级: custom.credit_rating, 床位: custom.beds,"
+        " 审计: custom.audited}\n",
+    )
+    write_csv(ws, "a.csv", "名称,经理,信用等级,床位,审计\n锦州银行,李明,观察,1200,是\n沈阳银行,李明,BBB,多,否\n")
+    result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", mapping)
+    assert result.exit_code == 1
+    assert "import/a.csv:C3: error: 信用等级: BBB is not one of: aaa, watch" in result.output, result.output
+    assert "import/a.csv:D3: error: 床位: 多 is not a number" in result.output
+    write_csv(ws, "a.csv", "名称,经理,信用等级,床位,审计\n锦州银行,李明,观察,1200,是\n沈阳银行,李明,aaa,300,否\n")
+    result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", mapping)
+    assert result.exit_code == 0, result.output
+    checked = check_file(
+        ws / "dossiers" / "jin-zhou-yin-hang.yaml",
+        TODAY,
+        fields=open_workspace(ws / "mkdocs.yml").settings.custom_fields,
+    )
+    assert checked.dossier is not None and not checked.errors
+    assert checked.dossier.custom == {"credit_rating": "watch", "beds": 1200.0, "audited": True}
+    assert "credit_rating" in (ws / "dossiers" / "dossier.schema.json").read_text(encoding="utf-8")
+    bad = write_map(ws, "accounts:\n  file: a.csv\n  columns: {名称: name, 信用等级: custom.credit_ratin}\n")
+    result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", bad)
+    assert "did you mean 'custom.credit_rating'?" in result.output

@@ -49,6 +49,8 @@ def convert(value: Any, target: Target, words: dict[str, str], label: str) -> An
     kind = target.kind
     if kind is Kind.CHOICE:
         return Plain(choice(value, target.vocab, words, label))
+    if kind is Kind.DECLARED_CHOICE:
+        return Plain(declared_choice(value, target, label))
     if kind is Kind.CHOICES:
         return [Plain(choice(word, target.vocab, words, label)) for word in _split(value)]
     converted = _CONVERTERS[kind](value, label)
@@ -252,6 +254,24 @@ def choice(value: Any, vocab: type[StrEnum] | None, words: dict[str, str], label
             allowed=", ".join(member.value for member in vocab),
             hint=hint,
             vocab=VOCABS.get(vocab, ""),
+        )
+    )
+
+
+def declared_choice(value: Any, target: Target, label: str) -> str:
+    """The declared choice of a custom field a word means: its value, or its label in English or Chinese."""
+    word = text_of(value, label).casefold()
+    for choice in target.choices:
+        if word in (choice.value.casefold(), choice.en.casefold(), choice.zh.casefold()):
+            return choice.value
+    allowed = [c.value for c in target.choices]
+    raise CellProblem(
+        tr(
+            "{column}: {value} is not one of: {allowed}{hint}",
+            column=label,
+            value=text_of(value, label),
+            allowed=", ".join(allowed),
+            hint=did_you_mean(word, allowed),
         )
     )
 

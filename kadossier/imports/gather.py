@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Any
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import Problem, Severity
 from kadossier.i18n import tr
@@ -57,6 +58,8 @@ class Gathered:
     accounts: dict[str, Account] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     shipped: bool = False
+    declared: CustomFields = NO_FIELDS
+    """The workspace's custom fields."""
     failed: set[str] = field(default_factory=set)
     """The folded keys of the account rows that had an error: their other rows say nothing more."""
     by_name: bool = True
@@ -106,9 +109,14 @@ def _matches(wanted: TableMap, table: Table) -> bool:
     return wanted.sheet is None or (table.sheet or "").strip() == wanted.sheet
 
 
-def gather(mapping: Mapping, tables: list[Table], *, shipped: bool = False) -> Gathered:
-    """Read every row of the mapped tables into accounts (`shipped`: the mapping is one kadossier ships)."""
-    gathered = Gathered(shipped=shipped, by_name=mapping.account_column("accounts") == _name_column(mapping.accounts))
+def gather(
+    mapping: Mapping, tables: list[Table], *, shipped: bool = False, declared: CustomFields = NO_FIELDS
+) -> Gathered:
+    """Read every row of the mapped tables into accounts (`shipped`: the mapping is one kadossier ships;
+    `declared`: the workspace's custom fields)."""
+    gathered = Gathered(
+        shipped=shipped, declared=declared, by_name=mapping.account_column("accounts") == _name_column(mapping.accounts)
+    )
     found = find_tables(mapping, tables, gathered)
     names: dict[str, str] = {}
     for table in found.get("accounts", []):
@@ -178,7 +186,7 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
         return []
     _absent(wanted, table, gathered)
     columns = [(c, f) for c, f in wanted.pairs() if c in table.columns]
-    known = targets(part)
+    known = targets(part, gathered.declared)
     rows: list[tuple[str, Item]] = []
     for number, values in table.rows:
         key_cell = table.cell(key_column, number, values)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import LoadError, decode, parse
 from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import Problem, Severity
@@ -103,8 +104,9 @@ def locate(name: str) -> Path | None:
     return None
 
 
-def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
-    """The mapping in `path`, or None and every problem found in it, located."""
+def read_mapping(path: Path, declared: CustomFields = NO_FIELDS) -> tuple[Mapping | None, list[Problem]]:
+    """The mapping in `path`, or None and every problem found in it, located (`declared`: the workspace's custom
+    fields, which a column may fill as `custom.NAME`)."""
     shown = display_path(path) if not path.is_relative_to(SHIPPED_DIR) else path.name
     problems: list[Problem] = []
 
@@ -129,7 +131,7 @@ def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
             loc, at_key, message = describe(error, Mapping)
             report(*loaded.positions.find(loc, key=at_key), message)
         return None, problems
-    for loc, at_key, message in _mistakes(mapping):
+    for loc, at_key, message in _mistakes(mapping, declared):
         report(*loaded.positions.find(loc, key=at_key), message)
     return (None if problems else mapping), problems
 
@@ -137,11 +139,11 @@ def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
 Mistake = tuple[tuple[str, ...], bool, str]
 
 
-def _mistakes(mapping: Mapping) -> list[Mistake]:
+def _mistakes(mapping: Mapping, declared: CustomFields) -> list[Mistake]:
     """What the model cannot say by itself: unknown fields, missing ones, misplaced keys, unknown values."""
     found: list[Mistake] = []
     for name, table in mapping.tables().items():
-        found += _table_mistakes(name, table)
+        found += _table_mistakes(name, table, declared)
     vocabs = {name: vocab for vocab, name in VOCABS.items()}
     for name, words in mapping.values.items():
         if name not in vocabs:
@@ -162,9 +164,9 @@ def _mistakes(mapping: Mapping) -> list[Mistake]:
     return found
 
 
-def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
+def _table_mistakes(name: str, table: TableMap, declared: CustomFields) -> list[Mistake]:
     found: list[Mistake] = []
-    known = targets(name)
+    known = targets(name, declared)
     if table.file is None and table.sheet is None:
         found.append(((name,), True, tr("say where the {table} are: add 'file: NAME' or 'sheet: NAME'", table=name)))
     if name == "accounts" and table.account is not None:

@@ -73,7 +73,7 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
                 shipped=", ".join(shipped()),
             )
         )
-    mapping, result.problems = read_mapping(path)
+    mapping, result.problems = read_mapping(path, settings.fields)
     tables: list[Table] = []
     for file in paths:
         try:
@@ -82,7 +82,7 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
             result.problems.append(Problem(exc.where or display_path(file), 0, 0, Severity.ERROR, str(exc)))
     if mapping is None or result.errors:
         return result
-    gathered = gather(mapping, tables, shipped=path.is_relative_to(SHIPPED_DIR))
+    gathered = gather(mapping, tables, shipped=path.is_relative_to(SHIPPED_DIR), declared=settings.fields)
     result.problems += gathered.problems
     source = ", ".join(sorted({t.file.name for t in tables}))
     taken: set[str] = set()
