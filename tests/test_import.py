@@ -517,3 +517,33 @@ def test_a_column_fills_a_declared_custom_field_typed_by_its_declaration(tmp_pat
     bad = write_map(ws, "accounts:\n  file: a.csv\n  columns: {名称: name, 信用等级: custom.credit_ratin}\n")
     result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", bad)
     assert "did you mean 'custom.credit_rating'?" in result.output
+
+
+def test_broken_csv_rows_stray_cells_and_an_unread_sheet(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    mapping = write_map(ws, EN_MAP)
+    given = write_csv(ws, "a.csv", 'Name,Industry,Owner,Summary\nGamma,Tech,Li,\n"Delta,Tech,Li,\n')
+    result = run(ws, "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1 and "import/a.csv:A3: error: not a readable CSV row (from line 3)" in result.output
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,,lost\n")
+    result = run(ws, "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1 and "import/a.csv:E2: error: a cell under no header would be lost" in result.output
+    result = run(ws, "import", given, "--map", "zh_sheet")
+    assert result.exit_code == 1 and "did you mean 'zh-sheet'?" in result.output
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "客户经理"])
+    accounts.append(["锦州银行", "李明"])
+    notes = book.create_sheet("备忘")  # a sheet the mapping does not read
+    notes.append(["日期", "日期"])
+    visits = book.create_sheet("拜访")
+    visits.append(["客户名称", "日期"])
+    visits.append(["锦州银行", TODAY.replace(year=TODAY.year - 1).isoformat()])
+    visits.append(["锦州银行", TODAY.replace(year=TODAY.year + 1).isoformat()])
+    book.save(ws / "客户.xlsx")
+    result = run(ws, "import", "客户.xlsx", "--map", "zh-sheet")
+    assert result.exit_code == 0, result.output
+    bank = check_file(ws / "dossiers" / "jin-zhou-yin-hang.yaml", TODAY).dossier
+    assert bank is not None and [v.status for v in bank.visits] == ["done", "planned"]

@@ -89,6 +89,11 @@ def find_tables(mapping: Mapping, tables: list[Table], gathered: Gathered) -> di
                 "no {table} imported: no sheet or file is {wanted}", table=name, wanted=wanted.sheet or wanted.file
             )
             gathered.problems.append(Problem(tables[0].shown, 0, 0, Severity.NOTE, message))
+    said: set[int] = set()
+    for table in (t for tables in found.values() for t in tables if id(t) not in said):
+        said.add(id(table))
+        for where, message in table.problems:
+            gathered.error(where, message)
     if not found["accounts"]:
         names = ", ".join(table.name for table in tables)
         where = tables[0].shown if tables else ""

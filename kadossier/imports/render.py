@@ -51,9 +51,12 @@ def unique_id(name: str, taken: set[str], fallback: str) -> str:
     return candidate
 
 
-def item_data(part: str, item: Item, taken: set[str]) -> dict[str, Any]:
-    """A person, project or visit as dossier data, with a new id."""
+def item_data(part: str, item: Item, taken: set[str], today: date) -> dict[str, Any]:
+    """A person, project or visit as dossier data, with a new id; a visit before `today` with no status is done
+    (the model's default, planned, would call it overdue)."""
     values = nest(item.values)
+    if part == "visits" and "status" not in values and str(values["date"])[:10] < today.isoformat():
+        values["status"] = Plain("done")
     if part == "visits":
         new_id = unique_id(f"{str(values['date'])[:10]}-visit", taken, "visit")
     else:
@@ -63,7 +66,7 @@ def item_data(part: str, item: Item, taken: set[str]) -> dict[str, Any]:
     return {k: values[k] for k in [*first, *(k for k in values if k not in first)]}
 
 
-def dossier_data(account: Account, owner: str) -> dict[str, Any]:
+def dossier_data(account: Account, owner: str, today: date) -> dict[str, Any]:
     """The data of a new dossier for `account` (what its text must read back as)."""
     values = nest(account.item.values)
     values.setdefault("owner", owner)
@@ -75,7 +78,7 @@ def dossier_data(account: Account, owner: str) -> dict[str, Any]:
         data["background"] = values["background"]
     for part in ("people", "projects", "visits"):
         taken: set[str] = set()
-        data[part] = [item_data(part, item, taken) for item in getattr(account, part)]
+        data[part] = [item_data(part, item, taken, today) for item in getattr(account, part)]
     data["competitors"], data["sources"] = [], []
     return data
 

@@ -29,7 +29,7 @@ from kadossier.imports.render import dossier_data, dossier_text, item_lines
 from kadossier.imports.sheets import SheetError, Table, read_tables
 from kadossier.imports.update import Additions, additions
 from kadossier.utils import files
-from kadossier.utils.messages import display_path
+from kadossier.utils.messages import did_you_mean, display_path
 
 
 @dataclass
@@ -68,9 +68,10 @@ def plan(paths: list[Path], mapping_name: str, settings: Settings) -> Plan:
     if path is None:
         raise KadossierError(
             tr(
-                "no mapping '{name}': give a mapping file, or one of: {shipped}",
+                "no mapping '{name}': give a mapping file, or one of: {shipped}{hint}",
                 name=mapping_name,
                 shipped=", ".join(shipped()),
+                hint=did_you_mean(mapping_name, shipped()),
             )
         )
     mapping, result.problems = read_mapping(path, settings.fields)
@@ -121,7 +122,7 @@ def _plan_account(
             _error(account.item.row, tr("who owns '{name}'? map an owner column, or pass --owner NAME", name=name))
         )
         return
-    data = dossier_data(account, str(owner))
+    data = dossier_data(account, str(owner), settings.today)
     text = dossier_text(data, source=source, today=settings.today, language=settings.language, root=settings.root)
     raw = text.encode("utf-8")
     changed = _as_intended(raw, data)
@@ -172,7 +173,7 @@ def _plan_update(result: Plan, account: Account, path: Path, data: dict[str, Any
         message = tr("{path} is not valid, so --update cannot add to it; fix it first (kadossier validate)", path=shown)
         result.problems += [_error(account.item.row, message), *checked.errors]
         return
-    found = additions(account, data, path, shown)
+    found = additions(account, data, path, shown, settings.today)
     result.problems += found.problems
     if found.count:
         result.updated.append(found)

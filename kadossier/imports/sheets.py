@@ -12,7 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,8 @@ class Table:
     """Each data row's 1-based number and values."""
     formulas: frozenset[tuple[int, int]] = frozenset()
     """The cells that hold a formula, as (1-based row, 0-based column)."""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """What is wrong with the table as a whole (where, message): said only if the import reads it."""
 
     @property
     def name(self) -> str:
@@ -153,10 +155,18 @@ def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise SheetError(tr("not a readable CSV file: {error}", error=exc), shown) from None
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    rows: list[list[str]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            # strict: a quote that is never closed would otherwise swallow the rest of the file into one cell
+            message = tr("not a readable CSV row (from line {line}): {error}; check its quotes", line=start, error=exc)
+            raise SheetError(message, f"{shown}:A{len(rows) + 1}") from None
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -185,9 +195,16 @@ def _table(path: Path, shown: str, sheet: str | None, rows: list[list[Any]]) -> 
                 header=header,
                 first=table.header_cell(header),
             )
-            raise SheetError(message, table.where(index, start + 1))
+            table.problems.append((table.where(index, start + 1), message))
+            continue
         columns[header] = index
     table.rows = [(number + 1, row) for number, row in enumerate(rows) if number > start and any(map(_filled, row))]
+    headed = set(columns.values())
+    for number, row in table.rows:
+        stray = next((i for i, value in enumerate(row) if i not in headed and _filled(value)), None)
+        if stray is not None:
+            message = tr("a cell under no header would be lost; give its column a header, or move the value")
+            table.problems.append((table.where(stray, number), message))
     return table
 
 

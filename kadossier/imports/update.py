@@ -9,6 +9,7 @@ name the cell and the dossier's file, so the owner decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ class Additions:
         return sum(len(items) for items in self.items.values())
 
 
-def additions(account: Account, data: dict[str, Any], path: Path, shown: str) -> Additions:
+def additions(account: Account, data: dict[str, Any], path: Path, shown: str, today: date) -> Additions:
     """Compare `account` with the dossier's `data` (as loaded from `path`, shown as `shown`)."""
     found = Additions(path)
     _compare(found, account.item, data, tr("the account"), shown)
@@ -44,7 +45,7 @@ def additions(account: Account, data: dict[str, Any], path: Path, shown: str) ->
         for item in getattr(account, part):
             twin = next((d for d in existing if _same(part, d, item)), None)
             if twin is None:
-                new.append(item_data(part, item, taken))
+                new.append(item_data(part, item, taken, today))
             else:
                 _compare(found, item, twin, str(twin.get("id")), shown)
         found.items[part] = new
