@@ -19,10 +19,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from kadossier.dossier import fields
-from kadossier.dossier.fields import SYNONYMS, closest_value
+from kadossier.dossier.fields import SYNONYMS, closest_value, label_words
 from kadossier.dossier.load import Plain
-from kadossier.dossier.vocab import VOCABS, shipped_labels
-from kadossier.i18n import LANGUAGES, tr
+from kadossier.dossier.vocab import VOCABS
+from kadossier.i18n import tr
 from kadossier.imports.targets import Kind, Target
 from kadossier.utils.messages import did_you_mean
 
@@ -277,15 +277,12 @@ def declared_choice(value: Any, target: Target, label: str) -> str:
 
 
 def labels(vocab: type[StrEnum]) -> dict[str, str]:
-    """Every word that means a value of `vocab` exactly, casefolded: the values, each part of their labels in
-    every language (向导/内线 is 向导 and 内线), and the everyday synonyms."""
-    name = VOCABS.get(vocab, "")
+    """Every word that means a value of `vocab` exactly, casefolded: the values, each word of their labels in
+    every language (kadossier.dossier.fields.label_words), and the everyday synonyms."""
     found = {member.value.casefold(): member.value for member in vocab}
     found |= {member.value.replace("_", " ").casefold(): member.value for member in vocab}
-    for language in LANGUAGES:
-        for value, text in shipped_labels(language).get(name, {}).items():
-            for part in re.split(r"[/·()（）]", text):
-                found.setdefault(part.strip().casefold(), value)
-    found.update(SYNONYMS.get(name, {}))
+    for word, value in label_words(vocab):
+        found.setdefault(word, value)
+    found.update(SYNONYMS.get(VOCABS.get(vocab, ""), {}))
     found.pop("", None)
     return found
