@@ -495,8 +495,8 @@ def test_a_column_fills_a_declared_custom_field_typed_by_its_declaration(tmp_pat
     )
     mapping = write_map(
         ws,
-        "accounts:\n  file: a.csv\n  columns: {名称: name, 经理: owner, 信用等级: custom.credit_rating, 床位: custom.beds,"
-        " 审计: custom.audited}\n",
+        "accounts:\n  file: a.csv\n  columns: {名称: name, 经理: owner, 信用等级: custom.credit_rating,"
+        " 床位: custom.beds, 审计: custom.audited}\n",
     )
     write_csv(ws, "a.csv", "名称,经理,信用等级,床位,审计\n锦州银行,李明,观察,1200,是\n沈阳银行,李明,BBB,多,否\n")
     result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", mapping)
