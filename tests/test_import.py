@@ -547,3 +547,22 @@ def test_broken_csv_rows_stray_cells_and_an_unread_sheet(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     bank = check_file(ws / "dossiers" / "jin-zhou-yin-hang.yaml", TODAY).dossier
     assert bank is not None and [v.status for v in bank.visits] == ["done", "planned"]
+
+
+def test_an_edit_that_fails_takes_back_the_dossiers_the_import_created(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people)
+    write_csv(ws, "p.csv", "Account,Name\n")
+    assert run(ws, "import", write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,,\n"), "--map", mapping)
+    path = ws / "dossiers" / "gamma.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("people: []", 'people: [{id: wang-wei, name: "Wang Wei"}]'),
+        encoding="utf-8",
+    )  # valid, but in a layout kadossier does not edit
+    before = dossiers(ws)
+    write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,,\nBeta,Li,,\n")
+    write_csv(ws, "p.csv", "Account,Name\nGamma,Zhang San\n")
+    result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--update")
+    assert result.exit_code == 1 and "this list is written on one line" in result.output, result.output
+    assert dossiers(ws) == before  # beta.yaml was created, then taken back
