@@ -323,7 +323,10 @@ def test_an_account_is_found_by_its_name_short_name_or_alias_in_any_file(tmp_pat
     result = run(ws, "import", given, "--map", "map.yaml")
     assert result.exit_code == 1
     assert "import/a.csv:A2: error: dossiers/g.yaml exists already; run the import with --update" in result.output
-    assert "import/a.csv:A3: error: dossiers/g.yaml exists already" in result.output
+    assert "import/a.csv:A3: error: dossiers/g.yaml is this account's dossier, which an earlier row imports" in (
+        result.output
+    )
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\ndelta  ltd,Tech,Li,\n")
     result = run(ws, "import", given, "--map", "map.yaml", "--update")
     assert result.exit_code == 0, result.output
     assert dossiers(ws) == before

@@ -98,7 +98,15 @@ def _plan_account(
 ) -> None:
     name = account.item.name
     match = known.find(name)
+    if match is not None and str(match[0]) in taken:  # two rows of the sheet name one dossier's account
+        message = tr(
+            "{path} is this account's dossier, which an earlier row imports already; keep one row",
+            path=display_path(match[0]),
+        )
+        result.problems.append(_error(account.item.row, message))
+        return
     if match is not None:
+        taken.add(str(match[0]))
         _plan_update(result, account, *match, settings)
         return
     base = slug_for(name)
