@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ def _workbook(path: Path, shown: str) -> list[Table]:
 def _formulas(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
     """The formula cells of each sheet of an .xlsx workbook (python-calamine gives only the values; openpyxl reads
     the formulas of .xlsx, no reader here those of .xls and .ods)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not _has_formulas(path):
         return {}
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
@@ -146,6 +147,17 @@ def _formulas(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
         }
     finally:
         book.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of an .xlsx file has a formula element: most have none, and then openpyxl need not read
+    every cell again (half a second for 6,000 rows)."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(_FORMULA_TAG.search(archive.read(name)) for name in sheets)
 
 
 def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
