@@ -569,3 +569,11 @@ def test_an_edit_that_fails_takes_back_the_dossiers_the_import_created(tmp_path:
     result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--update")
     assert result.exit_code == 1 and "this list is written on one line" in result.output, result.output
     assert dossiers(ws) == before  # beta.yaml was created, then taken back
+
+
+def test_a_utf16_csv_file_is_read(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    (ws / "a.csv").write_bytes("Name,Industry,Owner,Summary\n锦州银行,金融,李明,\n".encode("utf-16"))
+    result = run(ws, "import", "a.csv", "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 0, result.output
+    assert "created dossiers/jin-zhou-yin-hang.yaml" in result.output

@@ -182,7 +182,11 @@ def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
 
 
 def _decode(raw: bytes, shown: str) -> str:
+    """The text of a CSV file: UTF-8, UTF-16 with its byte-order mark (Excel's "Unicode text"), else GB18030.
+    (kadossier.dossier.load.decode is for dossiers: UTF-8 only, and a dossier's size limit.)"""
     try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
