@@ -3,7 +3,9 @@
 A table is its header row and the rows below it, each cell with the location a person finds it by:
 `FILE:SHEET!C12` in a workbook, `FILE:C12` in a CSV file. Cells keep the reader's type (text, a number, a
 date): what a number in a phone column means is for `convert` to say. CSV files are read as UTF-8 (with or
-without a byte-order mark), else as GB18030, the superset of the GBK that Chinese Excel writes.
+without a byte-order mark) or UTF-16 (with one), else as GB18030, the superset of the GBK that Chinese Excel
+writes. Formulas are found in .xlsx files by openpyxl (python-calamine gives only their last values) and in CSV
+files as text starting with `=`; in .xls and .ods files they cannot be told from values.
 """
 
 from __future__ import annotations
