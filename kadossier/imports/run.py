@@ -118,12 +118,7 @@ def _plan_account(
         shown = display_path(unreadable[0])
         result.problems.append(_error(account.item.row, tr("{path} cannot be read; fix it first", path=shown)))
         return
-    for n in itertools.count(1):
-        slug = base if n == 1 else f"{base}-{n}"
-        path = settings.dossiers_dir / f"{slug}.yaml"
-        if slug not in taken and not known.taken(path) and _safe(slug):
-            break  # else another account's file (张伟 and 章伟 have one pinyin), or a name Windows reserves
-    taken.add(slug)
+    path = _free_path(base, settings.dossiers_dir, known, taken)
     owner = account.item.values.get("owner") or settings.owner
     if not owner:
         result.problems.append(
@@ -141,6 +136,18 @@ def _plan_account(
     for problem in checked.errors:  # what the cells' own checks could not see: said at the would-be file
         result.problems.append(_error(account.item.row, f"{problem.where}: {problem.message}"))
     result.created[path] = raw
+
+
+def _free_path(base: str, folder: Path, known: Existing, taken: set[str]) -> Path:
+    """The file of a new dossier: `base`, else `base-2`, `base-3`... (another account's file: 张伟 and 章伟 have one
+    pinyin; or a name Windows reserves, con or nul), which is then taken."""
+    for n in itertools.count(1):
+        slug = base if n == 1 else f"{base}-{n}"
+        path = folder / f"{slug}.yaml"
+        if slug not in taken and not known.taken(path) and _safe(slug):
+            taken.add(slug)
+            return path
+    raise AssertionError  # count() never ends
 
 
 def _safe(slug: str) -> bool:
