@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from kadossier.cli import main
 from kadossier.dossier.validate import check_file
+from kadossier.workspace.locate import open_workspace
 from tests.conftest import FIXTURES, TODAY, build
 
 SAMPLES = FIXTURES / "import"
@@ -259,3 +260,320 @@ def test_accounts_whose_names_read_alike_in_pinyin_get_their_own_files(tmp_path:
     assert (ws / "dossiers" / "shen-yang-ri-bao-she.yaml").read_bytes() == before
     second = check_file(ws / "dossiers" / "shen-yang-ri-bao-she-2.yaml", TODAY).dossier
     assert second is not None and second.name == "沈阳日報社"
+
+
+def write_csv(workspace: Path, name: str, text: str) -> str:
+    (workspace / "import").mkdir(exist_ok=True)
+    (workspace / "import" / name).write_text(text, encoding="utf-8")
+    return f"import/{name}"
+
+
+def write_map(workspace: Path, text: str) -> str:
+    (workspace / "map.yaml").write_text(text, encoding="utf-8")
+    return "map.yaml"
+
+
+EN_MAP = "accounts:\n  file: '*.csv'\n  columns: {Name: name, Industry: industry, Owner: owner, Summary: summary}\n"
+
+
+def test_a_line_break_in_a_one_line_cell_is_refused_at_its_cell(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(
+        ws,
+        "a.csv",
+        'Name,Industry,Owner,Summary\n"Acme\nsummary: injected",Tech,Li,\nBeta,Tech,"Li\x07",\n'
+        'Gamma,Tech,Li,"two\nlines"\n',
+    )
+    result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 1
+    assert (
+        "import/a.csv:A2: error: Name: a line break in a one-line field; write the value on one line" in result.output
+    )
+    assert "import/a.csv:C3: error: Owner: the control character U+0007 cannot be written" in result.output
+    assert "2 errors" in result.output and dossiers(ws) == {}
+
+
+def test_a_new_dossier_that_would_not_read_back_as_the_sheet_is_refused(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,\n")
+    template = (Path(__file__).parents[1] / "templates" / "scaffold" / "imported.yaml").read_text(encoding="utf-8")
+    (ws / "templates" / "scaffold").mkdir(parents=True)
+    (ws / "templates" / "scaffold" / "imported.yaml").write_text(
+        template.replace("{{ head }}", "{{ head }}\nindustry: Oops"), encoding="utf-8"
+    )  # a workspace's own template that slips
+    result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 1, result.output
+    assert "import/a.csv:A2: error: the new dossier would not hold what the sheet says" in result.output
+    assert dossiers(ws) == {}
+
+
+def test_an_account_is_found_by_its_name_short_name_or_alias_in_any_file(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,\n")
+    assert run(ws, "import", given, "--map", write_map(ws, EN_MAP)).exit_code == 0
+    path = ws / "dossiers" / "gamma.yaml"
+    path.rename(ws / "dossiers" / "g.yaml")
+    text = (ws / "dossiers" / "g.yaml").read_text(encoding="utf-8")
+    (ws / "dossiers" / "g.yaml").write_text(
+        text.replace('name: "Gamma"', 'name: "Gamma Corp"\nshort_name: "ＧＡＭＭＡ"\naliases: ["Delta Ltd"]'),
+        encoding="utf-8",
+    )
+    before = dossiers(ws)
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,\ndelta  ltd,Tech,Li,\n")
+    result = run(ws, "import", given, "--map", "map.yaml")
+    assert result.exit_code == 1
+    assert "import/a.csv:A2: error: dossiers/g.yaml exists already; run the import with --update" in result.output
+    assert "import/a.csv:A3: error: dossiers/g.yaml is this account's dossier, which an earlier row imports" in (
+        result.output
+    )
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\ndelta  ltd,Tech,Li,\n")
+    result = run(ws, "import", given, "--map", "map.yaml", "--update")
+    assert result.exit_code == 0, result.output
+    assert dossiers(ws) == before
+
+
+def test_update_checks_the_dossiers_it_would_edit_before_writing_anything(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Account: name, Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people.replace("Account: name, ", ""))
+    assert (
+        run(
+            ws, "import", write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,,\n"), "--map", mapping
+        ).exit_code
+        == 0
+    )
+    path = ws / "dossiers" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "industri: Tech\n", encoding="utf-8")
+    write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,Tech,\nBeta,Li,Tech,\n")
+    write_csv(ws, "p.csv", "Account,Name\nGamma,Wang Wei\n")
+    before = dossiers(ws)
+    for dry in (["--dry-run"], []):
+        result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--update", *dry)
+        assert result.exit_code == 1, result.output
+        assert "import/a.csv:A2: error: dossiers/gamma.yaml is not valid, so --update cannot add to it" in result.output
+        assert "dossiers/gamma.yaml:" in result.output and "unknown field 'industri'" in result.output
+        assert dossiers(ws) == before
+
+
+def test_reserved_device_names_are_never_file_names(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nCON,Li,,\nNul,Li,,\n")
+    result = run(ws, "import", given, "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 0, result.output
+    assert set(dossiers(ws)) == {"con-2.yaml", "nul-2.yaml"}
+
+
+def test_a_mapped_column_missing_from_the_sheet_is_located_with_the_header_it_likely_is(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "行 业", "电话号码", "客户经理"])
+    accounts.append(["沈阳日报社", "传媒", "024-1234567", "李明"])
+    book.save(ws / "客户.xlsx")
+    result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", "zh-sheet", "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert (
+        "客户.xlsx:客户!A1: error: the mapping's column '行业' is not in the header; did you mean '行 业'?"
+        in result.output
+    )
+    assert "客户.xlsx:客户!A1: error: the mapping's column '电话' is not in the header; did you mean '电话号码'?" in (
+        result.output
+    )
+    assert "客户.xlsx:客户!A1: note: not in the header, so not imported: 简称, 区域" in result.output
+    mapping = write_map(
+        ws,
+        "accounts:\n  sheet: 客户\n  columns: {客户名称: name, 电话号码: background.phone, 电话: background.phone}\n",
+    )
+    result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "map.yaml:3:49: error: the columns '电话号码' and '电话' both fill 'background.phone'" in result.output
+
+
+def test_names_that_differ_only_in_width_case_or_spaces_are_one_account(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people)
+    write_csv(
+        ws,
+        "a.csv",
+        "Name,Owner,Industry,Summary\nABC科技,Li,,\nＡＢＣ科技,Li,,\nabc 科技,Li,,\n沈阳日報社,Li,,\n沈阳日报社,Li,,\n",
+    )
+    write_csv(ws, "p.csv", "Account,Name\nABC科技,Wang Wei\nABC科技,wang  wei\n")
+    result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "import/a.csv:A3: error: account 'ＡＢＣ科技' is listed twice (first at import/a.csv:A2)" in result.output
+    assert "import/a.csv:A4: error: account 'abc 科技' is listed twice (first at import/a.csv:A2)" in result.output
+    assert "import/p.csv:A3: error: 'wang  wei' of ABC科技 is listed twice (first at import/p.csv:A2)" in result.output
+    assert "沈阳日報社" not in result.output and "4 errors" not in result.output  # traditional 報 is its own name
+
+
+def test_a_formula_is_refused_at_its_cell(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "行业", "电话", "客户经理"])
+    accounts.append(["沈阳日报社", "传媒", "=A1&B1", "李明"])
+    accounts.append(["锦州银行", "金融", '=HYPERLINK("http://x.example","024")', "李明"])
+    book.save(ws / "客户.xlsx")
+    result = run(ws, "--lang", "en", "import", "客户.xlsx", "--map", "zh-sheet", "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert "客户.xlsx:客户!C2: error: 电话: a formula; write the value, not a formula" in result.output
+    assert "客户.xlsx:客户!C3: error: 电话: a formula; write the value, not a formula" in result.output
+    given = write_csv(ws, "a.csv", 'Name,Industry,Owner,Summary\n"=HYPERLINK(""http://x"",""a"")",Tech,Li,\n')
+    result = run(ws, "--lang", "en", "import", given, "--map", write_map(ws, EN_MAP), "--dry-run")
+    assert result.exit_code == 1 and "import/a.csv:A2: error: Name: a formula; write the value" in result.output
+    assert "1 error;" in result.output
+
+
+def test_the_rows_of_an_account_whose_row_failed_say_nothing_more(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people)
+    write_csv(ws, "a.csv", 'Name,Owner,Industry,Summary\n"Gamma\nLtd",Li,,\nDelta,"Li\x01",,\n')
+    write_csv(ws, "p.csv", 'Account,Name\n"Gamma\nLtd",Wang Wei\nDelta,Zhang San\nEpsilon,Li Si\n')
+    result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "no account 'Gamma" not in result.output and "no account 'Delta'" not in result.output, result.output
+    assert "import/p.csv:A4: error: no account 'Epsilon' in the accounts" in result.output
+    assert "3 errors" in result.output
+
+
+def test_a_value_out_of_bounds_is_said_in_the_dossiers_words_with_its_column(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    mapping = write_map(
+        ws, "accounts:\n  file: a.csv\n  columns: {名称: name, 员工: background.employees, 经理: owner}\n"
+    )
+    given = write_csv(ws, "a.csv", "名称,员工,经理\n锦州银行,-5,李明\n")
+    result = run(ws, "--lang", "en", "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert "import/a.csv:B2: error: 员工: employees must be at least 0, got -5" in result.output, result.output
+    assert "Input should" not in result.output
+
+
+def test_salesforce_closed_won_and_closed_lost_are_the_projects_status(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    given = copy_in(ws, "salesforce/Account.csv", "salesforce/Contact.csv", "salesforce/Opportunity.csv", clean=True)
+    (ws / "import" / "Opportunity.csv").write_text(
+        "Id,AccountId,Name,StageName,Amount,CloseDate\n"
+        "0065g0000001,0015g00000AbCdE,Fleet tracking,Closed Won,250000,2026-12-31\n"
+        "0065g0000002,0015g00000AbCdE,Cold chain,Closed Lost,,2026-10-31\n"
+        "0065g0000003,0015g00000AbCdE,Yard,Closed Wonn,,2026-10-31\n",
+        encoding="utf-8",
+    )
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming", "--dry-run")
+    assert result.exit_code == 1
+    assert result.output.count("import/Opportunity.csv:D4: error: StageName: Closed Wonn") == 1, result.output
+    lines = (ws / "import" / "Opportunity.csv").read_text(encoding="utf-8").splitlines()
+    (ws / "import" / "Opportunity.csv").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # no Closed Wonn
+    result = run(ws, "import", *given, "--map", "salesforce", "--owner", "Li Ming")
+    assert result.exit_code == 0, result.output
+    acme = check_file(ws / "dossiers" / "acme-logistics.yaml", TODAY).dossier
+    assert acme is not None
+    assert [(p.name, p.stage, p.status) for p in acme.projects] == [
+        ("Fleet tracking", "use", "won"),
+        ("Cold chain", "compare", "lost"),
+    ]
+
+
+CUSTOM = """      custom_fields:
+        account:
+          credit_rating:
+            type: choice
+            label: {en: Credit rating, zh: 信用等级}
+            choices: {aaa: {en: AAA, zh: AAA 级}, watch: {en: On watch, zh: 观察}}
+          beds: {type: number, label: {en: Beds, zh: 床位数}}
+          audited: {type: yesno, label: {en: Audited, zh: 已审计}}
+"""
+
+
+def test_a_column_fills_a_declared_custom_field_typed_by_its_declaration(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path)
+    config = (ws / "mkdocs.yml").read_text(encoding="utf-8")
+    (ws / "mkdocs.yml").write_text(
+        config.replace("      dossiers_dir: dossiers\n", "      dossiers_dir: dossiers\n" + CUSTOM), encoding="utf-8"
+    )
+    mapping = write_map(
+        ws,
+        "accounts:\n  file: a.csv\n  columns: {名称: name, 经理: owner, 信用等级: custom.credit_rating,"
+        " 床位: custom.beds, 审计: custom.audited}\n",
+    )
+    write_csv(ws, "a.csv", "名称,经理,信用等级,床位,审计\n锦州银行,李明,观察,1200,是\n沈阳银行,李明,BBB,多,否\n")
+    result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", mapping)
+    assert result.exit_code == 1
+    assert "import/a.csv:C3: error: 信用等级: BBB is not one of: aaa, watch" in result.output, result.output
+    assert "import/a.csv:D3: error: 床位: 多 is not a number" in result.output
+    write_csv(ws, "a.csv", "名称,经理,信用等级,床位,审计\n锦州银行,李明,观察,1200,是\n沈阳银行,李明,aaa,300,否\n")
+    result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", mapping)
+    assert result.exit_code == 0, result.output
+    checked = check_file(
+        ws / "dossiers" / "jin-zhou-yin-hang.yaml",
+        TODAY,
+        fields=open_workspace(ws / "mkdocs.yml").settings.custom_fields,
+    )
+    assert checked.dossier is not None and not checked.errors
+    assert checked.dossier.custom == {"credit_rating": "watch", "beds": 1200.0, "audited": True}
+    assert "credit_rating" in (ws / "dossiers" / "dossier.schema.json").read_text(encoding="utf-8")
+    bad = write_map(ws, "accounts:\n  file: a.csv\n  columns: {名称: name, 信用等级: custom.credit_ratin}\n")
+    result = run(ws, "--lang", "en", "import", "import/a.csv", "--map", bad)
+    assert "did you mean 'custom.credit_rating'?" in result.output
+
+
+def test_broken_csv_rows_stray_cells_and_an_unread_sheet(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    mapping = write_map(ws, EN_MAP)
+    given = write_csv(ws, "a.csv", 'Name,Industry,Owner,Summary\nGamma,Tech,Li,\n"Delta,Tech,Li,\n')
+    result = run(ws, "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1 and "import/a.csv:A3: error: not a readable CSV row (from line 3)" in result.output
+    given = write_csv(ws, "a.csv", "Name,Industry,Owner,Summary\nGamma,Tech,Li,,lost\n")
+    result = run(ws, "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1 and "import/a.csv:E2: error: a cell under no header would be lost" in result.output
+    result = run(ws, "import", given, "--map", "zh_sheet")
+    assert result.exit_code == 1 and "did you mean 'zh-sheet'?" in result.output
+    book = openpyxl.Workbook()
+    accounts = book.active
+    assert accounts is not None
+    accounts.title = "客户"
+    accounts.append(["客户名称", "客户经理"])
+    accounts.append(["锦州银行", "李明"])
+    notes = book.create_sheet("备忘")  # a sheet the mapping does not read
+    notes.append(["日期", "日期"])
+    visits = book.create_sheet("拜访")
+    visits.append(["客户名称", "日期"])
+    visits.append(["锦州银行", TODAY.replace(year=TODAY.year - 1).isoformat()])
+    visits.append(["锦州银行", TODAY.replace(year=TODAY.year + 1).isoformat()])
+    book.save(ws / "客户.xlsx")
+    result = run(ws, "import", "客户.xlsx", "--map", "zh-sheet")
+    assert result.exit_code == 0, result.output
+    bank = check_file(ws / "dossiers" / "jin-zhou-yin-hang.yaml", TODAY).dossier
+    assert bank is not None and [v.status for v in bank.visits] == ["done", "planned"]
+
+
+def test_an_edit_that_fails_takes_back_the_dossiers_the_import_created(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    people = "people:\n  file: 'p.csv'\n  account: Account\n  columns: {Name: name}\n"
+    mapping = write_map(ws, EN_MAP.replace("'*.csv'", "'a.csv'") + people)
+    write_csv(ws, "p.csv", "Account,Name\n")
+    assert run(ws, "import", write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,,\n"), "--map", mapping)
+    path = ws / "dossiers" / "gamma.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("people: []", 'people: [{id: wang-wei, name: "Wang Wei"}]'),
+        encoding="utf-8",
+    )  # valid, but in a layout kadossier does not edit
+    before = dossiers(ws)
+    write_csv(ws, "a.csv", "Name,Owner,Industry,Summary\nGamma,Li,,\nBeta,Li,,\n")
+    write_csv(ws, "p.csv", "Account,Name\nGamma,Zhang San\n")
+    result = run(ws, "import", "import/a.csv", "import/p.csv", "--map", mapping, "--update")
+    assert result.exit_code == 1 and "this list is written on one line" in result.output, result.output
+    assert dossiers(ws) == before  # beta.yaml was created, then taken back
+
+
+def test_a_utf16_csv_file_is_read(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path, "en")
+    (ws / "a.csv").write_bytes("Name,Industry,Owner,Summary\n锦州银行,金融,李明,\n".encode("utf-16"))
+    result = run(ws, "import", "a.csv", "--map", write_map(ws, EN_MAP))
+    assert result.exit_code == 0, result.output
+    assert "created dossiers/jin-zhou-yin-hang.yaml" in result.output

@@ -304,13 +304,7 @@ def closest_value(word: str, vocab: type[StrEnum]) -> str | None:
         return None
     if wanted in SYNONYMS.get(name, {}):
         return SYNONYMS[name][wanted]
-    words = [
-        (part.strip().casefold(), value)
-        for language in LANGUAGES
-        for value, text in shipped_labels(language).get(name, {}).items()
-        for part in re.split(r"[/·()（）]", text)
-        if part.strip()
-    ]
+    words = label_words(vocab)
     exact = [value for part, value in words if part == wanted]
     if exact:
         return exact[0]
@@ -322,6 +316,19 @@ def closest_value(word: str, vocab: type[StrEnum]) -> str | None:
     best = max((_likeness(part, wanted) for part, _ in scored), default=0.0)
     chosen = {value for part, value in scored if _likeness(part, wanted) == best}
     return chosen.pop() if len(chosen) == 1 else None  # 层 is in every level's label: no guess
+
+
+def label_words(vocab: type[StrEnum]) -> list[tuple[str, str]]:
+    """Each word of the labels of `vocab`'s values in every language, casefolded, with its value: 向导/内线 is
+    向导 and 内线."""
+    name = VOCABS.get(vocab, "")
+    return [
+        (part.strip().casefold(), value)
+        for language in LANGUAGES
+        for value, text in shipped_labels(language).get(name, {}).items()
+        for part in re.split(r"[/·()（）]", text)
+        if part.strip()
+    ]
 
 
 def _likeness(a: str, b: str) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from difflib import get_close_matches
 from enum import StrEnum
@@ -17,10 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kadossier.dossier.fields import SYNONYMS, closest_value
+from kadossier.dossier import fields
+from kadossier.dossier.fields import SYNONYMS, closest_value, label_words
 from kadossier.dossier.load import Plain
-from kadossier.dossier.vocab import VOCABS, shipped_labels
-from kadossier.i18n import LANGUAGES, tr
+from kadossier.dossier.vocab import VOCABS
+from kadossier.i18n import tr
 from kadossier.imports.targets import Kind, Target
 from kadossier.utils.messages import did_you_mean
 
@@ -47,14 +49,44 @@ def convert(value: Any, target: Target, words: dict[str, str], label: str) -> An
     kind = target.kind
     if kind is Kind.CHOICE:
         return Plain(choice(value, target.vocab, words, label))
+    if kind is Kind.DECLARED_CHOICE:
+        return Plain(declared_choice(value, target, label))
     if kind is Kind.CHOICES:
         return [Plain(choice(word, target.vocab, words, label)) for word in _split(value)]
     converted = _CONVERTERS[kind](value, label)
+    if kind in (Kind.TEXT, Kind.TEXTS, Kind.PHONE):
+        _check_characters(converted, multiline=target.annotation == fields.Text, label=label)
     try:
         target.adapter.validate_python(converted)
     except ValidationError as exc:
-        raise CellProblem(str(exc.errors(include_url=False)[0]["msg"])) from None
+        from kadossier.dossier.validate import describe  # the dossiers' wording for a value out of bounds
+
+        error = exc.errors(include_url=False)[0]
+        _, _, message = describe({**error, "loc": target.path})
+        raise CellProblem(tr("{column}: {message}", column=label, message=message)) from None
     return converted
+
+
+def _check_characters(value: str | list[str], *, multiline: bool, label: str) -> None:
+    """Refuse a control character, and a line break in a one-line field (a name, a title, an owner)."""
+    allowed = "\n\r\t" if multiline else ""
+    for text in [value] if isinstance(value, str) else value:
+        bad = next((ch for ch in text if _control(ch) and ch not in allowed), None)
+        if bad is None:
+            continue
+        if bad in "\n\r\x0b\x0c\x85\u2028\u2029":
+            message = tr("{column}: a line break in a one-line field; write the value on one line", column=label)
+        else:
+            message = tr(
+                "{column}: the control character {code} cannot be written; delete it from the cell",
+                column=label,
+                code=f"U+{ord(bad):04X}",
+            )
+        raise CellProblem(message)
+
+
+def _control(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
 
 
 def text_of(value: Any, label: str = "") -> str:
@@ -226,16 +258,31 @@ def choice(value: Any, vocab: type[StrEnum] | None, words: dict[str, str], label
     )
 
 
+def declared_choice(value: Any, target: Target, label: str) -> str:
+    """The declared choice of a custom field a word means: its value, or its label in English or Chinese."""
+    word = text_of(value, label).casefold()
+    for choice in target.choices:
+        if word in (choice.value.casefold(), choice.en.casefold(), choice.zh.casefold()):
+            return choice.value
+    allowed = [c.value for c in target.choices]
+    raise CellProblem(
+        tr(
+            "{column}: {value} is not one of: {allowed}{hint}",
+            column=label,
+            value=text_of(value, label),
+            allowed=", ".join(allowed),
+            hint=did_you_mean(word, allowed),
+        )
+    )
+
+
 def labels(vocab: type[StrEnum]) -> dict[str, str]:
-    """Every word that means a value of `vocab` exactly, casefolded: the values, each part of their labels in
-    every language (向导/内线 is 向导 and 内线), and the everyday synonyms."""
-    name = VOCABS.get(vocab, "")
+    """Every word that means a value of `vocab` exactly, casefolded: the values, each word of their labels in
+    every language (kadossier.dossier.fields.label_words), and the everyday synonyms."""
     found = {member.value.casefold(): member.value for member in vocab}
     found |= {member.value.replace("_", " ").casefold(): member.value for member in vocab}
-    for language in LANGUAGES:
-        for value, text in shipped_labels(language).get(name, {}).items():
-            for part in re.split(r"[/·()（）]", text):
-                found.setdefault(part.strip().casefold(), value)
-    found.update(SYNONYMS.get(name, {}))
+    for word, value in label_words(vocab):
+        found.setdefault(word, value)
+    found.update(SYNONYMS.get(VOCABS.get(vocab, ""), {}))
     found.pop("", None)
     return found

@@ -2,7 +2,8 @@
 
 Every problem is collected, located at its cell, none stops the others: a value that cannot be read, a
 required value that is empty, an account listed twice (reported, never merged), a row whose account is in no
-row of the accounts, a person or project listed twice for the same account.
+row of the accounts, a person or project listed twice for the same account. Names are the same when they
+are after `existing.fold` (ＡＢＣ科技, ABC科技 and `ABC 科技` are one account).
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Any
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import Problem, Severity
 from kadossier.i18n import tr
 from kadossier.imports.convert import CellProblem, convert, text_of
+from kadossier.imports.existing import fold
 from kadossier.imports.mapping import Mapping, TableMap
-from kadossier.imports.sheets import Table
-from kadossier.imports.targets import NAME_PARTS, REQUIRED, TABLES, targets
+from kadossier.imports.sheets import Cell, Table
+from kadossier.imports.targets import NAME_PARTS, REQUIRED, TABLES, Target, targets
 from kadossier.utils.messages import did_you_mean
 
 
@@ -54,6 +57,22 @@ class Gathered:
 
     accounts: dict[str, Account] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    shipped: bool = False
+    declared: CustomFields = NO_FIELDS
+    """The workspace's custom fields."""
+    failed: set[str] = field(default_factory=set)
+    """The folded keys of the account rows that had an error: their other rows say nothing more."""
+    by_name: bool = True
+    """Whether the accounts are keyed by their name (then a key is found after `fold`), not by an id."""
+    """Whether the mapping is one kadossier ships (its columns are what an export may have, not must)."""
+
+    def account(self, key: str) -> Account | None:
+        """The account a row names by `key`."""
+        found = self.accounts.get(key)
+        if found is None and self.by_name:
+            folded = fold(key)
+            found = next((a for k, a in self.accounts.items() if fold(k) == folded), None)
+        return found
 
     def error(self, where: str, message: str) -> None:
         """Report an error at a cell (or a file)."""
@@ -70,6 +89,11 @@ def find_tables(mapping: Mapping, tables: list[Table], gathered: Gathered) -> di
                 "no {table} imported: no sheet or file is {wanted}", table=name, wanted=wanted.sheet or wanted.file
             )
             gathered.problems.append(Problem(tables[0].shown, 0, 0, Severity.NOTE, message))
+    said: set[int] = set()
+    for table in (t for tables in found.values() for t in tables if id(t) not in said):
+        said.add(id(table))
+        for where, message in table.problems:
+            gathered.error(where, message)
     if not found["accounts"]:
         names = ", ".join(table.name for table in tables)
         where = tables[0].shown if tables else ""
@@ -90,15 +114,20 @@ def _matches(wanted: TableMap, table: Table) -> bool:
     return wanted.sheet is None or (table.sheet or "").strip() == wanted.sheet
 
 
-def gather(mapping: Mapping, tables: list[Table]) -> Gathered:
-    """Read every row of the mapped tables into accounts."""
-    gathered = Gathered()
+def gather(
+    mapping: Mapping, tables: list[Table], *, shipped: bool = False, declared: CustomFields = NO_FIELDS
+) -> Gathered:
+    """Read every row of the mapped tables into accounts (`shipped`: the mapping is one kadossier ships;
+    `declared`: the workspace's custom fields)."""
+    gathered = Gathered(
+        shipped=shipped, declared=declared, by_name=mapping.account_column("accounts") == _name_column(mapping.accounts)
+    )
     found = find_tables(mapping, tables, gathered)
     names: dict[str, str] = {}
     for table in found.get("accounts", []):
         for key, item in _rows(mapping, "accounts", table, gathered):
             first = gathered.accounts.get(key)
-            same_name = names.get(item.name.casefold())
+            same_name = names.get(fold(item.name))
             if first is not None or same_name is not None:
                 earlier = first.item.row if first is not None else same_name
                 gathered.error(
@@ -111,7 +140,7 @@ def gather(mapping: Mapping, tables: list[Table]) -> Gathered:
                 )
                 continue
             gathered.accounts[key] = Account(key, item)
-            names[item.name.casefold()] = item.row
+            names[fold(item.name)] = item.row
     for part in ("people", "projects", "visits"):
         for table in found.get(part, []):
             _children(mapping, part, table, gathered)
@@ -120,7 +149,9 @@ def gather(mapping: Mapping, tables: list[Table]) -> Gathered:
 
 def _children(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> None:
     for key, item in _rows(mapping, part, table, gathered):
-        account = gathered.accounts.get(key)
+        account = gathered.account(key)
+        if account is None and _fold_key(gathered, key) in gathered.failed:
+            continue  # its account's row had an error: that error is enough
         if account is None:
             hint = did_you_mean(key, gathered.accounts)
             gathered.error(
@@ -129,7 +160,7 @@ def _children(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> 
             )
             continue
         items: list[Item] = getattr(account, part)
-        twin = next((i for i in items if part != "visits" and i.name == item.name), None)
+        twin = next((i for i in items if part != "visits" and fold(i.name) == fold(item.name)), None)
         if twin is not None:
             gathered.error(
                 item.row,
@@ -158,38 +189,79 @@ def _rows(mapping: Mapping, part: str, table: Table, gathered: Gathered) -> list
             ),
         )
         return []
-    columns = [(c, f) for c, f in wanted.columns.items() if c in table.columns]
-    known = targets(part)
+    _absent(wanted, table, gathered)
+    columns = [(c, f) for c, f in wanted.pairs() if c in table.columns]
+    known = targets(part, gathered.declared)
     rows: list[tuple[str, Item]] = []
     for number, values in table.rows:
         key_cell = table.cell(key_column, number, values)
         item = Item({}, {"account": key_cell.where}, key_cell.where)
         failed = False
+        said: set[str] = set()  # a column that fills two fields is said wrong once
         for column, name in columns:
             cell = table.cell(column, number, values)
-            if cell.empty:
-                continue
-            target = known[name]
-            words = mapping.values.get(VOCABS.get(target.vocab, ""), {}) if target.vocab else {}
-            try:
-                item.values[name] = convert(cell.value, target, words, column)
-            except CellProblem as exc:
-                gathered.error(cell.where, str(exc))
-                failed = True
             item.where[name] = cell.where
+            if cell.empty and not cell.formula:
+                del item.where[name]
+                continue
+            problem = _value(mapping, known[name], cell, column, item)
+            if problem is not None:
+                failed = True
+                if column not in said:
+                    gathered.error(cell.where, problem)
+                said.add(column)
         _join_name(item)
         failed |= _missing(part, item, wanted, table, number, values, gathered)
         if key_cell.empty and not (part == "accounts" and key_column == _name_column(wanted)):
             gathered.error(key_cell.where, tr("{column} is empty: which account is this row?", column=key_column))
             failed = True
+        if failed and part == "accounts" and not key_cell.empty:
+            gathered.failed.add(_fold_key(gathered, text_of(key_cell.value)))
         if not failed:
             key = str(item.values["name"]) if part == "accounts" and key_column == _name_column(wanted) else None
             rows.append((key or text_of(key_cell.value), item))
     return rows
 
 
+def _value(mapping: Mapping, target: Target, cell: Cell, column: str, item: Item) -> str | None:
+    """Read a cell into the item's field; what is wrong with it, if anything."""
+    if cell.formula:
+        return tr("{column}: a formula; write the value, not a formula", column=column)
+    words = mapping.values.get(VOCABS.get(target.vocab, ""), {}) if target.vocab else {}
+    try:
+        item.values[target.name] = convert(cell.value, target, words, column)
+    except CellProblem as exc:
+        return str(exc)
+    return None
+
+
+def _absent(wanted: TableMap, table: Table, gathered: Gathered) -> None:
+    """Report the mapped columns the table lacks: an error for each when the mapping is the user's own or a header
+    of the table reads like it (a typo would lose the column's data), else one note (a shipped mapping maps more
+    columns than every export has)."""
+    unmapped = [h for h in table.columns if h not in wanted.columns]
+    where = table.where(0, table.header_row)
+    optional = []
+    for column in wanted.columns:
+        if column in table.columns:
+            continue
+        hint = did_you_mean(column, unmapped)
+        if hint or not gathered.shipped:
+            message = tr("the mapping's column '{column}' is not in the header{hint}", column=column, hint=hint)
+            gathered.error(where, message)
+        else:
+            optional.append(column)
+    if optional:
+        message = tr("not in the header, so not imported: {columns}", columns=", ".join(optional))
+        gathered.problems.append(Problem(where, 0, 0, Severity.NOTE, message))
+
+
+def _fold_key(gathered: Gathered, key: str) -> str:
+    return fold(key) if gathered.by_name else key
+
+
 def _name_column(wanted: TableMap) -> str | None:
-    return next((c for c, f in wanted.columns.items() if f == "name"), None)
+    return next((c for c, f in wanted.pairs() if f == "name"), None)
 
 
 def _join_name(item: Item) -> None:
@@ -210,7 +282,7 @@ def _missing(
     for required in REQUIRED[part]:
         if required in item.values or required in item.where:
             continue
-        fills = [c for c, f in wanted.columns.items() if f == required or (required == "name" and f in NAME_PARTS)]
+        fills = [c for c, f in wanted.pairs() if f == required or (required == "name" and f in NAME_PARTS)]
         present = [c for c in fills if c in table.columns]
         where = table.cell(present[0], number, values).where if present else table.name
         column = (present or fills or [required])[0]

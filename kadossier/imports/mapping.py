@@ -10,6 +10,10 @@
       columns: {联系人: name, 职务: title, 手机: contact.mobile, 角色: roles, 态度: attitude}
     values:                   # a vocabulary's words in the sheet, beyond its labels (决策者, 支持者 are known)
       stage: {Prospecting: interest, Closed Won: use}
+      project_status: {Prospecting: open, Closed Won: won, Closed Lost: lost}
+
+A column fills several fields when its words mean something for each (`StageName: [stage, status]`: Closed Lost
+is a stage and a status); each takes the column's words through its own vocabulary's `values`.
 
 It is YAML read by the dossiers' loader and checked by a pydantic model, so its mistakes are located like a
 dossier's (`map.yaml:7:14: error: ...`). Two mappings ship with kadossier, used by name: `zh-sheet` and
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import LoadError, decode, parse
 from kadossier.dossier.vocab import VOCABS
 from kadossier.errors import Problem, Severity
@@ -46,8 +51,12 @@ class TableMap(BaseModel):
     """Accounts only: the column the other tables name an account by (its name or its id)."""
     account: str | None = None
     """People, projects and visits: the column that names the row's account, by the accounts' key."""
-    columns: dict[str, str]
-    """Column header -> dossier field (`手机: contact.mobile`)."""
+    columns: dict[str, str | list[str]]
+    """Column header -> dossier field (`手机: contact.mobile`), or fields (`StageName: [stage, status]`)."""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Each (column, field) the table maps, a column that fills several fields once for each."""
+        return [(c, f) for c, fields in self.columns.items() for f in ([fields] if isinstance(fields, str) else fields)]
 
 
 class Mapping(BaseModel):
@@ -74,7 +83,7 @@ class Mapping(BaseModel):
         """The column that ties a row of `table` to its account."""
         tables = self.tables()
         if table == "accounts":
-            return tables[table].key or next(c for c, f in tables[table].columns.items() if f == "name")
+            return tables[table].key or next(c for c, f in tables[table].pairs() if f == "name")
         column = tables[table].account
         assert column is not None
         return column
@@ -95,8 +104,9 @@ def locate(name: str) -> Path | None:
     return None
 
 
-def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
-    """The mapping in `path`, or None and every problem found in it, located."""
+def read_mapping(path: Path, declared: CustomFields = NO_FIELDS) -> tuple[Mapping | None, list[Problem]]:
+    """The mapping in `path`, or None and every problem found in it, located (`declared`: the workspace's custom
+    fields, which a column may fill as `custom.NAME`)."""
     shown = display_path(path) if not path.is_relative_to(SHIPPED_DIR) else path.name
     problems: list[Problem] = []
 
@@ -121,7 +131,7 @@ def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
             loc, at_key, message = describe(error, Mapping)
             report(*loaded.positions.find(loc, key=at_key), message)
         return None, problems
-    for loc, at_key, message in _mistakes(mapping):
+    for loc, at_key, message in _mistakes(mapping, declared):
         report(*loaded.positions.find(loc, key=at_key), message)
     return (None if problems else mapping), problems
 
@@ -129,11 +139,11 @@ def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
 Mistake = tuple[tuple[str, ...], bool, str]
 
 
-def _mistakes(mapping: Mapping) -> list[Mistake]:
+def _mistakes(mapping: Mapping, declared: CustomFields) -> list[Mistake]:
     """What the model cannot say by itself: unknown fields, missing ones, misplaced keys, unknown values."""
     found: list[Mistake] = []
     for name, table in mapping.tables().items():
-        found += _table_mistakes(name, table)
+        found += _table_mistakes(name, table, declared)
     vocabs = {name: vocab for vocab, name in VOCABS.items()}
     for name, words in mapping.values.items():
         if name not in vocabs:
@@ -154,9 +164,9 @@ def _mistakes(mapping: Mapping) -> list[Mistake]:
     return found
 
 
-def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
+def _table_mistakes(name: str, table: TableMap, declared: CustomFields) -> list[Mistake]:
     found: list[Mistake] = []
-    known = targets(name)
+    known = targets(name, declared)
     if table.file is None and table.sheet is None:
         found.append(((name,), True, tr("say where the {table} are: add 'file: NAME' or 'sheet: NAME'", table=name)))
     if name == "accounts" and table.account is not None:
@@ -167,14 +177,25 @@ def _table_mistakes(name: str, table: TableMap) -> list[Mistake]:
         found.append(
             ((name,), True, tr("which column names each row's account? add 'account: COLUMN' to {table}", table=name))
         )
-    for column, field in table.columns.items():
+    for column, field in table.pairs():
         if field not in known:
             hint = did_you_mean(field, known)
             message = tr(
                 "'{field}' is not a field a column of {table} can fill{hint}", field=field, table=name, hint=hint
             )
             found.append(((name, "columns", column), False, message))
-    filled = set(table.columns.values())
+    first: dict[str, str] = {}
+    for column, field in table.pairs():
+        if field in first:
+            message = tr(
+                "the columns '{first}' and '{column}' both fill '{field}'; map one of them to another field",
+                first=first[field],
+                column=column,
+                field=field,
+            )
+            found.append(((name, "columns", column), True, message))
+        first.setdefault(field, column)
+    filled = {field for _, field in table.pairs()}
     for required in REQUIRED[name]:
         parts = set(NAME_PARTS) if (name, required) == ("people", "name") else set()
         if required not in filled and not parts & filled:

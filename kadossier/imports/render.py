@@ -8,6 +8,7 @@ file's structure. Ids are made from names as `kadossier new` makes a file name: 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -50,9 +51,12 @@ def unique_id(name: str, taken: set[str], fallback: str) -> str:
     return candidate
 
 
-def item_data(part: str, item: Item, taken: set[str]) -> dict[str, Any]:
-    """A person, project or visit as dossier data, with a new id."""
+def item_data(part: str, item: Item, taken: set[str], today: date) -> dict[str, Any]:
+    """A person, project or visit as dossier data, with a new id; a visit before `today` with no status is done
+    (the model's default, planned, would call it overdue)."""
     values = nest(item.values)
+    if part == "visits" and "status" not in values and str(values["date"])[:10] < today.isoformat():
+        values["status"] = Plain("done")
     if part == "visits":
         new_id = unique_id(f"{str(values['date'])[:10]}-visit", taken, "visit")
     else:
@@ -62,7 +66,7 @@ def item_data(part: str, item: Item, taken: set[str]) -> dict[str, Any]:
     return {k: values[k] for k in [*first, *(k for k in values if k not in first)]}
 
 
-def dossier_data(account: Account, owner: str) -> dict[str, Any]:
+def dossier_data(account: Account, owner: str, today: date) -> dict[str, Any]:
     """The data of a new dossier for `account` (what its text must read back as)."""
     values = nest(account.item.values)
     values.setdefault("owner", owner)
@@ -74,7 +78,7 @@ def dossier_data(account: Account, owner: str) -> dict[str, Any]:
         data["background"] = values["background"]
     for part in ("people", "projects", "visits"):
         taken: set[str] = set()
-        data[part] = [item_data(part, item, taken) for item in getattr(account, part)]
+        data[part] = [item_data(part, item, taken, today) for item in getattr(account, part)]
     data["competitors"], data["sources"] = [], []
     return data
 
@@ -87,14 +91,19 @@ def dossier_text(data: dict[str, Any], *, source: str, today: date, language: st
     head = {k: v for k, v in data.items() if k not in sections}
     return template.render(
         schema=SCHEMA_FILE,
-        name=data["name"],
-        source=source,
+        name=one_line(str(data["name"])),
+        source=one_line(source),
         today=today.isoformat(),
         summary="summary" in head,
         head="\n".join(block(head, 0)),
         background="\n".join(block({"background": data["background"]}, 0)) if data.get("background") else "",
         **{part: "\n".join(items_block(part, data[part])) for part in ("people", "projects", "visits")},
     )
+
+
+def one_line(text: str) -> str:
+    """`text` for a comment line: every line break and control character a space, so it stays one line."""
+    return " ".join("".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text).split())
 
 
 def items_block(part: str, items: list[dict[str, Any]]) -> list[str]:

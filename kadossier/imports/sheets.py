@@ -3,19 +3,26 @@
 A table is its header row and the rows below it, each cell with the location a person finds it by:
 `FILE:SHEET!C12` in a workbook, `FILE:C12` in a CSV file. Cells keep the reader's type (text, a number, a
 date): what a number in a phone column means is for `convert` to say. CSV files are read as UTF-8 (with or
-without a byte-order mark), else as GB18030, the superset of the GBK that Chinese Excel writes.
+without a byte-order mark) or UTF-16 (with one), else as GB18030, the superset of the GBK that Chinese Excel
+writes. Formulas are found in .xlsx files by openpyxl (python-calamine gives only their last values) and in CSV
+files as text starting with `=`; in .xls and .ods files they cannot be told from values.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import python_calamine
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from kadossier.errors import KadossierError
 from kadossier.i18n import tr
@@ -36,6 +43,8 @@ class Cell:
 
     value: Any
     where: str
+    formula: bool = False
+    """Whether the cell holds a formula (its value is what the spreadsheet computed last, if anything)."""
 
     @property
     def empty(self) -> bool:
@@ -56,6 +65,10 @@ class Table:
     """The 1-based number of the header row."""
     rows: list[tuple[int, Sequence[Any]]]
     """Each data row's 1-based number and values."""
+    formulas: frozenset[tuple[int, int]] = frozenset()
+    """The cells that hold a formula, as (1-based row, 0-based column)."""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """What is wrong with the table as a whole (where, message): said only if the import reads it."""
 
     @property
     def name(self) -> str:
@@ -64,27 +77,19 @@ class Table:
 
     def where(self, column: int, row: int) -> str:
         """The location of a cell: `FILE:SHEET!C12`, or `FILE:C12`."""
-        cell = f"{column_letter(column)}{row}"
+        cell = f"{get_column_letter(column + 1)}{row}"
         return f"{self.shown}:{self.sheet}!{cell}" if self.sheet is not None else f"{self.shown}:{cell}"
 
     def cell(self, header: str, number: int, values: Sequence[Any]) -> Cell:
         """The cell of the column `header` in a row."""
         index = self.columns[header]
-        return Cell(values[index] if index < len(values) else "", self.where(index, number))
+        value = values[index] if index < len(values) else ""
+        formula = (number, index) in self.formulas or (self.sheet is None and str(value).startswith("="))
+        return Cell(value, self.where(index, number), formula)
 
     def header_cell(self, header: str) -> str:
         """The location of a column's header."""
         return self.where(self.columns[header], self.header_row)
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: A, B, ... Z, AA, AB..."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def read_tables(path: Path, shown: str) -> list[Table]:
@@ -105,13 +110,56 @@ def read_tables(path: Path, shown: str) -> list[Table]:
 def _workbook(path: Path, shown: str) -> list[Table]:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        return [
+        formulas = _formulas(path)
+        tables = [
             _table(path, shown, name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
             for name in book.sheet_names
         ]
-    except (python_calamine.CalamineError, ValueError, TypeError) as exc:  # not a workbook, damaged, encrypted
+    except (
+        python_calamine.CalamineError,
+        ValueError,
+        TypeError,
+        KeyError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:
+        # not a workbook, damaged, encrypted (the formulas are read by openpyxl: its errors too)
         error = str(exc) or type(exc).__name__
         raise SheetError(tr("cannot read the workbook: {error}", error=error), shown) from None
+    for table in tables:
+        table.formulas = formulas.get(table.sheet or "", frozenset())
+    return tables
+
+
+def _formulas(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
+    """The formula cells of each sheet of an .xlsx workbook (python-calamine gives only the values; openpyxl reads
+    the formulas of .xlsx, no reader here those of .xls and .ods)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not _has_formulas(path):
+        return {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {
+            sheet.title: frozenset(
+                (cell.row, cell.column - 1)
+                for row in sheet.iter_rows()
+                for cell in row
+                if getattr(cell, "data_type", None) == "f" and cell.row is not None and cell.column is not None
+            )
+            for sheet in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of an .xlsx file has a formula element: most have none, and then openpyxl need not read
+    every cell again (half a second for 6,000 rows)."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(_FORMULA_TAG.search(archive.read(name)) for name in sheets)
 
 
 def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
@@ -121,14 +169,26 @@ def _csv_rows(raw: bytes, shown: str) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise SheetError(tr("not a readable CSV file: {error}", error=exc), shown) from None
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    rows: list[list[str]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            # strict: a quote that is never closed would otherwise swallow the rest of the file into one cell
+            message = tr("not a readable CSV row (from line {line}): {error}; check its quotes", line=start, error=exc)
+            raise SheetError(message, f"{shown}:A{len(rows) + 1}") from None
 
 
 def _decode(raw: bytes, shown: str) -> str:
+    """The text of a CSV file: UTF-8, UTF-16 with its byte-order mark (Excel's "Unicode text"), else GB18030.
+    (kadossier.dossier.load.decode is for dossiers: UTF-8 only, and a dossier's size limit.)"""
     try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
@@ -153,9 +213,16 @@ def _table(path: Path, shown: str, sheet: str | None, rows: list[list[Any]]) -> 
                 header=header,
                 first=table.header_cell(header),
             )
-            raise SheetError(message, table.where(index, start + 1))
+            table.problems.append((table.where(index, start + 1), message))
+            continue
         columns[header] = index
     table.rows = [(number + 1, row) for number, row in enumerate(rows) if number > start and any(map(_filled, row))]
+    headed = set(columns.values())
+    for number, row in table.rows:
+        stray = next((i for i, value in enumerate(row) if i not in headed and _filled(value)), None)
+        if stray is not None:
+            message = tr("a cell under no header would be lost; give its column a header, or move the value")
+            table.problems.append((table.where(stray, number), message))
     return table
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, TypeAdapter
 
 from kadossier.dossier import fields
+from kadossier.dossier.custom import NO_FIELDS, Choice, CustomFields, FieldType
 from kadossier.dossier.model import Dossier
 from kadossier.dossier.parts import Person, Project, Visit
 
@@ -52,6 +53,8 @@ class Kind(StrEnum):
     YES_NO = "yes_no"
     CHOICE = "choice"
     CHOICES = "choices"
+    DECLARED_CHOICE = "declared_choice"
+    """One of a custom field's declared choices."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Target:
     kind: Kind
     annotation: Any
     vocab: type[StrEnum] | None = None
+    choices: tuple[Choice, ...] = ()
+    """A custom choice field's declared choices."""
 
     @property
     def name(self) -> str:
@@ -80,13 +85,30 @@ def _adapter(annotation: Any) -> TypeAdapter[Any]:
 
 
 @cache
-def targets(table: str) -> dict[str, Target]:
-    """The fields the columns of `table` can fill, by dotted name."""
+def targets(table: str, declared: CustomFields = NO_FIELDS) -> dict[str, Target]:
+    """The fields the columns of `table` can fill, by dotted name: the models' and the workspace's custom fields
+    (`custom.credit_rating`)."""
     found = dict(_walk(TABLES[table], ()))
     if table == "people":
         for part in NAME_PARTS:
             found[part] = Target(tuple(part.split(".")), Kind.TEXT, str)
+    for custom in declared.of(CUSTOM_PARTS[table]):
+        kind = _CUSTOM_KINDS[custom.type]
+        annotation = _optional(declared.model(CUSTOM_PARTS[table]).model_fields[custom.name].annotation)
+        found[f"custom.{custom.name}"] = Target(("custom", custom.name), kind, annotation, choices=custom.choices)
     return found
+
+
+CUSTOM_PARTS = {"accounts": "account", "people": "person", "projects": "project", "visits": "visit"}
+"""The part of the custom fields' declarations each table fills."""
+_CUSTOM_KINDS = {
+    FieldType.TEXT: Kind.TEXT,
+    FieldType.NUMBER: Kind.NUMBER,
+    FieldType.DATE: Kind.DATE,
+    FieldType.MONEY: Kind.MONEY,
+    FieldType.YESNO: Kind.YES_NO,
+    FieldType.CHOICE: Kind.DECLARED_CHOICE,
+}
 
 
 def _walk(model: type[BaseModel], prefix: tuple[str, ...]) -> typing.Iterator[tuple[str, Target]]:

@@ -9,11 +9,13 @@ name the cell and the dossier's file, so the owner decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kadossier.errors import Problem, Severity
 from kadossier.i18n import tr
+from kadossier.imports.existing import fold
 from kadossier.imports.gather import Account, Item
 from kadossier.imports.render import item_data
 
@@ -32,7 +34,7 @@ class Additions:
         return sum(len(items) for items in self.items.values())
 
 
-def additions(account: Account, data: dict[str, Any], path: Path, shown: str) -> Additions:
+def additions(account: Account, data: dict[str, Any], path: Path, shown: str, today: date) -> Additions:
     """Compare `account` with the dossier's `data` (as loaded from `path`, shown as `shown`)."""
     found = Additions(path)
     _compare(found, account.item, data, tr("the account"), shown)
@@ -43,7 +45,7 @@ def additions(account: Account, data: dict[str, Any], path: Path, shown: str) ->
         for item in getattr(account, part):
             twin = next((d for d in existing if _same(part, d, item)), None)
             if twin is None:
-                new.append(item_data(part, item, taken))
+                new.append(item_data(part, item, taken, today))
             else:
                 _compare(found, item, twin, str(twin.get("id")), shown)
         found.items[part] = new
@@ -53,7 +55,7 @@ def additions(account: Account, data: dict[str, Any], path: Path, shown: str) ->
 def _same(part: str, data: dict[str, Any], item: Item) -> bool:
     if part == "visits":
         return str(data.get("date", ""))[:10] == str(item.values.get("date", ""))[:10]
-    return str(data.get("name", "")).strip() == item.name.strip()
+    return fold(str(data.get("name", ""))) == fold(item.name)
 
 
 def _compare(found: Additions, item: Item, data: dict[str, Any], what: str, shown: str) -> None:
