@@ -577,3 +577,19 @@ def test_a_utf16_csv_file_is_read(tmp_path: Path) -> None:
     result = run(ws, "import", "a.csv", "--map", write_map(ws, EN_MAP))
     assert result.exit_code == 0, result.output
     assert "created dossiers/jin-zhou-yin-hang.yaml" in result.output
+
+
+def test_a_comma_that_separates_no_thousands_is_not_read_as_one(tmp_path: Path) -> None:
+    """1,5 is a decimal comma or a slip, never 15; 1,500 and 12，000 (a full-width comma) are thousands."""
+    ws = new_workspace(tmp_path)
+    mapping = write_map(
+        ws, "accounts:\n  file: a.csv\n  columns: {名称: name, 员工: background.employees, 经理: owner}\n"
+    )
+    given = write_csv(ws, "a.csv", '名称,员工,经理\n锦州银行,"1,5",李明\n营口港,"1,500",李明\n大连港,"12，000",李明\n')
+    result = run(ws, "--lang", "en", "import", given, "--map", mapping, "--dry-run")
+    assert result.exit_code == 1
+    assert (
+        "import/a.csv:B2: error: 员工: 1,5 is not a number: a comma separates thousands (1,500), a point starts the "
+        "decimals (1.5)"
+    ) in result.output, result.output
+    assert "a.csv:B3" not in result.output and "a.csv:B4" not in result.output

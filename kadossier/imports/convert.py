@@ -33,8 +33,11 @@ _SPLIT = re.compile(r"\s*[、,，;；\n]\s*")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TIME = re.compile(r"\s*[ T]?\s*(\d{1,2})[:：](\d{2})(?::\d{2})?\s*$")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_AMOUNT = re.compile(r"[¥￥$€,，\s]|元$|RMB|CNY", re.IGNORECASE)
+_AMOUNT = re.compile(r"[¥￥$€\s]|元$|RMB|CNY", re.IGNORECASE)
 _SCALE = {"万": 10_000, "亿": 100_000_000, "k": 1_000, "K": 1_000, "M": 1_000_000}
+_SEPARATED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?")
+"""A number with thousands separators where they belong (1,500 or 12,000,000.5): `1,5` is not one (a decimal
+comma, or a slip) and is refused rather than read as 15."""
 _YES = frozenset(("是", "有", "√", "✓", "y", "yes", "true", "1", "已确认", "确认"))
 _NO = frozenset(("否", "无", "×", "✗", "n", "no", "false", "0", "未确认"))
 
@@ -178,7 +181,18 @@ def _when(value: Any, label: str) -> Plain:
 def _number(value: Any, label: str) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    text = _AMOUNT.sub("", text_of(value, label))
+    written = _AMOUNT.sub("", text_of(value, label)).replace("，", ",")
+    bare = written[:-1] if written[-1:] in _SCALE else written
+    if "," in bare and not _SEPARATED.fullmatch(bare):
+        raise CellProblem(
+            tr(
+                "{column}: {value} is not a number: a comma separates thousands (1,500), a point starts the "
+                "decimals (1.5)",
+                column=label,
+                value=text_of(value, label),
+            )
+        )
+    text = written.replace(",", "")
     scale = _SCALE.get(text[-1:], 1) if text else 1
     try:
         return float(text[:-1] if scale != 1 else text) * scale
