@@ -44,7 +44,7 @@ def append_items(
         keys = loaded.positions.keys or {}
         order = sorted((k for k in items if items[k]), key=lambda k: keys[k].line if k in keys else len(text.lines))
         for key in reversed(order):  # the last first: an insertion moves only the lines below it
-            dash, col, after = where_to_append(loaded, text, shown, key, _require_block)
+            dash, col, after = where_to_append(loaded, text, shown, key, require_block)
             lines = [line for item in items[key] for line in render(item, dash, col)]
             text.insert(after, lines)
             expected[key] = [*(expected.get(key) or []), *items[key]]
@@ -105,7 +105,7 @@ def after_comments(text: DossierText, last: int, col: int) -> int:
     return last
 
 
-def _require_block(text: DossierText, item: Located, shown: str) -> None:
+def require_block(text: DossierText, item: Located, shown: str) -> None:
     """Refuse a list whose first item is written on one line ({...}): its layout is not one to follow."""
     if text.lines[item.line][item.col : item.col + 1] in ("{", "["):
         raise EditError(

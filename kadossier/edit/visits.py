@@ -18,7 +18,7 @@ from typing import Any
 from kadossier.dossier.custom import NO_FIELDS, CustomFields
 from kadossier.dossier.load import Located, Plain, parse
 from kadossier.edit.inplace import editing
-from kadossier.edit.lists import after_comments, where_to_append
+from kadossier.edit.lists import after_comments, require_block, where_to_append
 from kadossier.edit.textual import DossierText, end_line, last_lines, load_valid, save, scalar_token
 from kadossier.errors import EditError
 from kadossier.i18n import speaking, tr
@@ -155,7 +155,7 @@ def plan_visit(path: Path, visit_id: str, day: dt.date, today: dt.date, fields: 
             raise EditError(tr("'{visit}' cannot be a visit id; use letters, digits and -", visit=visit_id))
         expected = copy.deepcopy(loaded.data)
         expected["visits"] = [*(expected.get("visits") or []), new]
-        dash, col, after = where_to_append(loaded, text, shown, "visits", lambda t, i, s: _require_block(t, i, s, None))
+        dash, col, after = where_to_append(loaded, text, shown, "visits", require_block)
         head = " " * dash + "- " + " " * (col - dash - 2) + skeleton[0]
         text.insert(after, [head, *(" " * col + f for f in skeleton[1:])])
         save(edit, text, expected, today)
@@ -181,20 +181,10 @@ def _item(sequence: Located, index: int, shown: str) -> Located:
     return item
 
 
-def _require_block(text: DossierText, item: Located, shown: str, visit_id: str | None) -> None:
-    """Refuse a visit written on one line (`visit_id`), or a visits list whose first visit is (None)."""
+def _require_block(text: DossierText, item: Located, shown: str, visit_id: str) -> None:
+    """Refuse a visit written on one line (a list of them is refused by `lists.require_block`)."""
     if text.lines[item.line][item.col : item.col + 1] not in ("{", "["):
         return
-    if visit_id is None:
-        raise EditError(
-            tr(
-                "{path}:{line}:{col}: the visits list is written on one line ({{...}}); "
-                "write it as a block of 'key: value' lines to edit it with kadossier",
-                path=shown,
-                line=item.line + 1,
-                col=item.col + 1,
-            )
-        )
     raise EditError(
         tr(
             "{path}:{line}:{col}: visit '{visit}' is written on one line ({{...}}); "
