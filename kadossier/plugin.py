@@ -98,7 +98,7 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
         generated = self.build.pages.get(page.file.src_uri) if self.build else None
         if generated is None:
             return html
-        page.toc = get_toc(generated.toc_tokens())  # type: ignore[arg-type]  # python-markdown's token dicts
+        page.toc = get_toc(generated.toc_tokens(self.build.presenter.language))  # type: ignore[arg-type]  # python-markdown's token dicts
         return str(generated.search_html)
 
     @event_priority(-100)  # after the search plugin has indexed the text-only body
@@ -110,6 +110,14 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
             page.content = generated.html
             page.edit_url = self.build.edit_url(page.file.src_uri)  # type: ignore[union-attr]  # set with pages
         return context
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """Mark the other language's text in the theme's header (the page's title is often a dossier's name)."""
+        return theme.mark_languages(output, self.build.presenter.language) if self.build else output
+
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        """The same for the theme's own pages (404.html)."""
+        return theme.mark_languages(output_content, self.build.presenter.language) if self.build else output_content
 
     @event_priority(-150)  # last, after every plugin (Material's offline plugin among them) wrote into the staging
     def on_post_build(self, config: Any) -> None:

@@ -40,6 +40,7 @@ from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
 from kadossier.pdf.brief import LIMITS, Preparation, more, plans_for
 from kadossier.pdf.fetch import LocalFetcher
+from kadossier.render import languages
 from kadossier.render.charts import Charts
 from kadossier.render.links import pdf_uri
 from kadossier.render.present import Presenter, items
@@ -223,7 +224,7 @@ class Renderer:
             "follow": FollowThrough(dossier, self.presenter.today),
             "prep": self.preparation(job),
         }
-        return self.env.get_template(TEMPLATES[job.kind]).render(context)
+        return languages.mark(self.env.get_template(TEMPLATES[job.kind]).render(context), self.presenter.language)
 
     def preparation(self, job: Job) -> Preparation | None:
         """What the brief of a job shows of its visit (None: a pack, or no such visit)."""

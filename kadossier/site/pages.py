@@ -32,6 +32,7 @@ from kadossier.history.diff import Since, changed_since_last_visit
 from kadossier.history.digest import Digest
 from kadossier.history.git import Commit, History
 from kadossier.history.trends import Trends
+from kadossier.render import languages
 from kadossier.render.charts import Charts
 from kadossier.render.digest import line as digest_line
 from kadossier.render.digest import summary as digest_summary
@@ -96,15 +97,17 @@ class GeneratedPage:
         title = str(escape(self.title))
         return "---\n" + json.dumps({"title": title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
 
-    def toc_tokens(self) -> list[dict[str, Any]]:
-        """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents."""
+    def toc_tokens(self, language: str = "") -> list[dict[str, Any]]:
+        """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents
+        (in a page of `language`, the names' runs of another language marked: kadossier.render.languages)."""
         root: list[dict[str, Any]] = []
         stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
         for level, ident, text in self.headings:
             while stack[-1][0] >= level:
                 stack.pop()
             children: list[dict[str, Any]] = []
-            stack[-1][1].append({"level": level, "id": ident, "name": str(escape(text)), "children": children})
+            name = languages.mark(str(escape(text)), language)
+            stack[-1][1].append({"level": level, "id": ident, "name": name, "children": children})
             stack.append((level, children))
         return root
 
@@ -261,7 +264,7 @@ class Site:
 
     def _render(self, template: str, uri: str, context: dict[str, Any]) -> GeneratedPage:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
-        html, headings = _with_heading_ids(str(module))
+        html, headings = _with_heading_ids(languages.mark(str(module), self.presenter.language))
         title, hide = str(getattr(module, "title", "")), list(getattr(module, "hide", []))
         searched = _NOT_HEADING_TAG.sub(" ", _NOT_SEARCHED.sub(" ", html))  # the text-only body the index gets
         return GeneratedPage(title, hide, html, headings, searched)

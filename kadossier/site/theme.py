@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kadossier.render import languages
 from kadossier.render.links import ACCOUNTS_DIR, PEOPLE_DIR
 from kadossier.site.offline import ASSETS_URI, WORKER_SHIM
 from kadossier.site.pages import OVERVIEW
@@ -52,3 +53,16 @@ def configure(config: Any, ui_labels: dict[str, str], *, noindex: bool, edit: bo
         from pathspec.gitignore import GitIgnoreSpec
 
         config.not_in_nav = GitIgnoreSpec.from_lines([f"/{ACCOUNTS_DIR}/", f"/{PEOPLE_DIR}/"])
+
+
+FRAME = [('<header class="md-header', "</header>"), ('<label class="md-nav__title"', "</label>")]
+"""Where Material's header and the navigation's title start and end in a page: the page's title there is often a
+dossier's name, the site's name often mixes languages."""
+
+
+def mark_languages(output: str, language: str) -> str:
+    """A finished page with the other language's runs in Material's frame marked (kadossier's own body and its
+    table of contents are marked when they are made: see kadossier.render.languages)."""
+    for start, end in FRAME:
+        output = languages.mark_part(output, start, end, language)
+    return output

@@ -1,0 +1,135 @@
+"""Mark the language of mixed-language text in rendered HTML, so that a screen reader speaks each part with
+the right voice (and a browser or WeasyPrint picks the right glyph forms and line breaks).
+
+A workspace is written in one language, but its dossiers mix: an English team writes Chinese names and
+places, a Chinese team English company names. The templates cannot know which value is which, so the page
+is marked after it is rendered: on an English page every run of Chinese text gets `lang="zh"`, on a Chinese
+page every run of Latin words gets `lang="en"`. A text that fills its element alone marks the element
+(`<td lang="zh">晨光日报</td>`); a run within other text is wrapped in a `<span>` (`<tspan>` in SVG text). Text
+in elements that can hold no markup (`<title>`, `<option>`, `<textarea>`) marks its element only when it is
+wholly foreign; scripts and styles are never touched, nor is an element that already says its language.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
+_ZH_RUN = re.compile(
+    rf"[{_CJK_PUNCTUATION}]*[{_HAN}](?:[{_HAN}{_CJK_PUNCTUATION}0-9\s.,:;!?%+\-/()]*[{_HAN}{_CJK_PUNCTUATION}])?"
+)
+"""A run of Chinese: Han characters with the punctuation, digits and spaces between them (`样品 3 卷`)."""
+_EN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z](?:[\s\-.,'’/·]+[A-Za-z][A-Za-z'’]*)*\.?")
+"""A run of Latin words (two letters at least: a grade or a single initial is left to the page's voice)."""
+
+FOREIGN: dict[str, tuple[str, re.Pattern[str]]] = {"en": ("zh", _ZH_RUN), "zh": ("en", _EN_RUN)}
+"""For a page's language: the language of the text to mark, and what a run of it looks like."""
+
+_TOKEN = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>|[^<]+|<", re.DOTALL)
+_RAW = frozenset({"script", "style"})
+"""Elements whose text is not text (never marked)."""
+_PLAIN = frozenset({"title", "option", "textarea", "desc"})
+"""Elements whose text can hold no markup: marked as a whole or not at all."""
+_SVG_TEXT = frozenset({"text", "tspan"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+_ENTITY = re.compile(r"&#?\w+;")
+_HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
+
+
+def mark(html: str, language: str) -> str:
+    """`html` with its runs of the other language marked (unchanged for a language with no rule)."""
+    if language not in FOREIGN:
+        return html
+    foreign, run = FOREIGN[language]
+    if not run.search(html):
+        return html
+    return _Marker(foreign, run).feed(html)
+
+
+class _Marker:
+    """One pass over the tokens of a page, with the stack of open elements."""
+
+    def __init__(self, foreign: str, run: re.Pattern[str]) -> None:
+        self.foreign, self.run = foreign, run
+        self.out: list[str] = []
+        self.stack: list[tuple[str, int, bool]] = []  # element, its start tag's index in out, says its language
+
+    def feed(self, html: str) -> str:
+        tokens = list(_TOKEN.finditer(html))
+        for i, token in enumerate(tokens):
+            if token[2] is not None:
+                self.tag(token)
+            elif token[0].startswith("<"):
+                self.out.append(token[0])  # a comment, or a lone "<"
+            else:
+                after = tokens[i + 1] if i + 1 < len(tokens) else None
+                self.text(token[0], closes=after is not None and after[1] == "/" and self._top_is(after[2]))
+        return "".join(self.out)
+
+    def tag(self, token: re.Match[str]) -> None:
+        name = token[2].lower()
+        self.out.append(token[0])
+        if token[1]:  # an end tag: close up to its element
+            for depth in range(len(self.stack) - 1, -1, -1):
+                if self.stack[depth][0] == name:
+                    del self.stack[depth:]
+                    break
+        elif name not in _VOID and not token[3].rstrip().endswith("/"):
+            self.stack.append((name, len(self.out) - 1, bool(_HAS_LANG.search(token[3]))))
+
+    def _top_is(self, name: str) -> bool:
+        return bool(self.stack) and self.stack[-1][0] == name.lower()
+
+    def text(self, text: str, *, closes: bool) -> None:
+        names = [name for name, _, _ in self.stack]
+        if any(name in _RAW for name in names) or any(says for _, _, says in self.stack):
+            self.out.append(text)
+            return
+        # an entity (`&amp;`) reads as spaces: a run never starts or ends inside one, and may hold it
+        found = list(self.run.finditer(_ENTITY.sub(lambda e: " " * len(e[0]), text)))
+        if not found:
+            self.out.append(text)
+            return
+        whole = len(found) == 1 and text[found[0].start() : found[0].end()] == text.strip()
+        alone = whole and closes and self._start_tag_is_last()
+        if alone:
+            self._mark_element()
+            self.out.append(text)
+        elif (names and names[-1] in _PLAIN) or ("svg" in names and names[-1] not in _SVG_TEXT):
+            self.out.append(text)  # no markup possible here, and the text is not all foreign
+        else:
+            wrap = "tspan" if "svg" in names else "span"
+            self.out.append(self._wrapped(text, found, wrap))
+
+    def _start_tag_is_last(self) -> bool:
+        """Whether the text directly follows its element's start tag (it is then the element's only content)."""
+        return bool(self.stack) and self.stack[-1][1] == len(self.out) - 1
+
+    def _mark_element(self) -> None:
+        name, index, _ = self.stack[-1]
+        start = self.out[index]
+        self.out[index] = f'{start[:-1]} lang="{self.foreign}">'
+        self.stack[-1] = (name, index, True)
+
+    def _wrapped(self, text: str, found: list[re.Match[str]], wrap: str) -> str:
+        parts: list[str] = []
+        at = 0
+        for match in found:
+            run = text[match.start() : match.end()]
+            parts += [text[at : match.start()], f'<{wrap} lang="{self.foreign}">', run, f"</{wrap}>"]
+            at = match.end()
+        parts.append(text[at:])
+        return "".join(parts)
+
+
+def mark_part(html: str, start: str, end: str, language: str) -> str:
+    """`html` with only its first part from `start` to the next `end` marked (unchanged if either is missing): a
+    page whose body was marked when it was made gets its frame (the header MkDocs' theme adds) marked too."""
+    begin = html.find(start)
+    stop = html.find(end, begin) + len(end) if begin >= 0 else -1
+    if begin < 0 or stop < len(end):
+        return html
+    return html[:begin] + mark(html[begin:stop], language) + html[stop:]

@@ -1,0 +1,127 @@
+"""Mixed-language text is marked with its language: Chinese data on an English page, English data on a Chinese
+page, in kadossier's body, the table of contents and Material's header (kadossier.render.languages). The built
+sites are read with the standard library's HTML parser, not with the marker's own tokenizer."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kadossier.cli import main
+from kadossier.render.languages import mark
+
+from .conftest import SHARED_REFERENCE, build, example_workspace
+
+HAN = re.compile("[\u3400-\u9fff]")
+LATIN = re.compile("[A-Za-z]{2,}")
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+@pytest.mark.parametrize(
+    ("html", "language", "marked"),
+    [
+        ("<td>晨光日报</td>", "en", '<td lang="zh">晨光日报</td>'),
+        ("<td>\n  晨光日报\n</td>", "en", '<td lang="zh">\n  晨光日报\n</td>'),
+        (
+            "<p>Visit to 晨光日报 on Monday: 样品 3 卷。</p>",
+            "en",
+            '<p>Visit to <span lang="zh">晨光日报</span> on Monday: <span lang="zh">样品 3 卷。</span></p>',
+        ),
+        ('<a href="/x">Kestrel Robotics</a>', "zh", '<a href="/x" lang="en">Kestrel Robotics</a>'),
+        ("<p>客户 Northwind Grid 的需求</p>", "zh", '<p>客户 <span lang="en">Northwind Grid</span> 的需求</p>'),
+        # an entity is never cut: it reads as a space inside a run
+        ("<p>说 AT&amp;T 和</p>", "zh", '<p>说 <span lang="en">AT&amp;T</span> 和</p>'),
+        ("<p>化验&amp;报告</p>", "en", '<p lang="zh">化验&amp;报告</p>'),
+        # what is not text, or already says its language, is left alone
+        ('<script>var a = "中文";</script>', "en", '<script>var a = "中文";</script>'),
+        ('<p lang="zh">万国利 <b>部长</b></p>', "en", '<p lang="zh">万国利 <b>部长</b></p>'),
+        ('<img alt="晨光日报"><br>', "en", '<img alt="晨光日报"><br>'),
+        # SVG text gets a tspan; a title that mixes languages cannot hold markup and is left whole
+        (
+            "<svg><text>钟敏 · supporter</text><title>钟敏 · supporter</title></svg>",
+            "en",
+            '<svg><text><tspan lang="zh">钟敏 ·</tspan> supporter</text><title>钟敏 · supporter</title></svg>',
+        ),
+        ("<svg><title>钟敏</title></svg>", "en", '<svg><title lang="zh">钟敏</title></svg>'),
+        # a grade, digits and a single initial stay with the page's voice; the page's own language is not marked
+        ("<p>等级 B,2026 年</p>", "zh", "<p>等级 B,2026 年</p>"),
+        ("<p>Grade B</p>", "en", "<p>Grade B</p>"),
+        ("<p>晨光日报</p>", "fr", "<p>晨光日报</p>"),
+    ],
+)
+def test_mark(html: str, language: str, marked: str) -> None:
+    assert mark(html, language) == marked
+
+
+class Unmarked(HTMLParser):
+    """The text nodes of a page's body in the other language whose element does not say so."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.language = language
+        self.foreign, self.other = (HAN, "zh") if language == "en" else (LATIN, "en")
+        self.stack: list[tuple[str, str | None]] = []
+        self.found: list[str] = []
+        self.seen = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        tags = [tag for tag, _ in self.stack]
+        if "body" not in tags or {"script", "style"} & set(tags) or not self.foreign.search(data):
+            return
+        self.seen += 1
+        said = next((lang for _, lang in reversed(self.stack) if lang), self.language)
+        own = HAN if self.language == "zh" else LATIN
+        if tags[-1] == "title" and own.search(data):
+            return  # an SVG title that mixes both languages: a text-only element, nothing can mark a part of it
+        if not said.startswith(self.other):
+            self.found.append(f"{data.strip()!r} in {'>'.join(tags[-3:])}")
+
+
+def unmarked(site: Path, language: str) -> tuple[dict[str, list[str]], int]:
+    found, seen = {}, 0
+    for page in sorted(site.rglob("*.html")):
+        parser = Unmarked(language)
+        parser.feed(page.read_text(encoding="utf-8"))
+        seen += parser.seen
+        if parser.found:
+            found[str(page.relative_to(site))] = parser.found
+    return found, seen
+
+
+def test_chinese_data_on_english_pages_is_marked(tmp_path: Path) -> None:
+    site = build(example_workspace(tmp_path))
+    found, seen = unmarked(site, "en")
+    assert seen > 300  # the example workspace is half Chinese: the check had text to look at
+    assert found == {}
+    dashboard = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a [^>]*lang="zh"[^>]*>晨光日报</a>', dashboard)
+
+
+def test_english_data_on_chinese_pages_is_marked(tmp_path: Path) -> None:
+    folder = tmp_path / "ws"
+    result = CliRunner().invoke(main, ["init", str(folder), "--language", "zh", "--owner", "林强"])
+    assert result.exit_code == 0, result.output
+    for path in (folder / "dossiers").glob("*.yaml"):
+        path.unlink()
+    for name in ("shenyang-daily.yaml", "northwind-grid.yaml"):
+        (folder / "dossiers" / name).write_bytes((SHARED_REFERENCE / name).read_bytes())
+    site = build(folder)
+    found, seen = unmarked(site, "zh")
+    assert seen > 100
+    assert found == {}
+    page = (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'lang="en">\s*Northwind Grid\s*<', page)  # Material's header: the page's title
