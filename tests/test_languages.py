@@ -31,6 +31,14 @@ VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "l
             "en",
             '<p>Visit to <span lang="zh">晨光日报</span> on Monday: <span lang="zh">样品 3 卷。</span></p>',
         ),
+        # numbers with units and capitals inside a Chinese sentence are part of it; English words are not
+        ("<td>新闻纸 45g/m²，约 6000 吨/年</td>", "en", '<td lang="zh">新闻纸 45g/m²，约 6000 吨/年</td>'),
+        ("<p>上 CRM 系统, then</p>", "en", '<p><span lang="zh">上 CRM 系统,</span> then</p>'),
+        (
+            "<p>晨光日报 and 辽东纸业</p>",
+            "en",
+            '<p><span lang="zh">晨光日报</span> and <span lang="zh">辽东纸业</span></p>',
+        ),
         ('<a href="/x">Kestrel Robotics</a>', "zh", '<a href="/x" lang="en">Kestrel Robotics</a>'),
         ("<p>客户 Northwind Grid 的需求</p>", "zh", '<p>客户 <span lang="en">Northwind Grid</span> 的需求</p>'),
         # an entity is never cut: it reads as a space inside a run

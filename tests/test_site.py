@@ -154,9 +154,9 @@ def test_every_field_of_the_reference_dossiers_is_on_its_page(site: Path, name: 
 
 def test_references_show_as_names_and_link_within_the_page(site: Path) -> None:
     source = (site / "accounts/shenyang-daily/index.html").read_text(encoding="utf-8")
-    assert 'href="#person-wan-guoli">万国利</a>' in source
+    assert re.search(r'href="#person-wan-guoli"[^>]*>万国利</a>', source)
     assert 'id="person-wan-guoli"' in source and 'id="project-newsprint-2027"' in source
-    assert 'href="#competitor-liaodong-paper">辽东纸业</a>' in source
+    assert re.search(r'href="#competitor-liaodong-paper"[^>]*>辽东纸业</a>', source)
 
 
 def test_org_chart_and_matrix_are_inline_svg_without_script(site: Path) -> None:
@@ -193,7 +193,8 @@ def test_pages_are_small_and_fetch_nothing_from_elsewhere(site: Path) -> None:
         assert external == [], (path, external)
     for account in (site / "accounts").iterdir():
         size = (account / "index.html").stat().st_size
-        assert size <= 45 * 1024, (account.name, size)  # 43 KiB of page, and the light/dark switch (about 1.5 KiB)
+        # 43 KiB of page, the light/dark switch (about 1.5 KiB), the marks of the Chinese text (lang, about 3 KiB)
+        assert size <= 48 * 1024, (account.name, size)
     css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
     assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
 

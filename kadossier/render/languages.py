@@ -16,10 +16,13 @@ import re
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
-_ZH_RUN = re.compile(
-    rf"[{_CJK_PUNCTUATION}]*[{_HAN}](?:[{_HAN}{_CJK_PUNCTUATION}0-9\s.,:;!?%+\-/()]*[{_HAN}{_CJK_PUNCTUATION}])?"
-)
-"""A run of Chinese: Han characters with the punctuation, digits and spaces between them (`样品 3 卷`)."""
+_ZH_CHAR = rf"[{_HAN}{_CJK_PUNCTUATION}]"
+_ZH_BETWEEN = r"(?>[0-9][0-9A-Za-z²³/.%]*|[A-Z][A-Z0-9]+\b|[\s.,:;!?%+\-/()]+)"
+_ZH_RUN = re.compile(rf"[{_CJK_PUNCTUATION}]*[{_HAN}]{_ZH_CHAR}*(?:{_ZH_BETWEEN}+{_ZH_CHAR}+)*[.,:;!?)]*")
+"""A run of Chinese: Han characters with what stands between them in a Chinese sentence — punctuation, spaces,
+numbers with their units and capitals (`样品 3 卷`, `新闻纸 45g/m²，约 6000 吨`, `上 CRM 系统`) — and the ASCII
+punctuation that ends it (`关系平平,`). English words stay outside (`陈立 · Head of Production`). Each piece
+between is atomic and starts with its own kind of character, so a long text is matched in linear time."""
 _EN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z](?:[\s\-.,'’/·]+[A-Za-z][A-Za-z'’]*)*\.?")
 """A run of Latin words (two letters at least: a grade or a single initial is left to the page's voice)."""
 
