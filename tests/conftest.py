@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -148,3 +149,12 @@ def git(repo: Path, *args: str, author: str = "Alice Admin", day: str = "2026-11
         "GIT_COMMITTER_DATE": f"{day}T{time}+08:00",
     }
     return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+
+
+_LANGUAGE_MARK = re.compile(r'(?<!<html) lang="(?:zh|en)"|<(t?span) lang="(?:zh|en)">([^<]*)</\1>')
+
+
+def html_of(path: Path) -> str:
+    """A built page's HTML without the marks of its other language's text (kadossier.render.languages): the tests
+    of other features compare the markup as the templates write it."""
+    return _LANGUAGE_MARK.sub(lambda m: m[2] or "", path.read_text(encoding="utf-8"))

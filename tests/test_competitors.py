@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from kadossier.cli import main
 from kadossier.dossier.schema import json_schema, markdown_reference
-from tests.conftest import ROOT, TODAY, build
+from tests.conftest import ROOT, TODAY, build, html_of
 
 EXAMPLES = ROOT.parent / "shared" / "examples"
 WIN_LOSS = EXAMPLES / "win-loss.yaml"
@@ -191,18 +191,18 @@ def test_the_json_schema_covers_the_profiles_file() -> None:
 def test_one_page_per_competitor_with_profile_reps_projects_and_outcomes(tmp_path: Path, language: str) -> None:
     root = workspace(tmp_path, language=language)
     site = build(root)
-    liaodong = (site / "competitor" / "liaodong-paper" / "index.html").read_text(encoding="utf-8")
+    liaodong = html_of(site / "competitor" / "liaodong-paper" / "index.html")
     assert "东北三省报业，年产能 40 万吨" in liaodong  # the profile's market
     assert "断纸率偏高" in liaodong  # its weaknesses as a company
     assert "王海" in liaodong and "价格战，常请客吃饭" in liaodong  # its rep at the account, and the style
     assert "2026 年度新闻纸框架采购" in liaodong and "化验数据和应急补货承诺打动了技术部" in liaodong  # won, why
-    huabei = (site / "competitor" / "huabei-forest" / "index.html").read_text(encoding="utf-8")
+    huabei = html_of(site / "competitor" / "huabei-forest" / "index.html")
     assert "2026 年铜版纸采购" in huabei and "价格高 6%，交货期不占优" in huabei  # lost to them, why
     lost = "输" if language == "zh" else "Lost"
     assert re.search(rf"{lost}\S*\s*1", re.sub(r"<[^>]+>", "", huabei)), "the page counts one loss"
-    overview = (site / "competitors" / "index.html").read_text(encoding="utf-8")
+    overview = html_of(site / "competitors" / "index.html")
     assert 'href="../competitor/liaodong-paper/"' in overview and 'href="../competitor/huabei-forest/"' in overview
-    account = (site / "accounts" / "haibin" / "index.html").read_text(encoding="utf-8")
+    account = html_of(site / "accounts" / "haibin" / "index.html")
     assert "东北三省报业" in account  # the profile beside the dossier's entry
     assert 'href="../../competitor/liaodong-paper/"' in account
     assert account.index("价格战，常请客吃饭") < account.index("东北三省报业")  # the account's own facts first

@@ -59,6 +59,13 @@ VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "l
         ("<p>等级 B,2026 年</p>", "zh", "<p>等级 B,2026 年</p>"),
         ("<p>Grade B</p>", "en", "<p>Grade B</p>"),
         ("<p>晨光日报</p>", "fr", "<p>晨光日报</p>"),
+        # a document's own declaration is its language; a doctype is not text
+        (
+            '<!DOCTYPE html><html lang="zh-Hans"><p>客户 Anna Berg</p></html>',
+            "zh",
+            '<!DOCTYPE html><html lang="zh-Hans"><p>客户 <span lang="en">Anna Berg</span></p></html>',
+        ),
+        ('<html lang="en"><td>中</td></html>', "en", '<html lang="en"><td lang="zh">中</td></html>'),
     ],
 )
 def test_mark(html: str, language: str, marked: str) -> None:

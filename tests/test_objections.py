@@ -20,7 +20,7 @@ from kadossier.dossier.objections import normalize, similar
 from kadossier.dossier.portfolio import Account
 from kadossier.dossier.validate import check_file
 
-from .conftest import TODAY, build, example_workspace
+from .conftest import TODAY, build, example_workspace, html_of
 
 HAIBIN = """\
 schema_version: 1
@@ -214,7 +214,7 @@ def _workspace(folder: Path, language: str = "en") -> Path:
 
 
 def _page(site: Path) -> str:
-    return (site / "index.html").read_text(encoding="utf-8")
+    return html_of(site / "index.html")
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +224,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_objections_page_ranks_groups_and_links_the_visits(site: Path) -> None:
-    html = (site / "objections" / "index.html").read_text(encoding="utf-8")
+    html = html_of(site / "objections" / "index.html")
     assert re.search(r'<a href="objections/" class="md-tabs__link">\s*Objections\s*</a>', _page(site))  # a tab
     first = html.index('id="objection-1"')
     # each wording once (the workshop's, and Haibin's raised one): the label is the first by text
@@ -243,7 +243,7 @@ def test_the_objections_page_ranks_groups_and_links_the_visits(site: Path) -> No
 
 
 def test_the_account_page_shows_the_objections_raised(site: Path) -> None:
-    html = (site / "accounts" / "haibin-press" / "index.html").read_text(encoding="utf-8")
+    html = html_of(site / "accounts" / "haibin-press" / "index.html")
     record = html[html.index('class="kad-record"') :]
     assert "Objections raised" in record
     assert "<td>价格比现在的高。</td><td>按吨纸综合成本对比，含停机损失</td>" in record
@@ -268,11 +268,11 @@ def test_the_brief_shows_an_answer_used_at_another_account_within_three_pages(si
 def test_the_objections_page_in_chinese_and_redacted(tmp_path: Path) -> None:
     # objections and answers are not personal data (kadossier.dossier.privacy): the shareable edition keeps them
     site = build(_workspace(tmp_path, "zh"), "--redact")
-    html = (site / "objections" / "index.html").read_text(encoding="utf-8")
+    html = html_of(site / "objections" / "index.html")
     assert "<title>异议库" in html and re.search(r'class="md-tabs__link">\s*异议库\s*</a>', _page(site))
     assert "2 次" in html and "实际提出 1 次" in html and "其他说法" in html and "用过的应答" in html
     assert "尚无应答：" in html
-    account = (site / "accounts" / "haibin-press" / "index.html").read_text(encoding="utf-8")
+    account = html_of(site / "accounts" / "haibin-press" / "index.html")
     assert "客户提出的异议" in account and "按吨纸综合成本对比，含停机损失" in account
 
 
@@ -282,7 +282,7 @@ def test_a_workspace_without_objections_says_so(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8")
         # expected (a visit's) and raised (a record's) objections alike
         path.write_text(re.sub(r"\n( +)objections:\n(\1  - .*\n)+", "\n", text), encoding="utf-8")
-    html = (build(root) / "objections" / "index.html").read_text(encoding="utf-8")
+    html = html_of(build(root) / "objections" / "index.html")
     assert "No objections written down yet." in html and 'id="objection-1"' not in html
 
 

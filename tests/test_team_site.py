@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kadossier.cli import main
 from kadossier.workspace.secret import feed_path, feed_secret
-from tests.conftest import example_workspace
+from tests.conftest import example_workspace, html_of
 
 DAY = date(2026, 11, 28)
 HENGRUI = "hengrui-parts.yaml"
@@ -60,7 +60,7 @@ def _add_actions(workspace: Path) -> None:
 
 
 def _html(site: Path, page: str) -> str:
-    return (site / page / "index.html").read_text(encoding="utf-8")
+    return html_of(site / page / "index.html")
 
 
 def _text(html: str) -> str:

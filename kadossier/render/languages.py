@@ -29,7 +29,9 @@ _EN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z](?:[\s\-.,'’/·]+[A-Za-z][
 FOREIGN: dict[str, tuple[str, re.Pattern[str]]] = {"en": ("zh", _ZH_RUN), "zh": ("en", _EN_RUN)}
 """For a page's language: the language of the text to mark, and what a run of it looks like."""
 
-_TOKEN = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>|[^<]+|<", re.DOTALL)
+_TOKEN = re.compile(
+    r"<!--.*?-->|<[!?][^>]*>|<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>|[^<]+|<", re.DOTALL
+)
 _RAW = frozenset({"script", "style"})
 """Elements whose text is not text (never marked)."""
 _PLAIN = frozenset({"title", "option", "textarea", "desc"})
@@ -39,7 +41,7 @@ _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
 _ENTITY = re.compile(r"&#?\w+;")
-_HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
+_LANG = re.compile(r"""\s(?:xml:)?lang\s*=\s*["']?([A-Za-z]*)""", re.IGNORECASE)
 
 
 def mark(html: str, language: str) -> str:
@@ -49,16 +51,16 @@ def mark(html: str, language: str) -> str:
     foreign, run = FOREIGN[language]
     if not run.search(html):
         return html
-    return _Marker(foreign, run).feed(html)
+    return _Marker(language, foreign, run).feed(html)
 
 
 class _Marker:
     """One pass over the tokens of a page, with the stack of open elements."""
 
-    def __init__(self, foreign: str, run: re.Pattern[str]) -> None:
-        self.foreign, self.run = foreign, run
+    def __init__(self, language: str, foreign: str, run: re.Pattern[str]) -> None:
+        self.language, self.foreign, self.run = language, foreign, run
         self.out: list[str] = []
-        self.stack: list[tuple[str, int, bool]] = []  # element, its start tag's index in out, says its language
+        self.stack: list[tuple[str, int, str]] = []  # element, its start tag's index in out, the language within
 
     def feed(self, html: str) -> str:
         tokens = list(_TOKEN.finditer(html))
@@ -81,14 +83,16 @@ class _Marker:
                     del self.stack[depth:]
                     break
         elif name not in _VOID and not token[3].rstrip().endswith("/"):
-            self.stack.append((name, len(self.out) - 1, bool(_HAS_LANG.search(token[3]))))
+            said = _LANG.search(token[3])
+            within = said[1].lower() if said else self.stack[-1][2] if self.stack else self.language
+            self.stack.append((name, len(self.out) - 1, within))
 
     def _top_is(self, name: str) -> bool:
         return bool(self.stack) and self.stack[-1][0] == name.lower()
 
     def text(self, text: str, *, closes: bool) -> None:
         names = [name for name, _, _ in self.stack]
-        if any(name in _RAW for name in names) or any(says for _, _, says in self.stack):
+        if any(name in _RAW for name in names) or (self.stack and self.stack[-1][2] == self.foreign):
             self.out.append(text)
             return
         # an entity (`&amp;`) reads as spaces: a run never starts or ends inside one, and may hold it
@@ -115,7 +119,7 @@ class _Marker:
         name, index, _ = self.stack[-1]
         start = self.out[index]
         self.out[index] = f'{start[:-1]} lang="{self.foreign}">'
-        self.stack[-1] = (name, index, True)
+        self.stack[-1] = (name, index, self.foreign)
 
     def _wrapped(self, text: str, found: list[re.Match[str]], wrap: str) -> str:
         parts: list[str] = []
