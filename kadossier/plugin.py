@@ -96,9 +96,10 @@ class KadossierPlugin(BasePlugin[KadossierConfig]):
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         """Give a generated page its table of contents, and the search index its text-only body."""
         generated = self.build.pages.get(page.file.src_uri) if self.build else None
-        if generated is None:
+        if generated is None or self.build is None:
             return html
-        page.toc = get_toc(generated.toc_tokens(self.build.presenter.language))  # type: ignore[arg-type]  # python-markdown's token dicts
+        tokens = generated.toc_tokens(self.build.presenter.language)
+        page.toc = get_toc(tokens)  # type: ignore[arg-type]  # python-markdown's token dicts
         return str(generated.search_html)
 
     @event_priority(-100)  # after the search plugin has indexed the text-only body
