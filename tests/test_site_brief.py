@@ -5,6 +5,7 @@ edition, made again when the dossier changes, and readable at 360 px without sid
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import subprocess
@@ -202,3 +203,11 @@ def test_the_brief_reads_on_a_phone_without_sideways_scrolling(
     assert errors == []
     assert width <= 360
     assert widest <= 360
+
+
+def test_search_finds_the_account_page_not_its_briefs(zh_site: Path) -> None:
+    """A brief repeats its account page: search lists the account page, once, not every brief of it."""
+    index = json.loads((zh_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "accounts/shenyang-daily/" in locations
+    assert [loc for loc in locations if loc.startswith("briefs/")] == []

@@ -94,13 +94,18 @@ class GeneratedPage:
     links: dict[str, str] = field(default_factory=dict)
     """The names of our people the page links, each to the id of the person page it links (an account page
     made with other ids is made again: see kadossier.site.generate)."""
+    searched: bool = True
+    """Whether the search index has the page (a visit's brief page repeats its account page's content: not)."""
 
     @property
     def markdown(self) -> str:
         """The stub MkDocs reads: only front matter (title, hidden sidebars), so Markdown has nothing to do."""
         # MkDocs and Material put a page's title into the HTML as it is (<title>, the header): escape it here.
         title = str(escape(self.title))
-        return "---\n" + json.dumps({"title": title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
+        meta: dict[str, Any] = {"title": title, "hide": self.hide}
+        if not self.searched:
+            meta["search"] = {"exclude": True}  # Material's search plugin leaves the page out of its index
+        return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
 
     def toc_tokens(self) -> list[dict[str, Any]]:
         """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents."""
@@ -294,8 +299,8 @@ class Site:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
         html, headings = _with_heading_ids(str(module))
         title, hide = str(getattr(module, "title", "")), list(getattr(module, "hide", []))
-        searched = _NOT_HEADING_TAG.sub(" ", _NOT_SEARCHED.sub(" ", html))  # the text-only body the index gets
-        return GeneratedPage(title, hide, html, headings, searched)
+        text = _NOT_HEADING_TAG.sub(" ", _NOT_SEARCHED.sub(" ", html))  # the text-only body the index gets
+        return GeneratedPage(title, hide, html, headings, text, searched=getattr(module, "searched", True) is True)
 
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)
