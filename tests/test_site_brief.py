@@ -15,11 +15,8 @@ from pathlib import Path
 import icalendar
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kadossier.cli import main
-
-from .conftest import SHARED_REFERENCE, build, example_workspace
+from .conftest import SHARED_REFERENCE, build, example_workspace, zh_reference_workspace
 from .test_browser import launch_chromium, open_page, serve_folder, shoot
 
 WORKSHOP = "briefs/shenyang-daily/2026-11-28-workshop/index.html"
@@ -27,13 +24,8 @@ SITE_URL = "https://wiki.example.com/"
 
 
 def zh_workspace(folder: Path) -> Path:
-    """`kadossier init --language zh` with the two reference dossiers, and a site URL (the events link pages)."""
-    result = CliRunner().invoke(main, ["init", str(folder), "--language", "zh", "--owner", "林强"])
-    assert result.exit_code == 0, result.output
-    for path in (folder / "dossiers").glob("*.yaml"):
-        path.unlink()
-    for name in ("shenyang-daily.yaml", "northwind-grid.yaml"):
-        (folder / "dossiers" / name).write_bytes((SHARED_REFERENCE / name).read_bytes())
+    """The zh workspace of the two reference dossiers, with a site URL (the calendar's events link pages)."""
+    zh_reference_workspace(folder)
     with (folder / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write(f"site_url: {SITE_URL}\n")
     return folder
