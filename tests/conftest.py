@@ -87,6 +87,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(example_workspace(tmp_path_factory.mktemp("example")), "--strict", pdf=True)
 
 
+def zh_reference_workspace(folder: Path) -> Path:
+    """`kadossier init --language zh` in `folder` with the two reference dossiers instead of the example one."""
+    from click.testing import CliRunner
+
+    from kadossier.cli import main
+
+    result = CliRunner().invoke(main, ["init", str(folder), "--language", "zh", "--owner", "林强"])
+    assert result.exit_code == 0, result.output
+    for path in (folder / "dossiers").glob("*.yaml"):
+        path.unlink()
+    for name in ("shenyang-daily.yaml", "northwind-grid.yaml"):
+        (folder / "dossiers" / name).write_bytes((SHARED_REFERENCE / name).read_bytes())
+    return folder
+
+
 def example_workspace(folder: Path) -> Path:
     """A copy of the example workspace's mkdocs.yml and dossiers in `folder`."""
     (folder / "dossiers").mkdir()

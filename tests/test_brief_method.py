@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from kadossier.cli import main
 from kadossier.i18n import speaking
-from kadossier.pdf.brief import LIMITS, more
+from kadossier.render.brief import LIMITS, more
 from kadossier.render.present import Presenter, load_labels
 
 from .conftest import EXAMPLES, SHARED_REFERENCE, example_workspace

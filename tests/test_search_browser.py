@@ -10,12 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Browser, Page
 
-from kadossier.cli import main
-
-from .conftest import SHARED_REFERENCE, build, example_workspace
+from .conftest import build, example_workspace, zh_reference_workspace
 from .test_browser import launch_chromium, open_page, serve_folder, shoot
 
 NO_RESULT = {"zh": "没有找到符合条件的结果", "en": "No matching documents"}
@@ -25,14 +22,7 @@ WAITING = ("正在初始化", "键入以开始搜索", "Initializing", "Type to 
 @pytest.fixture(scope="module")
 def zh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`kadossier init --language zh` with the two reference dossiers instead of the example one."""
-    folder = tmp_path_factory.mktemp("zh") / "ws"
-    result = CliRunner().invoke(main, ["init", str(folder), "--language", "zh", "--owner", "林强"])
-    assert result.exit_code == 0, result.output
-    for path in (folder / "dossiers").glob("*.yaml"):
-        path.unlink()
-    for name in ("shenyang-daily.yaml", "northwind-grid.yaml"):
-        (folder / "dossiers" / name).write_bytes((SHARED_REFERENCE / name).read_bytes())
-    return build(folder)
+    return build(zh_reference_workspace(tmp_path_factory.mktemp("zh") / "ws"))
 
 
 @pytest.fixture(scope="module")

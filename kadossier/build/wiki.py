@@ -215,9 +215,7 @@ class WikiBuild:
                 self.presenter,
                 timezone=self.options.settings.timezone,
                 name=str(config.site_name),
-                page_url=(lambda account_id: str(page_url(config, account_uri(account_id))))
-                if config.site_url
-                else None,
+                page_url=(lambda uri: str(page_url(config, uri))) if config.site_url else None,
                 roster=roster,
             )
         return self._made_calendars

@@ -35,6 +35,8 @@ from kadossier.dossier.portfolio import Account
 from kadossier.dossier.roster import Member, Roster
 from kadossier.dossier.vocab import ActionStatus, VisitStatus
 from kadossier.export.tables import text
+from kadossier.render.brief import briefed
+from kadossier.render.links import account_uri, brief_uri
 from kadossier.render.present import Presenter, items
 from kadossier.utils.parallel import PARALLEL_FROM, parallel_map
 
@@ -166,6 +168,7 @@ class _Events:
     presenter: Presenter
     zone: ZoneInfo | None
     page_url: Callable[[str], str] | None
+    """The absolute URL of a site page by its source path (None: the events link no page)."""
     team: bool
     """Make the team's feed (every visit)."""
     roster: Roster | None
@@ -238,8 +241,9 @@ def _visit_event(context: _Events, account: Account, visit: Visit) -> _Event:
     event.add("status", _status(visit))
     event.add("categories", [presenter.label("visit_kind", visit.kind)])
     event.add("transp", "OPAQUE")
-    if context.page_url is not None:
-        event.add("url", context.page_url(account.id) + f"#visit-{visit.id}")
+    if context.page_url is not None:  # a planned visit opens its brief page, made to be read on the phone
+        page = brief_uri(account.id, visit.id) if briefed(visit) else account_uri(account.id)
+        event.add("url", context.page_url(page) + ("" if briefed(visit) else f"#visit-{visit.id}"))
     return bytes(event.to_ical()), zoned
 
 
@@ -304,7 +308,7 @@ def _all_day(
     event.add("categories", [category])
     event.add("transp", "TRANSPARENT")
     if context.page_url is not None:
-        event.add("url", context.page_url(account.id) + anchor)
+        event.add("url", context.page_url(account_uri(account.id)) + anchor)
     return bytes(event.to_ical()), False
 
 

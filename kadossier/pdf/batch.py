@@ -18,7 +18,6 @@ from pathlib import Path
 from weasyprint.urls import FatalURLFetchingError
 
 from kadossier.dossier.portfolio import Account
-from kadossier.dossier.vocab import VisitStatus
 from kadossier.errors import Problem
 from kadossier.i18n import tr
 from kadossier.pdf import fonts
@@ -32,6 +31,7 @@ from kadossier.pdf.render import (
     weasyprint_problems,
     weasyprint_warnings,
 )
+from kadossier.render.brief import briefed
 from kadossier.render.links import PDF_DIR
 from kadossier.utils.parallel import isolated_imap, parallel_map
 
@@ -44,7 +44,7 @@ def build_jobs(accounts: Iterable[Account]) -> list[Job]:
     jobs = []
     for account in accounts:
         jobs.append(Job(account))
-        jobs += [Job(account, v.id) for v in account.dossier.visits if v.status is VisitStatus.PLANNED]
+        jobs += [Job(account, v.id) for v in account.dossier.visits if briefed(v)]
     return jobs
 
 

@@ -38,12 +38,12 @@ from kadossier.history.git import History
 from kadossier.history.trends import Trends
 from kadossier.i18n import ntr, tr
 from kadossier.pdf import fonts
-from kadossier.pdf.brief import LIMITS, Preparation, more, plans_for
 from kadossier.pdf.fetch import LocalFetcher
 from kadossier.render import languages
+from kadossier.render.brief import GLOBALS, Preparation
 from kadossier.render.charts import Charts
 from kadossier.render.links import pdf_uri
-from kadossier.render.present import Presenter, items
+from kadossier.render.present import Presenter
 from kadossier.render.templating import template_dirs, template_problem
 from kadossier.utils import cache, fingerprint
 from kadossier.utils.files import CACHE_DIR, atomic
@@ -171,11 +171,8 @@ class Renderer:
         env.globals.update(
             pdf_font=self.font_family,
             marking=self.marking,
-            items=items,
-            limits=LIMITS,
-            more=more,
-            plans_for=plans_for,
             account_trend=self.account_trend,
+            **GLOBALS,
         )
         return env
 

@@ -1,4 +1,5 @@
-"""Where things are in the built site: the account pages, our people's pages and the briefing PDFs."""
+"""Where things are in the built site: the account pages, the visits' brief pages, our people's pages and the
+briefing PDFs."""
 
 from __future__ import annotations
 
@@ -16,6 +17,15 @@ def pdf_uri(account_id: str, visit_id: str | None = None) -> str:
 def account_uri(account_id: str) -> str:
     """The source path of an account's page."""
     return f"{ACCOUNTS_DIR}/{account_id}.md"
+
+
+BRIEFS_DIR = "briefs"
+"""Where the brief pages of the visits go in the site (one folder per account)."""
+
+
+def brief_uri(account_id: str, visit_id: str) -> str:
+    """The source path of a visit's brief page (`briefs/ACCOUNT/VISIT.md`), the phone's form of its PDF brief."""
+    return f"{BRIEFS_DIR}/{account_id}/{visit_id}.md"
 
 
 PEOPLE_DIR = "people"

@@ -2,8 +2,8 @@
 
 Checking an account is independent of the other accounts, and so is rendering it once our people are known
 (from every dossier): the workers check their share of the files and send back the checks (the overview
-pages need every model), then render their share of the account pages. The overview pages (the Team page and
-the person pages among them) are rendered afterwards, one per worker. Every worker gets a `Work` as its
+pages need every model), then render their share of the account pages. The overview pages (the Team page, the person
+pages and the visits' brief pages among them) are rendered afterwards, one per worker. Every worker gets a `Work` as its
 context: the site, the day, the page cache, and what the pass has found so far.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from kadossier.dossier import portfolio, team
+from kadossier.dossier import objections, portfolio, team
 from kadossier.dossier.companies import attach
 from kadossier.dossier.folder import refusal
 from kadossier.dossier.portfolio import Account
@@ -23,7 +23,7 @@ from kadossier.dossier.validate import Checked, check_file
 from kadossier.history.diff import fetch_old_versions
 from kadossier.render.links import account_uri
 from kadossier.site.pagecache import PageCache
-from kadossier.site.pages import GeneratedPage, Site
+from kadossier.site.pages import GeneratedPage, Site, brief_pages
 from kadossier.utils.parallel import PARALLEL_FROM, parallel_map
 
 
@@ -83,8 +83,12 @@ def generate(
         if c.dossier is not None and page.links == site.links(c.dossier)  # the names still lead to the same pages
     }
     render = {c.path: c for c in valid if c.path not in kept}
-    if render and site.history is not None and site.history.has_old_versions:
-        fetch_old_versions(site.history, [Account.of(c) for c in render.values()], today, site.blobs)
+    site.briefs = brief_pages(accounts)  # rendered afresh every build: a brief shows answers from other accounts
+    site.library = objections.library(accounts) if site.briefs else None
+    briefed = {a.path for a, _ in site.briefs.values()}
+    if (render or briefed) and site.history is not None and site.history.has_old_versions:
+        old = [Account.of(c) for c in valid if c.path in render or c.path in briefed]
+        fetch_old_versions(site.history, old, today, site.blobs)
     made = dict(parallel_map(_account_page, list(render), context=replace(work, valid=render), jobs=jobs))
     if cache is not None:
         cache.prune()

@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 
 from kadossier.dossier import objections, portfolio
 from kadossier.dossier.followup import FollowThrough
-from kadossier.dossier.model import Competitor, Dossier
+from kadossier.dossier.model import Competitor, Dossier, Visit
 from kadossier.dossier.roster import Member, Roster, RosterEntry, names_in
 from kadossier.dossier.team import PersonView
 from kadossier.history.diff import Since, changed_since_last_visit
@@ -33,15 +33,19 @@ from kadossier.history.digest import Digest
 from kadossier.history.git import Commit, History
 from kadossier.history.trends import Trends
 from kadossier.render import languages
+from kadossier.render.brief import GLOBALS as BRIEF_GLOBALS
+from kadossier.render.brief import Preparation, briefed
 from kadossier.render.charts import Charts
 from kadossier.render.digest import line as digest_line
 from kadossier.render.digest import summary as digest_summary
 from kadossier.render.digest import title as digest_title
 from kadossier.render.links import (
+    BRIEFS_DIR,
     COMPETITOR_DIR,
     PEOPLE_DIR,
     TEAM_URI,
     account_uri,
+    brief_uri,
     competitor_uri,
     pdf_uri,
     person_uri,
@@ -65,6 +69,8 @@ COMPETITOR_TEMPLATE = "site/competitor.html"
 """The template of each competitor's page (`competitor/SLUG.md`)."""
 PERSON_TEMPLATE = "site/person.html"
 """The template of each of our people's page (`people/ID.md`)."""
+BRIEF_TEMPLATE = "site/brief.html"
+"""The template of each visit's brief page (`briefs/ACCOUNT/VISIT.md`): templates/shared/brief.html in the site."""
 
 
 _HEADING = re.compile(r"<h([1-3])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
@@ -89,13 +95,18 @@ class GeneratedPage:
     links: dict[str, str] = field(default_factory=dict)
     """The names of our people the page links, each to the id of the person page it links (an account page
     made with other ids is made again: see kadossier.site.generate)."""
+    searched: bool = True
+    """Whether the search index has the page (a visit's brief page repeats its account page's content: not)."""
 
     @property
     def markdown(self) -> str:
         """The stub MkDocs reads: only front matter (title, hidden sidebars), so Markdown has nothing to do."""
         # MkDocs and Material put a page's title into the HTML as it is (<title>, the header): escape it here.
         title = str(escape(self.title))
-        return "---\n" + json.dumps({"title": title, "hide": self.hide}, ensure_ascii=False) + "\n---\n"
+        meta: dict[str, Any] = {"title": title, "hide": self.hide}
+        if not self.searched:
+            meta["search"] = {"exclude": True}  # Material's search plugin leaves the page out of its index
+        return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
 
     def toc_tokens(self, language: str = "") -> list[dict[str, Any]]:
         """The headings nested as python-markdown's toc extension reports them, for MkDocs' table of contents
@@ -158,6 +169,10 @@ class Site:
     """Every competitor across accounts and profiles, once the accounts are known (kadossier.site.generate sets it)."""
     repository: Repository | None = None
     """Where the dossiers are on a forge (mkdocs.yml's repo_url): headings link their lines there. None: no links."""
+    briefs: dict[str, tuple[portfolio.Account, Visit]] = field(default_factory=dict)
+    """Each brief page's account and visit, by its source path, once the accounts are known (`brief_pages`)."""
+    library: objections.Library | None = None
+    """The objection library across accounts: a brief shows the answers used at other visits (None: none)."""
 
     @property
     def roster_names(self) -> frozenset[str]:
@@ -170,6 +185,7 @@ class Site:
             *OVERVIEW,
             *(person_uri(ident) for ident in self.team),
             *(competitor_uri(r.slug) for r in self.rivals.values()),
+            *self.briefs,
         ]
 
     def overview_page(self, uri: str, accounts: list[portfolio.Account]) -> GeneratedPage:
@@ -180,16 +196,33 @@ class Site:
         if uri.startswith(f"{COMPETITOR_DIR}/"):
             rival = next(r for r in self.rivals.values() if competitor_uri(r.slug) == uri)
             return self._render(COMPETITOR_TEMPLATE, uri, {"accounts": accounts, "rival": rival})
+        if uri.startswith(f"{BRIEFS_DIR}/"):
+            return self.brief_page(uri)
         view = self.team[uri.removeprefix(f"{PEOPLE_DIR}/").removesuffix(".md")]
         feed = feed_path(self.secret, view.member.id) if self.secret is not None and not self.redact else None
         return self._render(PERSON_TEMPLATE, uri, {"accounts": accounts, "view": view, "feed": feed})
 
     def prepare(self) -> None:
         """Load and compile every template, and Babel's locale data, now (worker processes then share them)."""
-        for template in ["site/account.html", PERSON_TEMPLATE, COMPETITOR_TEMPLATE, *(t for _, t in OVERVIEW.values())]:
+        for template in [
+            "site/account.html",
+            PERSON_TEMPLATE,
+            COMPETITOR_TEMPLATE,
+            BRIEF_TEMPLATE,
+            *(t for _, t in OVERVIEW.values()),
+        ]:
             self.env.get_template(template)
         self.presenter.date(self.presenter.today)
         self.presenter.amount(1, self.presenter.currency)
+
+    def brief_page(self, uri: str) -> GeneratedPage:
+        """Render a visit's brief page: the content of its PDF brief, for a phone."""
+        account, visit = self.briefs[uri]
+        d = account.dossier
+        prep = Preparation(d, visit, account.completeness, account.id, self.library)
+        since = self.since_last_visit(account) if self.history is not None and self.history.available else None
+        context = {"account": account, "d": d, "visit": visit, "prep": prep, "since": since}
+        return self._render(BRIEF_TEMPLATE, uri, {**context, "follow": FollowThrough(d, self.presenter.today)})
 
     def account_page(self, account: portfolio.Account, starts: dict[str, int]) -> GeneratedPage:
         """Render one account's page (with the ids of the person pages it links); `starts` are the lines where its
@@ -245,12 +278,15 @@ class Site:
             member=self.member,
             objection_library=objections.library,
             person_uri=person_uri,
+            brief_uri=brief_uri,
+            briefed=briefed,
             competitor_uri=competitor_uri,
             rival_uri=self.rival_uri,
             digest_line=lambda event, step: digest_line(event, step, self.presenter),
             digest_title=lambda d: digest_title(d, self.presenter),
             digest_summary=digest_summary,
             team_uri=TEAM_URI,
+            **BRIEF_GLOBALS,
         )
         return env
 
@@ -266,12 +302,17 @@ class Site:
         module = self.env.get_template(template).make_module({"url": self._linker(uri), "page_uri": uri, **context})
         html, headings = _with_heading_ids(languages.mark(str(module), self.presenter.language))
         title, hide = str(getattr(module, "title", "")), list(getattr(module, "hide", []))
-        searched = _NOT_HEADING_TAG.sub(" ", _NOT_SEARCHED.sub(" ", html))  # the text-only body the index gets
-        return GeneratedPage(title, hide, html, headings, searched)
+        text = _NOT_HEADING_TAG.sub(" ", _NOT_SEARCHED.sub(" ", html))  # the text-only body the index gets
+        return GeneratedPage(title, hide, html, headings, text, searched=getattr(module, "searched", True) is True)
 
     def _linker(self, from_uri: str) -> Callable[[str], str]:
         here = _url(from_uri, self.use_directory_urls)
         return lambda target: get_relative_url(_url(target, self.use_directory_urls), here)
+
+
+def brief_pages(accounts: list[portfolio.Account]) -> dict[str, tuple[portfolio.Account, Visit]]:
+    """The brief pages of the accounts' visits that have a brief (kadossier.render.brief.briefed), by source path."""
+    return {brief_uri(a.id, v.id): (a, v) for a in accounts for v in a.dossier.visits if briefed(v)}
 
 
 @cache

@@ -1,8 +1,8 @@
 """How the wiki sits in MkDocs' configuration: Material's settings, kadossier's assets, the default navigation.
 
 kadossier adds its stylesheet and scripts, turns off Google Fonts (dossiers are confidential, wikis run
-offline), gives the overview pages a navigation when mkdocs.yml has none and keeps the account pages and the person
-pages out of it (they are reached through tables, the Team page and search, on purpose).
+offline), gives the overview pages a navigation when mkdocs.yml has none and keeps the account pages, the person
+pages and the visits' brief pages out of it (they are reached through tables, the Team page and search, on purpose).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kadossier.render import languages
-from kadossier.render.links import ACCOUNTS_DIR, PEOPLE_DIR
+from kadossier.render.links import ACCOUNTS_DIR, BRIEFS_DIR, PEOPLE_DIR
 from kadossier.site.offline import ASSETS_URI, WORKER_SHIM
 from kadossier.site.pages import OVERVIEW
 from kadossier.utils.shipped import default_templates_dir
@@ -20,6 +20,7 @@ THEME_TEXTS = ("made_with_before", "made_with_after", "not_found")
 
 ASSETS = [
     "kadossier.css",
+    "brief.css",
     "kadossier.js",
     "vendor/tablesort/tablesort.min.js",
     "vendor/tablesort/tablesort.number.min.js",
@@ -44,7 +45,7 @@ def configure(config: Any, ui_labels: dict[str, str], *, noindex: bool, edit: bo
     overrides = str(default_templates_dir() / "site" / "theme")
     if overrides not in config.theme.dirs:  # serve configures again: once is enough
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
-    config.extra_css.append(f"{ASSETS_URI}/kadossier.css")
+    config.extra_css.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if a.endswith(".css"))
     config.extra_javascript.extend(f"{ASSETS_URI}/{a}" for a in ASSETS if "vendor/tablesort/" in a)
     config.extra_javascript.append(f"{ASSETS_URI}/kadossier.js")
     if config.nav is None:
@@ -52,7 +53,7 @@ def configure(config: Any, ui_labels: dict[str, str], *, noindex: bool, edit: bo
     if config.not_in_nav is None:
         from pathspec.gitignore import GitIgnoreSpec
 
-        config.not_in_nav = GitIgnoreSpec.from_lines([f"/{ACCOUNTS_DIR}/", f"/{PEOPLE_DIR}/"])
+        config.not_in_nav = GitIgnoreSpec.from_lines([f"/{d}/" for d in (ACCOUNTS_DIR, PEOPLE_DIR, BRIEFS_DIR)])
 
 
 FRAME = [('<header class="md-header', "</header>"), ('<label class="md-nav__title"', "</label>")]

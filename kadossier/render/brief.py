@@ -1,15 +1,18 @@
 """What a visit's brief prepares: the visit's project, who decides it, who competes in it, what to find out.
 
-The brief (`templates/pdf/brief.html`) is read in the taxi, so it must stay short whatever the dossier holds:
-every list it shows is cut at a fixed number of items (`LIMITS`, one table), the rest counted in one line
-("and 3 more — see the account pack", `more`). This module picks and orders what the brief shows; the
-template lays it out and cuts each list with one macro (`cut` in `templates/pdf/macros.html`).
+The brief is read in the taxi, on a phone (its page in the site) or on paper (its PDF): one template,
+`templates/shared/brief.html`, makes the content of both. It must stay short whatever the dossier holds: every
+list it shows is cut at a fixed number of items (`LIMITS`, one table), the rest counted in one line ("and 3
+more — see the account pack", `more`). This module picks and orders what the brief shows and says which visits
+have one (`briefed`); the template lays it out and cuts each list with one macro (`cut` in
+`templates/pdf/macros.html`). `GLOBALS` are what the template needs beside the presenter's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from kadossier.dossier.completeness import Completeness, Gap
 from kadossier.dossier.model import Dossier, Visit
@@ -17,6 +20,7 @@ from kadossier.dossier.objections import Answer, Library
 from kadossier.dossier.parts import Competitor, Milestone, Objection, Person, Project
 from kadossier.dossier.vocab import Role, VisitStatus
 from kadossier.i18n import ntr
+from kadossier.render.present import items
 
 LIMITS: dict[str, int] = {
     "names": 8,
@@ -127,6 +131,11 @@ class Preparation:
         return self.visit.status is VisitStatus.PLANNED and self.visit.confirmed is not True
 
 
+def briefed(visit: Visit) -> bool:
+    """Whether a visit has a brief (a page in the site, a PDF beside it): a planned one."""
+    return visit.status is VisitStatus.PLANNED
+
+
 def plans_for(person: Person) -> bool:
     """Whether the brief shows this person's target and approach with them: a decision maker or coach, or anyone
     with a target or an approach written down."""
@@ -134,4 +143,7 @@ def plans_for(person: Person) -> bool:
     return key_role or person.target is not None or person.approach is not None
 
 
-__all__ = ["LIMITS", "Involved", "Preparation", "more", "plans_for"]
+GLOBALS: dict[str, Any] = {"items": items, "limits": LIMITS, "more": more, "plans_for": plans_for}
+"""What the brief's template uses beside the presenter's globals (the site's and the PDFs' environments add them)."""
+
+__all__ = ["GLOBALS", "LIMITS", "Involved", "Preparation", "briefed", "more", "plans_for"]
