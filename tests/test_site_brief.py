@@ -203,3 +203,28 @@ def test_search_finds_the_account_page_not_its_briefs(zh_site: Path) -> None:
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "accounts/shenyang-daily/" in locations
     assert [loc for loc in locations if loc.startswith("briefs/")] == []
+
+
+def test_a_brief_is_cached_and_made_again_when_an_answer_elsewhere_changes(tmp_path: Path) -> None:
+    root = example_workspace(tmp_path)
+    site = build(root)
+    page = site / WORKSHOP
+    assert "用停机损失折算综合成本" in text_of(page.read_text(encoding="utf-8"))  # 海滨报业's answer, used elsewhere
+    # cached: a build that runs because another dossier changed takes the brief from the cache
+    entries = [
+        p for p in (root / ".kadossier-cache" / "site").glob("*.json") if '"search_html"' in p.read_text("utf-8")
+    ]
+    cached = next(
+        p for p in entries if "2026-11-28-workshop" in p.read_text("utf-8") and '"dossier"' not in p.read_text("utf-8")
+    )
+    cached.write_text(cached.read_text("utf-8").replace("向技术质量科提交化验对比报告", "CACHED-BRIEF"), "utf-8")
+    northwind = root / "dossiers" / "northwind-grid.yaml"
+    northwind.write_text(northwind.read_text("utf-8") + "\n# touched\n", "utf-8")
+    build(root)
+    assert "CACHED-BRIEF" in page.read_text(encoding="utf-8")
+    # an answer at another account changes what the brief shows: it is made again
+    haibin = root / "dossiers" / "haibin-press.yaml"
+    haibin.write_text(haibin.read_text("utf-8").replace("用停机损失折算综合成本}", "按吨纸算清停机损失}"), "utf-8")
+    build(root)
+    shown = text_of(page.read_text(encoding="utf-8"))
+    assert "按吨纸算清停机损失" in shown and "CACHED-BRIEF" not in shown

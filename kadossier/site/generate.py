@@ -49,6 +49,8 @@ class Work:
     """The valid files' checks, by path, while their pages are rendered."""
     accounts: list[Account] = field(default_factory=list)
     """Every valid account, while the overview pages are rendered."""
+    brief_keys: Mapping[str, str] = field(default_factory=dict)
+    """The cache key of each brief page to render, by its source path."""
 
 
 def generate(
@@ -83,9 +85,14 @@ def generate(
         if c.dossier is not None and page.links == site.links(c.dossier)  # the names still lead to the same pages
     }
     render = {c.path: c for c in valid if c.path not in kept}
-    site.briefs = brief_pages(accounts)  # rendered afresh every build: a brief shows answers from other accounts
+    site.briefs = brief_pages(accounts)
     site.library = objections.library(accounts) if site.briefs else None
-    briefed = {a.path for a, _ in site.briefs.values()}
+    # a brief page is cached by its dossier and by what it shows from the other accounts (answers, links)
+    brief_keys = (
+        {u: cache.page_key(a.path, u, site.brief_shares(u)) for u, (a, _) in site.briefs.items()} if cache else {}
+    )
+    briefs = {u: page for u, key in brief_keys.items() if cache and (page := cache.load_page(key)) is not None}
+    briefed = {a.path for uri, (a, _) in site.briefs.items() if uri not in briefs}
     if (render or briefed) and site.history is not None and site.history.has_old_versions:
         old = [Account.of(c) for c in valid if c.path in render or c.path in briefed]
         fetch_old_versions(site.history, old, today, site.blobs)
@@ -95,10 +102,10 @@ def generate(
     pages_by_uri = {account_uri(c.account): kept.get(c.path) or made[c.path] for c in valid}
     site.team = team.views(accounts, site.roster, today)  # once, before the workers fork: every page reads it
     large = len(accounts) >= PARALLEL_FROM  # the overview pages are few but heavy when accounts are many
-    overview = replace(work, accounts=accounts)
-    pages_by_uri.update(
-        parallel_map(_overview, site.overview_uris(), context=overview, jobs=jobs if large else 1, at_least=1)
-    )
+    overview = replace(work, accounts=accounts, brief_keys=brief_keys)
+    uris = [uri for uri in site.overview_uris() if uri not in briefs]
+    pages_by_uri.update(parallel_map(_overview, uris, context=overview, jobs=jobs if large else 1, at_least=1))
+    pages_by_uri.update(briefs)
     return Generated(checked, accounts, pages_by_uri, site.roster)
 
 
@@ -122,4 +129,7 @@ def _account_page(work: Work, path: Path) -> tuple[Path, GeneratedPage]:
 
 
 def _overview(work: Work, uri: str) -> tuple[str, GeneratedPage]:
-    return uri, work.site.overview_page(uri, work.accounts)
+    page = work.site.overview_page(uri, work.accounts)
+    if work.cache is not None and uri in work.brief_keys:
+        work.cache.store_page(work.brief_keys[uri], page)
+    return uri, page

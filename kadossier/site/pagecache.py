@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import os
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict
 from decimal import Decimal
@@ -112,17 +113,40 @@ class PageCache:
 
     def store(self, path: Path, checked: Checked, page: GeneratedPage) -> None:
         """Store a new entry; called in the worker that made it, so the encoding is spread over the workers."""
-        target = self.folder / f"{self.key(path)}{SUFFIX}"
+        self._write(self.folder / f"{self.key(path)}{SUFFIX}", lambda: encode(checked, page))
+
+    def _write(self, target: Path, data: Callable[[], bytes]) -> None:
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            data = encode(checked, page)
+            encoded = data()
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
+            temporary.write_bytes(encoded)
             os.replace(temporary, target)  # whole or not at all (a damaged entry would be rendered again anyway)
         except (OSError, TypeError, ValueError) as exc:
             with suppress(OSError):  # the folder may be a file, or gone
                 temporary.unlink(missing_ok=True)
-            log.debug(f"page cache: entry of {path} not written ({exc})")
+            log.debug(f"page cache: {target.name} not written ({exc})")
+
+    def page_key(self, path: Path, uri: str, shares: object) -> str:
+        """The key of a page made of one dossier (a visit's brief page): that dossier's entry's key, the page's
+        path, and what the page `shares` with the other accounts (kadossier.site.pages.Site.brief_shares)."""
+        shared = json.dumps(shares, ensure_ascii=False, sort_keys=True, default=_plain)
+        return cache.key({"account": self.key(path), "page": uri, "shares": shared})
+
+    def load_page(self, key: str) -> GeneratedPage | None:
+        """The page cached under `key` (None: none, or not readable)."""
+        self.used.add(key)
+        try:
+            return _page(json.loads((self.folder / f"{key}{SUFFIX}").read_bytes()))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.debug(f"page cache: page {key} not read ({exc})")
+            return None
+
+    def store_page(self, key: str, page: GeneratedPage) -> None:
+        """Store a page under `key` (in the worker that made it)."""
+        self._write(self.folder / f"{key}{SUFFIX}", lambda: json.dumps(asdict(page), ensure_ascii=False).encode())
 
     def prune(self) -> None:
         """Remove the entries this build did not ask for (and those of an older format)."""
@@ -153,15 +177,7 @@ def decode(data: bytes, path: Path, fields: CustomFields = NO_FIELDS) -> Entry |
             Problem(str(where), int(line), int(col), Severity(severity), str(message), str(code))
             for where, line, col, severity, message, code in entry["problems"]
         ]
-        page = entry["page"]
-        generated = GeneratedPage(
-            str(page["title"]),
-            [str(h) for h in page["hide"]],
-            str(page["html"]),
-            [(int(level), str(anchor), str(text)) for level, anchor, text in page["headings"]],
-            str(page["search_html"]),
-            {str(name): str(ident) for name, ident in dict(page["links"]).items()},
-        )
+        generated = _page(entry["page"])
         dossier = Dossier.model_validate(entry["dossier"])
         if fields.check(dossier):
             raise ValueError("custom fields no longer valid")
@@ -171,6 +187,19 @@ def decode(data: bytes, path: Path, fields: CustomFields = NO_FIELDS) -> Entry |
     except (ValueError, TypeError, KeyError, ValidationError) as exc:  # a damaged entry is made again
         log.debug(f"page cache: entry of {path} not read ({exc})")
         return None
+
+
+def _page(page: dict[str, Any]) -> GeneratedPage:
+    """A page as `asdict` wrote it (KeyError, ValueError or TypeError if it is not one)."""
+    return GeneratedPage(
+        str(page["title"]),
+        [str(h) for h in page["hide"]],
+        str(page["html"]),
+        [(int(level), str(anchor), str(text)) for level, anchor, text in page["headings"]],
+        str(page["search_html"]),
+        {str(name): str(ident) for name, ident in dict(page["links"]).items()},
+        searched=bool(page.get("searched", True)),
+    )
 
 
 def _plain(value: Any) -> str:

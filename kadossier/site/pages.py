@@ -34,7 +34,7 @@ from kadossier.history.git import Commit, History
 from kadossier.history.trends import Trends
 from kadossier.render import languages
 from kadossier.render.brief import GLOBALS as BRIEF_GLOBALS
-from kadossier.render.brief import Preparation, briefed
+from kadossier.render.brief import LIMITS, Preparation, briefed
 from kadossier.render.charts import Charts
 from kadossier.render.digest import line as digest_line
 from kadossier.render.digest import summary as digest_summary
@@ -223,6 +223,20 @@ class Site:
         since = self.since_last_visit(account) if self.history is not None and self.history.available else None
         context = {"account": account, "d": d, "visit": visit, "prep": prep, "since": since}
         return self._render(BRIEF_TEMPLATE, uri, {**context, "follow": FollowThrough(d, self.presenter.today)})
+
+    def brief_shares(self, uri: str) -> object:
+        """What a visit's brief page shows from the other accounts: the answers used at their visits, and where its
+        names and competitors lead (the rest is made of its own account: see kadossier.site.pagecache)."""
+        account, visit = self.briefs[uri]
+        answers = self.library.elsewhere(account.id, visit, LIMITS["elsewhere"]) if self.library is not None else []
+        shown = [
+            [
+                o.objection,
+                [[a.text, [[s.account.dossier.display_name, s.visit.day, s.raised] for s in a.sources]] for a in found],
+            ]
+            for o, found in answers
+        ]
+        return [shown, self.links(account.dossier)]
 
     def account_page(self, account: portfolio.Account, starts: dict[str, int]) -> GeneratedPage:
         """Render one account's page (with the ids of the person pages it links); `starts` are the lines where its
