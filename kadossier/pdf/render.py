@@ -264,7 +264,6 @@ class Renderer:
             "font_files": self._font_files,
             "templates": self._templates,
             "libraries": fingerprint.libraries(),
-            "variant": PDF_VARIANT,  # an untagged PDF of an earlier version is not reused
             "answers": self._answers_shown(job),
         }
 
