@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -137,6 +138,46 @@ def test_account_page_has_chart_tables_and_profile(browser: Browser, server: str
     assert not profile.locator("dl").is_visible()
     profile.locator("summary").click()
     assert profile.locator("dl").is_visible()
+    assert errors == []
+
+
+ATTITUDE_BORDERS = """() => {
+  const chart = document.querySelector('svg.kad-chart');
+  const borders = {};
+  for (const attitude of ['champion', 'supporter', 'neutral', 'skeptic', 'opponent', 'unknown']) {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    node.setAttribute('class', `kad-node kad-attitude-${attitude}`);
+    const rect = node.appendChild(document.createElementNS('http://www.w3.org/2000/svg', 'rect'));
+    chart.appendChild(node);
+    const style = getComputedStyle(rect);
+    borders[attitude] = `${style.strokeWidth} ${style.strokeDasharray}`;
+    node.remove();
+  }
+  return borders;
+}"""
+
+
+def test_chart_tells_attitudes_apart_without_colour(browser: Browser, server: str) -> None:
+    errors: list[str] = []
+    page = open_page(browser, server + "accounts/shenyang-daily/", errors)
+    borders = page.evaluate(ATTITUDE_BORDERS)  # the site's CSS, computed by the browser, per attitude
+    assert len(set(borders.values())) == 6, borders  # a width or dash pattern of its own: survives greyscale
+    said = page.eval_on_selector_all(  # SVG text: no innerText
+        "svg.kad-chart g.kad-node",
+        "nodes => nodes.map(n => [n.querySelector('.kad-node-name').textContent, "
+        "n.querySelector('.kad-node-attitude').textContent])",
+    )
+    assert ["李振华", "Neutral"] in said and ["钟敏", "Supporter"] in said and len(said) == 5
+    chart = page.locator("svg.kad-chart")
+    assert chart.get_attribute("aria-label") == "Organization chart of 沈阳晨光日报社: 5 people"
+    described = page.locator("#" + (chart.get_attribute("aria-describedby") or "none"))
+    assert not described.is_visible()  # in a closed <details> under the chart, for everyone to open
+    page.locator("details.kad-chart-text summary").click()
+    assert described.is_visible() and "钟敏 · 副社长 · Supporter — Reports to: 李振华" in described.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)  # the chart, clear of the sticky header, to look at in grey: neutral vs supporter
+    chart.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 150)")
+    page.screenshot(path=str(ARTIFACTS / "site-orgchart.png"), clip=chart.bounding_box())
+    Image.open(ARTIFACTS / "site-orgchart.png").convert("L").save(ARTIFACTS / "site-orgchart-grey.png")
     assert errors == []
 
 

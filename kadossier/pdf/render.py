@@ -61,6 +61,10 @@ WARM_UP = (
     ' stroke="#ccc"/></svg><p style="position: absolute; left: 0; top: 0">字</p></div>'
 )
 """A small document that uses what the PDFs use, rendered once before the workers fork (see `warm_up`)."""
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF/UA: a structure tree (headings, lists, tables with their headers, figures with their
+alternative text) in the reading order of the HTML, and the document's language (`<html lang>`), for screen
+readers and text extraction. benchmarks/pdf_tagging_bench.py measures what it costs."""
 TEMPLATE_PARTS = ("pdf", "shared", "labels")
 """The template folders whose files a PDF is made of (their content is part of the cache key)."""
 
@@ -342,7 +346,7 @@ class Renderer:
         document = HTML(string=html, base_url=self.template_dirs[0].as_uri() + "/", url_fetcher=self.fetcher)
         target.parent.mkdir(parents=True, exist_ok=True)
         with atomic(target) as temporary:
-            document.write_pdf(temporary, stylesheets=sheets, font_config=config)
+            document.write_pdf(temporary, stylesheets=sheets, font_config=config, pdf_variant=PDF_VARIANT)
 
     def warm_up(self, fontset: fonts.FontSet) -> None:
         """Parse the style, load the fonts and render a small document, before the render workers fork.
@@ -352,7 +356,9 @@ class Renderer:
         worker would otherwise rebuild them for each PDF: about a fifth of a PDF's time (py-spy).
         """
         config, sheets = self.stylesheets(fontset)
-        HTML(string=WARM_UP, url_fetcher=self.fetcher).write_pdf(stylesheets=sheets, font_config=config)
+        HTML(string=f'<html lang="en">{WARM_UP}</html>', url_fetcher=self.fetcher).write_pdf(
+            stylesheets=sheets, font_config=config, pdf_variant=PDF_VARIANT
+        )
 
     def unprintable(self, html: str, fontset: fonts.FontSet) -> frozenset[str]:
         """The characters of this PDF that no installed font has (the cut font's missing ones are looked up)."""

@@ -6,6 +6,10 @@ children), bounded so that it stays readable when it is scaled to a page: at mos
 wide to wrap, continues in further charts, each starting from the person whose reports it shows (their box
 in the earlier chart says where they continue). Everyone appears in some chart.
 
+Colour is not the only sign of a person's attitude: each box names it, and its border has a style per
+attitude that survives greyscale printing (the templates' CSS). Who reports to whom is also given as text
+(`reporting_lines`): the charts' text alternative for screen readers and for text extraction.
+
 The site draws the charts as SVG (`templates/shared/orgchart.svg`); the PDFs draw the same layout as HTML
 (`templates/pdf/orgchart.html`), because WeasyPrint draws SVG text without the bidirectional algorithm or
 shaping, and Arabic or Hebrew names would print with their letters reversed.
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from kadossier.dossier.model import Person
 from kadossier.dossier.vocab import Level, Role
 
-BOX_W, BOX_H = 168, 74
+BOX_W, BOX_H = 168, 88
 GAP_X, GAP_Y = 14, 36
 MARGIN = 8
 COLUMNS = 4
@@ -245,6 +249,24 @@ def fit(text: str, width: float, font_px: float) -> str:
     while text and text_width(text + "…", font_px) > width:
         text = text[:-1]
     return text + "…"
+
+
+def reporting_lines(people: list[Person]) -> list[tuple[Person, Person | None]]:
+    """Everyone once, with the person they report to (None: no one in the dossier), tree by tree and each
+    boss before their reports, as the charts show them: the charts' text alternative."""
+    children, roots = _tree(people)
+    by_id = {p.id: p for p in people}
+    lines: list[tuple[Person, Person | None]] = []
+    seen: set[str] = set()
+    stack = list(reversed(roots))
+    while stack:
+        person = stack.pop()
+        if person.id not in seen:
+            seen.add(person.id)
+            boss = by_id.get(person.reports_to) if person.reports_to and person.reports_to != person.id else None
+            lines.append((person, boss))
+            stack += reversed(children[person.id])
+    return lines
 
 
 def role_level_matrix(people: list[Person]) -> list[tuple[Level | None, dict[Role, list[Person]]]]:
