@@ -373,9 +373,10 @@ def test_a_workspace_can_override_templates_and_labels(workspace: Path) -> None:
 
 def test_account_pages_come_from_the_cache_until_their_dossier_changes(workspace: Path) -> None:
     cache = workspace / ".kadossier-cache" / "site"
-    build(workspace)
+    site = build(workspace)
     entries = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
-    assert len(entries) == len(list((workspace / "dossiers").glob("*.yaml")))
+    briefs = len(list((site / "briefs").glob("*/*/index.html")))  # each planned visit's brief page has its entry
+    assert briefs > 0 and len(entries) == len(list((workspace / "dossiers").glob("*.yaml"))) + briefs
 
     build(workspace, "--force")  # nothing changed: every page from the cache, none written again
     assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")} == entries
@@ -386,7 +387,8 @@ def test_account_pages_come_from_the_cache_until_their_dossier_changes(workspace
     )
     site = build(workspace)
     after = {p.name for p in cache.glob("*.json")}
-    assert len(after) == len(entries) and len(after - set(entries)) == 1  # one new entry, the old one removed
+    made = 1 + len(list((site / "briefs" / "northwind-grid").glob("*/index.html")))  # its page and its briefs
+    assert len(after) == len(entries) and len(after - set(entries)) == made  # new entries, the old ones removed
     page = (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
     assert "Southwind" in page
 
