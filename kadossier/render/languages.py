@@ -12,6 +12,7 @@ wholly foreign; scripts and styles are never touched, nor is an element that alr
 
 from __future__ import annotations
 
+import functools
 import re
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -44,14 +45,61 @@ _ENTITY = re.compile(r"&#?\w+;")
 _LANG = re.compile(r"""\s(?:xml:)?lang\s*=\s*["']?([A-Za-z]*)""", re.IGNORECASE)
 
 
+_STARTS = {"en": rf"[{_HAN}{_CJK_PUNCTUATION}]", "zh": "[A-Za-z]"}
+"""For a page's language: the characters a run of the other language may start with."""
+
+
+@functools.cache
+def _pieces(language: str) -> re.Pattern[str]:
+    """The pieces of a page, for one pass: what holds no run of the other language (tags, and text before such a
+    run) in long stretches, then a text element, a text, or a part of the page that needs the element stack."""
+    start, inside = _STARTS[language], r"""(?:[^'">]++|"[^"]*+"|'[^']*+')*+>"""  # a tag's rest: possessive, fast
+    return re.compile(
+        rf"(?P<plain>(?:<(?!script|style|svg|title|textarea|select|!--)(?!{inside}[^<]*{start}){inside}"
+        rf"|[^<{start[1:-1]}]+)+)"
+        r"|(?P<raw><!--.*?-->|<(script|style)\b.*?</\3\s*>)"
+        r"|(?P<zone><(svg|title|textarea|select)\b.*?</\5\s*>)"
+        rf"|<(?P<name>[A-Za-z][\w-]*)(?P<attrs>(?:\s(?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)?)>(?P<text>[^<]*)</(?P=name)\s*>"
+        rf"|(?P<tag><{inside})"
+        r"|(?P<other>[^<]+|<)",
+        re.DOTALL | re.IGNORECASE,
+    )
+
+
 def mark(html: str, language: str) -> str:
-    """`html` with its runs of the other language marked (unchanged for a language with no rule)."""
+    """`html` with its runs of the other language marked (unchanged for a language with no rule).
+
+    One regular expression cuts the page into pieces (`_pieces`), so Python looks only at the texts that hold
+    a run: a text that is an element's only content marks the element, one within other content is wrapped.
+    Where markup cannot go or the element matters (SVG, a title, a form's text) and in a page that marks some
+    of its own text already, the element stack is followed (`_Marker`)."""
     if language not in FOREIGN:
         return html
     foreign, run = FOREIGN[language]
     if not run.search(html):
         return html
-    return _Marker(language, foreign, run).feed(html)
+    if re.search(rf"""\slang\s*=\s*["']?{foreign}""", html, re.IGNORECASE):
+        return _Marker(language, foreign, run).feed(html)  # an ancestor's lang must be known
+    marker = _Marker(language, foreign, run)
+    return _pieces(language).sub(lambda piece: _piece(piece, marker), html)
+
+
+def _piece(piece: re.Match[str], marker: _Marker) -> str:
+    if piece["plain"] is not None or piece["raw"] is not None or piece["tag"] is not None:
+        return piece[0]
+    if piece["zone"] is not None:
+        return _Marker(marker.language, marker.foreign, marker.run).feed(piece[0])
+    if piece["name"] is not None:
+        text, found = piece["text"], marker.runs(piece["text"])
+        if not found:
+            return piece[0]
+        start = f"<{piece['name']}{piece['attrs']}"
+        if marker.whole(text, found) and not _LANG.search(piece["attrs"]):
+            return f'{start} lang="{marker.foreign}">{text}</{piece["name"]}>'
+        return f"{start}>{marker.wrapped(text, found, 'span')}</{piece['name']}>"
+    text = piece["other"]
+    found = marker.runs(text)
+    return marker.wrapped(text, found, "span") if found else text
 
 
 class _Marker:
@@ -95,13 +143,11 @@ class _Marker:
         if any(name in _RAW for name in names) or (self.stack and self.stack[-1][2] == self.foreign):
             self.out.append(text)
             return
-        # an entity (`&amp;`) reads as spaces: a run never starts or ends inside one, and may hold it
-        found = list(self.run.finditer(_ENTITY.sub(lambda e: " " * len(e[0]), text)))
+        found = self.runs(text)
         if not found:
             self.out.append(text)
             return
-        whole = len(found) == 1 and text[found[0].start() : found[0].end()] == text.strip()
-        alone = whole and closes and self._start_tag_is_last()
+        alone = self.whole(text, found) and closes and self._start_tag_is_last()
         if alone:
             self._mark_element()
             self.out.append(text)
@@ -109,7 +155,7 @@ class _Marker:
             self.out.append(text)  # no markup possible here, and the text is not all foreign
         else:
             wrap = "tspan" if "svg" in names else "span"
-            self.out.append(self._wrapped(text, found, wrap))
+            self.out.append(self.wrapped(text, found, wrap))
 
     def _start_tag_is_last(self) -> bool:
         """Whether the text directly follows its element's start tag (it is then the element's only content)."""
@@ -121,7 +167,17 @@ class _Marker:
         self.out[index] = f'{start[:-1]} lang="{self.foreign}">'
         self.stack[-1] = (name, index, self.foreign)
 
-    def _wrapped(self, text: str, found: list[re.Match[str]], wrap: str) -> str:
+    def runs(self, text: str) -> list[re.Match[str]]:
+        """The runs of the other language in a text (an entity, `&amp;`, reads as spaces: a run never starts or
+        ends inside one, and may hold it)."""
+        return list(self.run.finditer(_ENTITY.sub(lambda e: " " * len(e[0]), text)))
+
+    @staticmethod
+    def whole(text: str, found: list[re.Match[str]]) -> bool:
+        """Whether the text is one run, but for the spaces around it."""
+        return len(found) == 1 and text[found[0].start() : found[0].end()] == text.strip()
+
+    def wrapped(self, text: str, found: list[re.Match[str]], wrap: str) -> str:
         parts: list[str] = []
         at = 0
         for match in found:
