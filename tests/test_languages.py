@@ -5,14 +5,17 @@ sites are read with the standard library's HTML parser, not with the marker's ow
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kadossier.cli import main
-from kadossier.render.languages import mark
+from kadossier.render.languages import FOREIGN, _Marker, mark
 
 from .conftest import SHARED_REFERENCE, build, example_workspace
 
@@ -140,3 +143,38 @@ def test_english_data_on_chinese_pages_is_marked(tmp_path: Path) -> None:
     assert found == {}
     page = (site / "accounts" / "northwind-grid" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'lang="en">\s*Northwind Grid\s*<', page)  # Material's header: the page's title
+
+
+TEXT = st.text(alphabet="晨光日报万国利,.。，“”·()3 45gmABCDEFxyz'", min_size=1, max_size=12)
+LEAVES = st.one_of(
+    TEXT,
+    st.sampled_from(["<script>var a='中文 AB';</script>", "<!-- 中文 ab -->", "&amp;", "&#39;", " ", "\n", "<br>"]),
+    TEXT.map(lambda t: f"<title>{t}</title>"),
+    st.lists(TEXT, max_size=3).map(lambda ts: "<svg>" + "".join(f"<text>{t}</text>" for t in ts) + "</svg>"),
+)
+ELEMENTS = st.sampled_from(["p", "td", "b", "div", "a"]).map(lambda n: (f'<{n} class="k" title="晨光 AB">', f"</{n}>"))
+HTML = st.recursive(
+    LEAVES,
+    lambda inner: st.tuples(ELEMENTS, st.lists(inner, max_size=4)).map(lambda e: e[0][0] + "".join(e[1]) + e[0][1]),
+)
+PIECES = st.lists(HTML, max_size=8)
+"""Well-formed HTML as the templates write it: elements, texts, entities, scripts, comments, titles, SVG text."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=PIECES, language=st.sampled_from(["en", "zh"]))
+def test_the_one_pass_marks_as_the_element_stack_does_and_keeps_the_text(pieces: list[str], language: str) -> None:
+    html = "".join(pieces)
+    marked = mark(html, language)
+    foreign, run = FOREIGN[language]
+    assert marked == _Marker(language, foreign, run).feed(html)  # the fast path and the careful one agree
+    tags = re.compile(r"<[^>]*>")
+    assert tags.sub("", marked) == tags.sub("", html)  # only markup is added, the text is the same
+
+
+def test_a_long_hostile_text_is_marked_in_linear_time() -> None:
+    for text in ("中" + "1." * 50_000 + "x", "晨" + " A" * 50_000, "Ab" + " -" * 50_000 + "中", "中，" * 50_000):
+        start = time.process_time()
+        mark(f"<p>{text}</p>", "en")
+        mark(f"<p>{text}</p>", "zh")
+        assert time.process_time() - start < 5  # catastrophic backtracking would take hours, not seconds

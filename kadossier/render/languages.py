@@ -56,9 +56,9 @@ def _pieces(language: str) -> re.Pattern[str]:
     start, inside = _STARTS[language], r"""(?:[^'">]++|"[^"]*+"|'[^']*+')*+>"""  # a tag's rest: possessive, fast
     return re.compile(
         rf"(?P<plain>(?:<(?!script|style|svg|title|textarea|select|!--)(?!{inside}[^<]*{start}){inside}"
-        rf"|[^<{start[1:-1]}]+)+)"
-        r"|(?P<raw><!--.*?-->|<(script|style)\b.*?</\3\s*>)"
-        r"|(?P<zone><(svg|title|textarea|select)\b.*?</\5\s*>)"
+        rf"|[^<&{start[1:-1]}]++|&(?:#?\w+;)?)+)"  # an entity whole: a run never starts inside one
+        r"|(?P<raw><!--.*?-->|<(script|style)\b.*?(?:</\3\s*>|\Z))"  # unclosed: to the end, as a browser reads it
+        r"|(?P<zone><(svg|title|textarea|select)\b.*?(?:</\5\s*>|\Z))"
         rf"|<(?P<name>[A-Za-z][\w-]*)(?P<attrs>(?:\s(?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)?)>(?P<text>[^<]*)</(?P=name)\s*>"
         rf"|(?P<tag><{inside})"
         r"|(?P<other>[^<]+|<)",
