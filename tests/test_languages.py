@@ -62,6 +62,13 @@ VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "l
         ("<p>等级 B,2026 年</p>", "zh", "<p>等级 B,2026 年</p>"),
         ("<p>Grade B</p>", "en", "<p>Grade B</p>"),
         ("<p>晨光日报</p>", "fr", "<p>晨光日报</p>"),
+        # an attribute's value that reads like a lang is not one; a script's text is not markup
+        ('<p title="x lang=zh">中文</p>', "en", '<p title="x lang=zh" lang="zh">中文</p>'),
+        (
+            '<p lang="en">Hi</p><div><script>s="</div>";t="Hi Bo"</script>好 Anna Berg</div>',
+            "zh",
+            '<p lang="en">Hi</p><div><script>s="</div>";t="Hi Bo"</script>好 <span lang="en">Anna Berg</span></div>',
+        ),
         # a document's own declaration is its language; a doctype is not text
         (
             '<!DOCTYPE html><html lang="zh-Hans"><p>客户 Anna Berg</p></html>',
@@ -173,7 +180,9 @@ def test_the_one_pass_marks_as_the_element_stack_does_and_keeps_the_text(pieces:
 
 
 def test_a_long_hostile_text_is_marked_in_linear_time() -> None:
-    for text in ("中" + "1." * 50_000 + "x", "晨" + " A" * 50_000, "Ab" + " -" * 50_000 + "中", "中，" * 50_000):
+    hostile = ["中" + "1." * 50_000 + "x", "晨" + " A" * 50_000, "Ab" + " -" * 50_000 + "中", "中，" * 50_000]
+    hostile += ["，" * 100_000, "—" * 100_000, "“" * 100_000, "a'" * 50_000 + "'" * 50_000]  # a run never starts
+    for text in hostile:
         start = time.process_time()
         mark(f"<p>{text}</p>", "en")
         mark(f"<p>{text}</p>", "zh")

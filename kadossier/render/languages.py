@@ -19,11 +19,14 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
 _ZH_CHAR = rf"[{_HAN}{_CJK_PUNCTUATION}]"
 _ZH_BETWEEN = r"(?>[0-9][0-9A-Za-z²³/.%]*|[A-Z][A-Z0-9]+\b|[\s.,:;!?%+\-/()]+)"
-_ZH_RUN = re.compile(rf"[{_CJK_PUNCTUATION}]*[{_HAN}]{_ZH_CHAR}*(?:{_ZH_BETWEEN}+{_ZH_CHAR}+)*[.,:;!?)]*")
+_ZH_RUN = re.compile(
+    rf"(?<![{_CJK_PUNCTUATION}])[{_CJK_PUNCTUATION}]*[{_HAN}]{_ZH_CHAR}*(?:{_ZH_BETWEEN}+{_ZH_CHAR}+)*[.,:;!?)]*"
+)
 """A run of Chinese: Han characters with what stands between them in a Chinese sentence — punctuation, spaces,
 numbers with their units and capitals (`样品 3 卷`, `新闻纸 45g/m²，约 6000 吨`, `上 CRM 系统`) — and the ASCII
 punctuation that ends it (`关系平平,`). English words stay outside (`陈立 · Head of Production`). Each piece
-between is atomic and starts with its own kind of character, so a long text is matched in linear time."""
+between is atomic and starts with its own kind of character, and a run starts only where punctuation does, so a
+long text is matched in linear time (a line of 100,000 `，` is not searched again from each of them)."""
 _EN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z](?:[\s\-.,'’/·]+[A-Za-z][A-Za-z'’]*)*\.?")
 """A run of Latin words (two letters at least: a grade or a single initial is left to the page's voice)."""
 
@@ -42,7 +45,15 @@ _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
 _ENTITY = re.compile(r"&#?\w+;")
-_LANG = re.compile(r"""\s(?:xml:)?lang\s*=\s*["']?([A-Za-z]*)""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
+
+
+def _said(attributes: str) -> str | None:
+    """The language an element's attributes say (lang or xml:lang; a value's own text is never read as one)."""
+    for found in _ATTRIBUTE.finditer(attributes):
+        if found[1].lower() in ("lang", "xml:lang"):
+            return (found[2] or found[3] or found[4] or "").split("-")[0].lower()
+    return None
 
 
 _STARTS = {"en": rf"[{_HAN}{_CJK_PUNCTUATION}]", "zh": "[A-Za-z]"}
@@ -55,7 +66,7 @@ def _pieces(language: str) -> re.Pattern[str]:
     run) in long stretches, then a text element, a text, or a part of the page that needs the element stack."""
     start, inside = _STARTS[language], r"""(?:[^'">]++|"[^"]*+"|'[^']*+')*+>"""  # a tag's rest: possessive, fast
     return re.compile(
-        rf"(?P<plain>(?:<(?!script|style|svg|title|textarea|select|!--)(?!{inside}[^<]*{start}){inside}"
+        rf"(?P<plain>(?:<(?!(?:script|style|svg|title|textarea|select)\b|!--)(?!{inside}[^<]*{start}){inside}"
         rf"|[^<&{start[1:-1]}]++|&(?:#?\w+;)?)+)"  # an entity whole: a run never starts inside one
         r"|(?P<raw><!--.*?-->|<(script|style)\b.*?(?:</\3\s*>|\Z))"  # unclosed: to the end, as a browser reads it
         r"|(?P<zone><(svg|title|textarea|select)\b.*?(?:</\5\s*>|\Z))"
@@ -94,7 +105,7 @@ def _piece(piece: re.Match[str], marker: _Marker) -> str:
         if not found:
             return piece[0]
         start = f"<{piece['name']}{piece['attrs']}"
-        if marker.whole(text, found) and not _LANG.search(piece["attrs"]):
+        if marker.whole(text, found) and _said(piece["attrs"]) is None:
             return f'{start} lang="{marker.foreign}">{text}</{piece["name"]}>'
         return f"{start}>{marker.wrapped(text, found, 'span')}</{piece['name']}>"
     text = piece["other"]
@@ -125,14 +136,16 @@ class _Marker:
     def tag(self, token: re.Match[str]) -> None:
         name = token[2].lower()
         self.out.append(token[0])
+        if self.stack and self.stack[-1][0] in _RAW and not (token[1] and name == self.stack[-1][0]):
+            return  # a script's or a style's text, not a tag
         if token[1]:  # an end tag: close up to its element
             for depth in range(len(self.stack) - 1, -1, -1):
                 if self.stack[depth][0] == name:
                     del self.stack[depth:]
                     break
         elif name not in _VOID and not token[3].rstrip().endswith("/"):
-            said = _LANG.search(token[3])
-            within = said[1].lower() if said else self.stack[-1][2] if self.stack else self.language
+            said = _said(token[3])
+            within = said if said is not None else self.stack[-1][2] if self.stack else self.language
             self.stack.append((name, len(self.out) - 1, within))
 
     def _top_is(self, name: str) -> bool:
