@@ -235,7 +235,7 @@ def test_the_objections_page_ranks_groups_and_links_the_visits(site: Path) -> No
     # the raised answer first, linked to the visit on the account page, then the workshop's planned one
     assert group.index("按吨纸综合成本对比，含停机损失") < group.index("用停机损失折算综合成本，并承诺应急补货")
     assert '<a href="../accounts/haibin-press/#visit-2026-11-10-review">海滨报业 · 10 Nov 2026</a>' in group
-    assert '<a href="../accounts/shenyang-daily/#visit-2026-11-28-workshop">' in group
+    assert '<a href="../briefs/shenyang-daily/2026-11-28-workshop/">' in group  # a planned visit: its brief
     assert "2027 年度新闻纸" in group  # the visit's project
     unanswered = html[html.index(">明年预算还没批下来</h2>") :]
     assert html.index('id="objection-2"') < html.index(">明年预算还没批下来</h2>")  # ranked after the 2×
