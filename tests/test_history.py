@@ -18,7 +18,7 @@ from kadossier.cli import main
 from kadossier.dossier.load import load_bytes
 from kadossier.history.diff import changes
 
-from .conftest import EXAMPLES, ROOT, TODAY, build, git, git_calls
+from .conftest import EXAMPLES, ROOT, TODAY, build, git, git_calls, html_of
 from .test_pdf import text
 
 DOSSIER = "dossiers/shenyang-daily.yaml"
@@ -111,13 +111,13 @@ def test_semantic_diff_of_people_lists_and_records() -> None:
 
 def test_site_shows_history_freshness_and_changes_since_the_last_visit(repo: Path) -> None:
     site = build(repo)
-    page = (site / "accounts" / "shenyang-daily" / "index.html").read_text(encoding="utf-8")
+    page = html_of(site / "accounts" / "shenyang-daily" / "index.html")
     assert "Changed since the last visit" in page
     assert "people.wan-guoli.attitude: neutral -&gt; supporter" in page
     assert "projects.newsprint-2027.stage: design -&gt; compare" in page
     assert "Bob Sales" in page and "陈静" in page and "Tender announced: compare" in page
     assert re.search(r"Last changed</dt><dd>20 Nov 2026 · 陈静 <span class=\"kad-badge kad-fresh\">3 days</span>", page)
-    dashboard = (site / "index.html").read_text(encoding="utf-8")
+    dashboard = html_of(site / "index.html")
     assert "Days since last change" in dashboard
 
 
@@ -138,12 +138,12 @@ def test_shallow_clone_and_plain_folder_have_no_history_and_build(
     elsewhere = tmp_path_factory.mktemp("elsewhere")  # not inside the repository
     shallow = elsewhere / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(shallow)], check=True)
-    page = (build(shallow) / "accounts" / "shenyang-daily" / "index.html").read_text(encoding="utf-8")
+    page = html_of(build(shallow) / "accounts" / "shenyang-daily" / "index.html")
     assert "No history: a shallow clone" in page
     assert cli(shallow, "history", "shenyang-daily")[1].startswith("no history: a shallow clone")
     plain = elsewhere / "plain"
     shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git"))
-    page = (build(plain) / "accounts" / "shenyang-daily" / "index.html").read_text(encoding="utf-8")
+    page = html_of(build(plain) / "accounts" / "shenyang-daily" / "index.html")
     assert "No history: not a git repository" in page
 
 
@@ -317,7 +317,7 @@ def test_a_commitment_closed_in_git_shows_in_the_changes_since_the_last_visit(re
     assert code == 0, output
     assert "since the last visit (2026-11-12-first-meeting, 2026-11-12)" in output
     assert output.index(change) > output.index("2026-11-18  王磊")
-    page = (build(repo) / "accounts" / "hengrui-parts" / "index.html").read_text(encoding="utf-8")
+    page = html_of(build(repo) / "accounts" / "hengrui-parts" / "index.html")
     assert change.replace("->", "-&gt;") in page and "故障对比数据已发给顾部长" in page
     code, output = cli(repo, "pdf", "hengrui-parts", "--visit", "2026-12-05-demo", "-o", str(repo / "b.pdf"))
     assert code == 0, output

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from kadossier.dossier.validate import check_file
 from kadossier.i18n import speaking
 from kadossier.utils import clock
-from tests.conftest import ROOT, TODAY, example_workspace
+from tests.conftest import ROOT, TODAY, example_workspace, html_of
 from tests.test_site import Page
 
 ZH_SUMMARY = "检查了 1 份档案：0 个错误，1 个警告"  # a new dossier is incomplete: what to find out first
@@ -102,7 +102,7 @@ def test_a_broken_mkdocs_yml_is_reported_in_the_workspaces_language(tmp_path: Pa
 
 def _page_text(site: Path, account: str) -> str:
     """An account page's visible text, its white space made single spaces."""
-    page = Page((site / "accounts" / account / "index.html").read_text(encoding="utf-8"))
+    page = Page(html_of(site / "accounts" / account / "index.html"))
     return " ".join(" ".join(page.text).split())
 
 

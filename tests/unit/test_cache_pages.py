@@ -53,7 +53,9 @@ def test_a_generation_pass_stores_every_valid_account_and_the_next_takes_them(
     built: tuple[Site, PageCache, list[Path]],
 ) -> None:
     site, cache, paths = built
-    assert sorted(p.name for p in cache.folder.iterdir()) == sorted(f"{cache.key(p)}.json" for p in paths)
+    briefs = [f"{cache.page_key(a.path, uri, site.brief_shares(uri))}.json" for uri, (a, _) in site.briefs.items()]
+    assert briefs  # the examples have planned visits: each brief page has its entry beside its account's
+    assert sorted(p.name for p in cache.folder.iterdir()) == sorted([f"{cache.key(p)}.json" for p in paths] + briefs)
     again = PageCache(cache.folder, _site(site.workspace_root or Path()))
     loaded = again.load(paths)
     assert set(loaded) == set(paths)
@@ -101,8 +103,10 @@ def test_entries_no_build_asked_for_are_removed(built: tuple[Site, PageCache, li
     again = PageCache(cache.folder, site)
     generate(paths, TODAY, site, jobs=1, cache=again)
     now = {p.name for p in cache.folder.iterdir()}
-    assert now == {f"{again.key(p)}.json" for p in paths}
-    assert len(now - old) == 1  # the edited account's new entry; its old one and the pickle are gone
+    briefs = {f"{again.page_key(a.path, uri, site.brief_shares(uri))}.json" for uri, (a, _) in site.briefs.items()}
+    assert now == {f"{again.key(p)}.json" for p in paths} | briefs
+    edited = 1 + sum(1 for a, _ in site.briefs.values() if a.path == paths[0])  # its page and its briefs
+    assert len(now - old) == edited  # the edited account's new entries; its old ones and the pickle are gone
 
 
 def test_an_unwritable_cache_only_costs_the_cache(tmp_path: Path) -> None:
