@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_PUNCTUATION = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
@@ -58,59 +59,93 @@ def _said(attributes: str) -> str | None:
 
 _STARTS = {"en": rf"[{_HAN}{_CJK_PUNCTUATION}]", "zh": "[A-Za-z]"}
 """For a page's language: the characters a run of the other language may start with."""
+_ZONES = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|svg|title|textarea|select)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+"""Where a text is not a page's text: comments, scripts and styles (never marked), and where markup cannot go as
+elsewhere: SVG, titles, form text (marked with the element stack). Unclosed: to the end, as a browser reads it."""
+_START_TAG = re.compile(r"""<([A-Za-z][\w-]*)((?:\s(?:"[^"]*"|'[^']*'|[^'"<>])*)?)>""")
+_END_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>")
 
 
 @functools.cache
-def _pieces(language: str) -> re.Pattern[str]:
-    """The pieces of a page, for one pass: what holds no run of the other language (tags, and text before such a
-    run) in long stretches, then a text element, a text, or a part of the page that needs the element stack."""
-    start, inside = _STARTS[language], r"""(?:[^'">]++|"[^"]*+"|'[^']*+')*+>"""  # a tag's rest: possessive, fast
-    return re.compile(
-        rf"(?P<plain>(?:<(?!(?:script|style|svg|title|textarea|select)\b|!--)(?!{inside}[^<]*{start}){inside}"
-        rf"|[^<&{start[1:-1]}]++|&(?:#?\w+;)?)+)"  # an entity whole: a run never starts inside one
-        r"|(?P<raw><!--.*?-->|<(script|style)\b.*?(?:</\3\s*>|\Z))"  # unclosed: to the end, as a browser reads it
-        r"|(?P<zone><(svg|title|textarea|select)\b.*?(?:</\5\s*>|\Z))"
-        rf"|<(?P<name>[A-Za-z][\w-]*)(?P<attrs>(?:\s(?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)?)>(?P<text>[^<]*)</(?P=name)\s*>"
-        rf"|(?P<tag><{inside})"
-        r"|(?P<other>[^<]+|<)",
-        re.DOTALL | re.IGNORECASE,
-    )
+def _texts(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A character that may start a run of the other language, and a text (between two tags) that holds one."""
+    start = _STARTS[language]
+    return re.compile(start), re.compile(rf">([^<>]*{start}[^<]*)")  # from a tag's end: found by its literal
 
 
 def mark(html: str, language: str) -> str:
     """`html` with its runs of the other language marked (unchanged for a language with no rule).
 
-    One regular expression cuts the page into pieces (`_pieces`), so Python looks only at the texts that hold
-    a run: a text that is an element's only content marks the element, one within other content is wrapped.
-    Where markup cannot go or the element matters (SVG, a title, a form's text) and in a page that marks some
-    of its own text already, the element stack is followed (`_Marker`)."""
+    Regular expressions find the texts that hold such a run, so that Python looks at those alone: a text that is
+    an element's only content marks the element, one within other content is wrapped. Where markup cannot go as
+    elsewhere (SVG, a title, a form's text), and in a page that marks some of its own text already (an ancestor's
+    lang must then be known), the element stack is followed (`_Marker`)."""
     if language not in FOREIGN:
         return html
     foreign, run = FOREIGN[language]
-    if not run.search(html):
+    starts, texts = _texts(language)
+    if not starts.search(html):
         return html
-    if re.search(rf"""\slang\s*=\s*["']?{foreign}""", html, re.IGNORECASE):
-        return _Marker(language, foreign, run).feed(html)  # an ancestor's lang must be known
     marker = _Marker(language, foreign, run)
-    return _pieces(language).sub(lambda piece: _piece(piece, marker), html)
+    if any(f"lang={quote}{foreign}" in html for quote in ('"', "'", "")):
+        return marker.feed(html)
+    out: list[str] = []
+    at = 0
+    for zone in _ZONES.finditer(html):
+        out.append(_marked_texts(html, at, zone.start(), texts, marker))
+        kind = (zone[1] or "").lower()
+        if kind == "svg":  # SVG text takes a tspan; a title or desc holds no markup, it is marked whole or not at all
+            out.append(_marked_texts(zone[0], 0, len(zone[0]), texts, marker, "tspan", frozenset({"title", "desc"})))
+        elif kind in ("title", "textarea", "select"):
+            out.append(_Marker(language, foreign, run).feed(zone[0]))
+        else:
+            out.append(zone[0])  # a comment, a script, a style
+        at = zone.end()
+    out.append(_marked_texts(html, at, len(html), texts, marker))
+    return "".join(out)
 
 
-def _piece(piece: re.Match[str], marker: _Marker) -> str:
-    if piece["plain"] is not None or piece["raw"] is not None or piece["tag"] is not None:
-        return piece[0]
-    if piece["zone"] is not None:
-        return _Marker(marker.language, marker.foreign, marker.run).feed(piece[0])
-    if piece["name"] is not None:
-        text, found = piece["text"], marker.runs(piece["text"])
+def _marked_texts(
+    html: str,
+    begin: int,
+    end: int,
+    texts: re.Pattern[str],
+    marker: _Marker,
+    wrap: str = "span",
+    plain: frozenset[str] = frozenset(),
+) -> str:
+    """html[begin:end], a part without zones, with the runs of its texts marked (wrapped in `wrap`; the text of a
+    `plain` element only as a whole)."""
+    out: list[str] = []
+    at = begin
+    for start, stop in _spans(html, begin, end, texts):
+        text = html[start:stop]
+        found = marker.runs(text) if start >= at else []  # (a text is looked at once)
         if not found:
-            return piece[0]
-        start = f"<{piece['name']}{piece['attrs']}"
-        if marker.whole(text, found) and _said(piece["attrs"]) is None:
-            return f'{start} lang="{marker.foreign}">{text}</{piece["name"]}>'
-        return f"{start}>{marker.wrapped(text, found, 'span')}</{piece['name']}>"
-    text = piece["other"]
-    found = marker.runs(text)
-    return marker.wrapped(text, found, "span") if found else text
+            continue
+        tag_start = html.rfind("<", at, start)
+        tag = _START_TAG.fullmatch(html, tag_start, start) if tag_start >= 0 else None
+        closing = _END_TAG.match(html, stop)
+        alone = tag is not None and closing is not None and closing[1].lower() == tag[1].lower()
+        if alone and tag is not None and marker.whole(text, found) and _said(tag[2]) is None:
+            out += [html[at:tag_start], f'<{tag[1]}{tag[2]} lang="{marker.foreign}">', text]
+        elif alone and tag is not None and tag[1].lower() in plain:
+            continue  # part of it foreign: no markup can mark the part
+        else:
+            out += [html[at:start], marker.wrapped(text, found, wrap)]
+        at = stop
+    out.append(html[at:end])
+    return "".join(out)
+
+
+def _spans(html: str, begin: int, end: int, texts: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Where the texts of html[begin:end] that may hold a run start and stop (a part starts after a tag's end, or
+    at the start of the html)."""
+    if begin == 0 and not html.startswith("<"):
+        first = html.find("<", 0, end)
+        yield 0, end if first < 0 else first
+    for text in texts.finditer(html, max(begin - 1, 0), end):
+        yield text.start(1), text.end(1)
 
 
 class _Marker:
