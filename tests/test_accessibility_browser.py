@@ -10,12 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Browser
 
-from kadossier.cli import main
-
-from .conftest import SHARED_REFERENCE, build, example_workspace
+from .conftest import build, example_workspace, zh_reference_workspace
 from .test_browser import launch_chromium, serve_folder, shoot
 
 AXE = Path(__file__).resolve().parent / "tools" / "node_modules" / "axe-core" / "axe.min.js"
@@ -64,14 +61,7 @@ def en_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def zh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`kadossier init --language zh` with the two reference dossiers instead of the example one."""
-    folder = tmp_path_factory.mktemp("a11y-zh") / "ws"
-    result = CliRunner().invoke(main, ["init", str(folder), "--language", "zh", "--owner", "林强"])
-    assert result.exit_code == 0, result.output
-    for path in (folder / "dossiers").glob("*.yaml"):
-        path.unlink()
-    for name in ("shenyang-daily.yaml", "northwind-grid.yaml"):
-        (folder / "dossiers" / name).write_bytes((SHARED_REFERENCE / name).read_bytes())
-    return build(folder)
+    return build(zh_reference_workspace(tmp_path_factory.mktemp("a11y-zh") / "ws"))
 
 
 @pytest.fixture(scope="module")

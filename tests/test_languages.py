@@ -10,14 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kadossier.cli import main
 from kadossier.render.languages import FOREIGN, _Marker, mark
 
-from .conftest import SHARED_REFERENCE, build, example_workspace
+from .conftest import build, example_workspace, zh_reference_workspace
 
 HAN = re.compile("[\u3400-\u9fff]")
 LATIN = re.compile("[A-Za-z]{2,}")
@@ -137,14 +135,7 @@ def test_chinese_data_on_english_pages_is_marked(tmp_path: Path) -> None:
 
 
 def test_english_data_on_chinese_pages_is_marked(tmp_path: Path) -> None:
-    folder = tmp_path / "ws"
-    result = CliRunner().invoke(main, ["init", str(folder), "--language", "zh", "--owner", "林强"])
-    assert result.exit_code == 0, result.output
-    for path in (folder / "dossiers").glob("*.yaml"):
-        path.unlink()
-    for name in ("shenyang-daily.yaml", "northwind-grid.yaml"):
-        (folder / "dossiers" / name).write_bytes((SHARED_REFERENCE / name).read_bytes())
-    site = build(folder)
+    site = build(zh_reference_workspace(tmp_path / "ws"))
     found, seen = unmarked(site, "zh")
     assert seen > 100
     assert found == {}
