@@ -61,7 +61,7 @@ _STARTS = {"en": rf"[{_HAN}{_CJK_PUNCTUATION}]", "zh": "[A-Za-z]"}
 """For a page's language: the characters a run of the other language may start with."""
 _ZONES = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|svg|title|textarea|select)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
 """Where a text is not a page's text: comments, scripts and styles (never marked), and where markup cannot go as
-elsewhere: SVG, titles, form text (marked with the element stack). Unclosed: to the end, as a browser reads it."""
+elsewhere: SVG (a tspan), titles and form text (the element stack). Unclosed: to the end, as a browser reads it."""
 _START_TAG = re.compile(r"""<([A-Za-z][\w-]*)((?:\s(?:"[^"]*"|'[^']*'|[^'"<>])*)?)>""")
 _END_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>")
 
