@@ -159,7 +159,9 @@ def measure(browser: object, site: Path, page: str, script: str) -> object:
 LAYOUT = """() => {
   const right = s => document.querySelector(s).getBoundingClientRect().right;
   const toc = document.querySelector('.md-sidebar--secondary').getBoundingClientRect().left;
-  return {matrix: right('table.kad-matrix'), heading: right('.md-content h1'), content: right('.md-content__inner'),
+  // the matrix as it is seen: its box, in which a table wider than the page scrolls (clipped, never over the toc)
+  const box = document.querySelector('table.kad-matrix').closest('.kad-scroll') || document.querySelector('table.kad-matrix');
+  return {matrix: box.getBoundingClientRect().right, heading: right('.md-content h1'), content: right('.md-content__inner'),
           toc, scroll: document.documentElement.scrollWidth, view: window.innerWidth};
 }"""
 
