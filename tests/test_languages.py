@@ -18,7 +18,7 @@ from kadossier.render.languages import FOREIGN, _Marker, mark
 from .conftest import build, example_workspace, zh_reference_workspace
 
 HAN = re.compile("[\u3400-\u9fff]")
-LATIN = re.compile("[A-Za-z]{2,}")
+LATIN = re.compile("(?<![A-Za-z0-9])[0-9]*[A-Za-z]{2,}(?![A-Za-z0-9])")  # a word: 5th, 4bn; not a commit's 3af2b1c
 VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 
 
@@ -59,6 +59,8 @@ VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "l
         # a grade, digits and a single initial stay with the page's voice; the page's own language is not marked
         ("<p>等级 B,2026 年</p>", "zh", "<p>等级 B,2026 年</p>"),
         ("<p>Grade B</p>", "en", "<p>Grade B</p>"),
+        # a commit or a code is not English words (a split one would read as a word: "af" of 3af2b1c)
+        ("<p>版本 3af2b1c 的 Anna</p>", "zh", '<p>版本 3af2b1c 的 <span lang="en">Anna</span></p>'),
         ("<p>晨光日报</p>", "fr", "<p>晨光日报</p>"),
         # an attribute's value that reads like a lang is not one; a script's text is not markup
         ('<p title="x lang=zh">中文</p>', "en", '<p title="x lang=zh" lang="zh">中文</p>'),
@@ -173,6 +175,7 @@ def test_the_one_pass_marks_as_the_element_stack_does_and_keeps_the_text(pieces:
 def test_a_long_hostile_text_is_marked_in_linear_time() -> None:
     hostile = ["中" + "1." * 50_000 + "x", "晨" + " A" * 50_000, "Ab" + " -" * 50_000 + "中", "中，" * 50_000]
     hostile += ["，" * 100_000, "—" * 100_000, "“" * 100_000, "a'" * 50_000 + "'" * 50_000]  # a run never starts
+    hostile += ["a" * 100_000 + "1", "ab " * 50_000 + "1", "1" * 100_000]  # a word that ends in a digit: once
     for text in hostile:
         start = time.process_time()
         mark(f"<p>{text}</p>", "en")

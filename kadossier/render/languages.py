@@ -28,8 +28,11 @@ numbers with their units and capitals (`样品 3 卷`, `新闻纸 45g/m²，约 
 punctuation that ends it (`关系平平,`). English words stay outside (`陈立 · Head of Production`). Each piece
 between is atomic and starts with its own kind of character, and a run starts only where punctuation does, so a
 long text is matched in linear time (a line of 100,000 `，` is not searched again from each of them)."""
-_EN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z](?:[\s\-.,'’/·]+[A-Za-z][A-Za-z'’]*)*\.?")
-"""A run of Latin words (two letters at least: a grade or a single initial is left to the page's voice)."""
+_EN_RUN = re.compile(
+    r"(?<![A-Za-z0-9])[0-9]*[A-Za-z][A-Za-z'’]*[A-Za-z](?:[\s\-.,'’/·]+[0-9]*[A-Za-z][A-Za-z'’]*)*(?![A-Za-z0-9])\.?"
+)
+"""A run of Latin words (two letters at least: a grade or a single initial is left to the page's voice), whole
+words only (`5th`, `€4bn` are words): the letters of a code or a commit (`3af2b1c`, `v2026`) are not English."""
 
 FOREIGN: dict[str, tuple[str, re.Pattern[str]]] = {"en": ("zh", _ZH_RUN), "zh": ("en", _EN_RUN)}
 """For a page's language: the language of the text to mark, and what a run of it looks like."""
