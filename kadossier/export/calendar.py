@@ -242,8 +242,10 @@ def _visit_event(context: _Events, account: Account, visit: Visit) -> _Event:
     event.add("categories", [presenter.label("visit_kind", visit.kind)])
     event.add("transp", "OPAQUE")
     if context.page_url is not None:  # a planned visit opens its brief page, made to be read on the phone
-        page = brief_uri(account.id, visit.id) if briefed(visit) else account_uri(account.id)
-        event.add("url", context.page_url(page) + ("" if briefed(visit) else f"#visit-{visit.id}"))
+        if briefed(visit):
+            event.add("url", context.page_url(brief_uri(account.id, visit.id)))
+        else:
+            event.add("url", context.page_url(account_uri(account.id)) + f"#visit-{visit.id}")
     return bytes(event.to_ical()), zoned
 
 
